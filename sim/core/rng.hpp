@@ -1,0 +1,74 @@
+#pragma once
+// Counter-based random streams: every draw is a pure function of
+// (seed, replicate, step, entity, purpose, counter), so no result depends on thread count,
+// scheduling or the order in which entities are visited (docs/model.md, "Stochasticity").
+// The mixer is SplitMix64's finaliser applied to a running combination of the key parts;
+// each part passes through the finaliser so that adjacent integers (replicates 0, 1, 2 ...)
+// give unrelated streams.
+
+#include <cmath>
+#include <cstdint>
+
+namespace regsim {
+
+enum class Purpose : std::uint32_t {
+    alignment_noise = 1,
+    decision = 2,
+    initial_exit = 3,
+    network = 4,
+    replicate_seed = 5,
+};
+
+inline constexpr std::uint64_t mix64(std::uint64_t z) {
+    z += 0x9E3779B97F4A7C15ull;
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+// Key of one stream. Draws inside a stream are indexed by a counter.
+struct RngKey {
+    std::uint64_t seed = 0;
+    std::uint64_t replicate = 0;
+    std::uint64_t step = 0;
+    std::uint64_t entity = 0;
+    Purpose purpose = Purpose::decision;
+
+    constexpr std::uint64_t hash() const {
+        std::uint64_t h = mix64(seed);
+        h = mix64(h ^ mix64(replicate + 0x1000));
+        h = mix64(h ^ mix64(step + 0x2000));
+        h = mix64(h ^ mix64(entity + 0x3000));
+        h = mix64(h ^ mix64(static_cast<std::uint64_t>(purpose) + 0x4000));
+        return h;
+    }
+};
+
+// A stream: cheap to make on the stack for one entity and step.
+class RandomStream {
+public:
+    explicit constexpr RandomStream(const RngKey& key) : base_(key.hash()) {}
+
+    constexpr std::uint64_t nextU64() { return mix64(base_ + 0x632BE59BD9B4E019ull * ++counter_); }
+
+    // Uniform in [0, 1) with 53 random bits.
+    double uniform() { return static_cast<double>(nextU64() >> 11) * 0x1.0p-53; }
+
+    // Standard normal by Box-Muller; uses two draws, no cached state.
+    double normal() {
+        const double u1 = 1.0 - uniform();  // (0, 1]
+        const double u2 = uniform();
+        return std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2);
+    }
+
+    // Uniform integer in [0, n) by Lemire's multiply-shift (bias < 2^-32 for n < 2^32).
+    std::uint64_t below(std::uint64_t n) {
+        return static_cast<std::uint64_t>((static_cast<unsigned __int128>(nextU64()) * n) >> 64);
+    }
+
+private:
+    std::uint64_t base_;
+    std::uint64_t counter_ = 0;
+};
+
+}  // namespace regsim

@@ -1,0 +1,134 @@
+#include "graph/topology.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace regsim {
+
+namespace {
+
+using Edge = std::pair<std::uint32_t, std::uint32_t>;
+
+// Every (state, institution) pair that may ever hold a status other than none.
+std::vector<Edge> possibleMemberships(const Scenario& sc) {
+    std::vector<Edge> pairs;
+    for (InstitutionIndex j = 0; j < sc.institutions.size(); ++j) {
+        const auto& inst = sc.institutions[j];
+        for (StateIndex i : inst.members) pairs.emplace_back(i, j);
+        if (inst.latent) {
+            if (inst.founding.candidates.empty()) {
+                for (StateIndex i = 0; i < sc.states.size(); ++i) pairs.emplace_back(i, j);
+            } else {
+                for (StateIndex i : inst.founding.candidates) pairs.emplace_back(i, j);
+            }
+        }
+    }
+    for (const auto& ms : sc.memberships) pairs.emplace_back(ms.state, ms.institution);
+    for (const auto& ev : sc.events) {
+        if (ev.kind == EventKind::force_join && ev.state != kNone)
+            pairs.emplace_back(ev.state, ev.institution);
+    }
+    std::sort(pairs.begin(), pairs.end());
+    pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
+    return pairs;
+}
+
+}  // namespace
+
+std::uint32_t Topology::membershipIndex(StateIndex state, InstitutionIndex institution) const {
+    const auto first = membership_institution.begin() + state_first_membership[state];
+    const auto last = membership_institution.begin() + state_first_membership[state + 1];
+    const auto it = std::lower_bound(first, last, institution);
+    if (it == last || *it != institution) return kNone;
+    return static_cast<std::uint32_t>(it - membership_institution.begin());
+}
+
+Topology buildTopology(const Scenario& sc) {
+    Topology t;
+    t.state_count = static_cast<std::uint32_t>(sc.states.size());
+    t.institution_count = static_cast<std::uint32_t>(sc.institutions.size());
+    t.axis_count = static_cast<std::uint32_t>(sc.axisCount());
+    t.patron_count = static_cast<std::uint32_t>(sc.patrons.size());
+
+    const auto pairs = possibleMemberships(sc);
+    const auto m_count = static_cast<std::uint32_t>(pairs.size());
+    t.membership_state.resize(m_count);
+    t.membership_institution.resize(m_count);
+    t.state_first_membership.assign(t.state_count + 1, 0);
+    t.institution_first_membership.assign(t.institution_count + 1, 0);
+    for (std::uint32_t m = 0; m < m_count; ++m) {
+        t.membership_state[m] = pairs[m].first;
+        t.membership_institution[m] = pairs[m].second;
+        ++t.state_first_membership[pairs[m].first + 1];
+        ++t.institution_first_membership[pairs[m].second + 1];
+    }
+    for (std::uint32_t i = 0; i < t.state_count; ++i)
+        t.state_first_membership[i + 1] += t.state_first_membership[i];
+    for (std::uint32_t j = 0; j < t.institution_count; ++j)
+        t.institution_first_membership[j + 1] += t.institution_first_membership[j];
+    t.institution_memberships.resize(m_count);
+    {
+        auto next = t.institution_first_membership;
+        for (std::uint32_t m = 0; m < m_count; ++m)
+            t.institution_memberships[next[pairs[m].second]++] = m;
+    }
+
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    t.membership_benefit.assign(m_count, nan);
+    t.membership_cost.assign(m_count, nan);
+    for (const auto& ms : sc.memberships) {
+        const auto m = t.membershipIndex(ms.state, ms.institution);
+        if (ms.benefit) t.membership_benefit[m] = *ms.benefit;
+        if (ms.sovereignty_cost) t.membership_cost[m] = *ms.sovereignty_cost;
+    }
+
+    // Influence: each undirected tie both ways; a repeated tie adds its weights.
+    std::vector<Edge> edges;
+    std::vector<double> weights;
+    edges.reserve(sc.ties.size() * 2);
+    weights.reserve(sc.ties.size() * 2);
+    for (const auto& tie : sc.ties) {
+        if (tie.a == tie.b) continue;
+        edges.emplace_back(tie.a, tie.b);
+        weights.push_back(tie.weight);
+        edges.emplace_back(tie.b, tie.a);
+        weights.push_back(tie.weight);
+    }
+    t.influence = WeightedCsr(t.state_count, edges, weights);
+
+    // Peers: for membership m = (i, j), each neighbour k of i with a membership (k, j).
+    std::vector<Edge> peer_edges;
+    std::vector<double> peer_weights;
+    const auto inf = t.influence.view();
+    for (std::uint32_t m = 0; m < m_count; ++m) {
+        const StateIndex i = t.membership_state[m];
+        const InstitutionIndex j = t.membership_institution[m];
+        for (auto e = inf.begin(i); e < inf.end(i); ++e) {
+            const auto mk = t.membershipIndex(inf.targets[e], j);
+            if (mk == kNone) continue;
+            peer_edges.emplace_back(m, mk);
+            peer_weights.push_back(inf.weights[e].weight);
+        }
+    }
+    t.peers = WeightedCsr(m_count, peer_edges, peer_weights);
+
+    std::vector<Edge> link_edges;
+    std::vector<double> link_weights;
+    for (const auto& link : sc.links) {
+        link_edges.emplace_back(link.to, link.from);
+        link_weights.push_back(link.weight);
+    }
+    t.links_into = WeightedCsr(t.institution_count, link_edges, link_weights);
+
+    std::vector<Edge> sub_edges;
+    std::vector<double> sub_weights;
+    for (const auto& s : sc.substitutions) {
+        sub_edges.emplace_back(s.replaces, s.alternative);
+        sub_weights.push_back(s.weight);
+    }
+    t.substitutes_for = WeightedCsr(t.institution_count, sub_edges, sub_weights);
+    return t;
+}
+
+}  // namespace regsim

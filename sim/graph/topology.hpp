@@ -1,0 +1,51 @@
+#pragma once
+// Topology: the fixed structure of a world, compiled once from a Scenario and shared
+// read-only by every replicate (docs/model.md, "Entities"):
+//  - memberships: every (state, institution) pair that can ever exist (initial members,
+//    founding candidates of latent blocs, targets of forced joins), sorted by state then
+//    institution. Exits and joins change a membership's status, never the structure, so the
+//    step loop never allocates.
+//  - influence: the weighted state-state graph (ties listed both ways).
+//  - peers: the influence graph restricted to one institution, over memberships: the peers of
+//    membership (i, j) are the memberships (k, j) of i's neighbours k. This is what the
+//    kappa term and the frontier cascade read.
+//  - links_into: institution j -> k with weight link_kj (exits from k spill over into j).
+//  - substitutes_for: institution j -> k with weight subst_kj (k replaces j).
+
+#include <cstdint>
+#include <vector>
+
+#include "core/scenario.hpp"
+#include "graph/csr.hpp"
+
+namespace regsim {
+
+struct Topology {
+    std::uint32_t state_count = 0;
+    std::uint32_t institution_count = 0;
+    std::uint32_t axis_count = 0;
+    std::uint32_t patron_count = 0;
+
+    std::vector<StateIndex> membership_state;              // [m]
+    std::vector<InstitutionIndex> membership_institution;  // [m]
+    std::vector<std::uint32_t> state_first_membership;     // [state + 1], CSR rows over m
+    std::vector<std::uint32_t> institution_memberships;    // m grouped by institution
+    std::vector<std::uint32_t> institution_first_membership;  // [institution + 1]
+    std::vector<double> membership_benefit;  // [m] override, NaN = institution value
+    std::vector<double> membership_cost;     // [m] override, NaN = institution value
+
+    WeightedCsr influence;
+    WeightedCsr peers;
+    WeightedCsr links_into;
+    WeightedCsr substitutes_for;
+
+    std::uint32_t membershipCount() const {
+        return static_cast<std::uint32_t>(membership_state.size());
+    }
+    // Index of membership (state, institution), or kNone.
+    std::uint32_t membershipIndex(StateIndex state, InstitutionIndex institution) const;
+};
+
+Topology buildTopology(const Scenario& scenario);
+
+}  // namespace regsim
