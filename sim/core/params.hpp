@@ -13,26 +13,26 @@ inline constexpr double kInfinity = std::numeric_limits<double>::infinity();
 
 struct ModelParams {
     // Phase 3, alignment.
-    double peer_alignment_rate = 0.0;  // mu: pull toward influence neighbours' alignment, [0,1]
+    double peer_alignment_rate = 0.0;     // mu: pull toward influence neighbours' alignment, [0,1]
     double confidence_bound = kInfinity;  // epsilon: neighbours further than this are ignored, >0
     double patron_pull = 0.0;             // nu: pull toward engaged patrons' orientation, [0,1]
-    double institution_pull = 0.0;        // eta: pull toward active institutions' orientation, [0,1]
-    double alignment_reversion = 0.0;     // pull back to the regime baseline per step, [0,1]
-    double alignment_noise = 0.0;         // sd of the Gaussian alignment shock per step, >=0
+    double institution_pull = 0.0;     // eta: pull toward active institutions' orientation, [0,1]
+    double alignment_reversion = 0.0;  // pull back to the regime baseline per step, [0,1]
+    double alignment_noise = 0.0;      // sd of the Gaussian alignment shock per step, >=0
     // Phase 4, sovereignty.
     double sovereignty_reversion = 0.0;  // rho: mean reversion to the regime baseline, [0,1]
     double rally = 0.0;  // sovereignty bump toward 1 per step while sanctioned/suspended, [0,1]
-    double military_sovereignty_shift = 0.0;  // baseline shift under military rule, [-1,1]
+    double military_sovereignty_shift = 0.0;       // baseline shift under military rule, [-1,1]
     std::vector<double> military_alignment_shift;  // per axis, [-2,2]; empty = zeros
     // Phase 5, utility U_ij.
-    double club_exponent = 0.0;          // gamma, >=0
-    double sanction_benefit_cut = 0.0;   // share of the sanction that cuts b_j, [0,1]
-    double alignment_cost = 0.0;         // lambda, >=0
-    double peer_weight = 0.0;            // kappa, >=0
-    double linkage_weight = 0.0;         // chi, >=0
-    double patron_opposition_weight = 0.0;  // psi, >=0
-    double substitution_weight = 0.0;    // omega, >=0
-    double status_quo_bias = 0.0;        // zeta
+    double club_exponent = 0.0;                 // gamma, >=0
+    double sanction_benefit_cut = 0.0;          // share of the sanction that cuts b_j, [0,1]
+    double alignment_cost = 0.0;                // lambda, >=0
+    double peer_weight = 0.0;                   // kappa, >=0
+    double linkage_weight = 0.0;                // chi, >=0
+    double patron_opposition_weight = 0.0;      // psi, >=0
+    double substitution_weight = 0.0;           // omega, >=0
+    double status_quo_bias = 0.0;               // zeta
     bool linkage_counts_announcements = false;  // count withdrawing (not only withdrawn) in chi
     // Phase 6, decision.
     double decision_sharpness = kInfinity;  // beta, >0; inf = deterministic "leave iff U<0"

@@ -46,7 +46,7 @@ struct RngKey {
 
 // A stream: cheap to make on the stack for one entity and step.
 class RandomStream {
-public:
+  public:
     explicit constexpr RandomStream(const RngKey& key) : base_(key.hash()) {}
 
     constexpr std::uint64_t nextU64() { return mix64(base_ + 0x632BE59BD9B4E019ull * ++counter_); }
@@ -66,7 +66,7 @@ public:
         return static_cast<std::uint64_t>((static_cast<unsigned __int128>(nextU64()) * n) >> 64);
     }
 
-private:
+  private:
     std::uint64_t base_;
     std::uint64_t counter_ = 0;
 };

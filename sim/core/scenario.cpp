@@ -6,11 +6,21 @@ namespace regsim {
 
 const char* eventKindName(EventKind kind) {
     static constexpr const char* names[kEventKindCount] = {
-        "announce",   "rescind",    "exit",
-        "suspend",    "reinstate",  "sanction",
-        "lift_sanction", "dissolve", "found",
-        "join",       "coup",       "transition",
-        "patron_engagement", "institution_param", "force_exit",
+        "announce",
+        "rescind",
+        "exit",
+        "suspend",
+        "reinstate",
+        "sanction",
+        "lift_sanction",
+        "dissolve",
+        "found",
+        "join",
+        "coup",
+        "transition",
+        "patron_engagement",
+        "institution_param",
+        "force_exit",
         "force_join",
     };
     const auto k = static_cast<int>(kind);

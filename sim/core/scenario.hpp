@@ -40,8 +40,8 @@ struct FoundingCondition {
     std::vector<StateIndex> candidates;  // empty = every state
     std::uint32_t min_founders = 3;      // k
     bool require_military = true;
-    bool require_suspended = true;   // suspended by at least one institution
-    bool require_connected = true;   // founders connected in the influence graph
+    bool require_suspended = true;  // suspended by at least one institution
+    bool require_connected = true;  // founders connected in the influence graph
 };
 
 struct InstitutionSpec {
@@ -53,12 +53,12 @@ struct InstitutionSpec {
     double sovereignty_cost = 0.0;    // c_j, >=0
     std::uint32_t notice_months = 0;  // T_j
     bool democracy_clause = false;
-    double sanction = 0.0;  // strength in [0,1] applied with a suspension
-    std::uint32_t quorum = 0;  // dissolves when fewer active members remain; 0 = never
-    bool coordinated_exit = false;  // an alliance whose members leave others together
+    double sanction = 0.0;            // strength in [0,1] applied with a suspension
+    std::uint32_t quorum = 0;         // dissolves when fewer active members remain; 0 = never
+    bool coordinated_exit = false;    // an alliance whose members leave others together
     double coordination_share = 0.5;  // q in (0,1]
     bool latent = false;
-    FoundingCondition founding;  // used when latent
+    FoundingCondition founding;       // used when latent
     std::vector<StateIndex> members;  // founding members (empty when latent)
 };
 
@@ -69,7 +69,7 @@ struct MembershipSpec {
     std::optional<double> benefit;
     std::optional<double> sovereignty_cost;
     MembershipStatus status = MembershipStatus::member;  // member or suspended
-    double sanction = 0.0;  // initial sanction strength
+    double sanction = 0.0;                               // initial sanction strength
 };
 
 struct TieSpec {  // undirected influence tie

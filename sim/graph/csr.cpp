@@ -11,9 +11,11 @@ namespace {
 // Boost's constructor from unsorted edges keeps edges of one source in input order only if
 // the input is sorted; sorting here makes the neighbour order (and so every floating-point
 // sum over neighbours) a function of the edge set alone.
-CsrGraph buildSorted(std::uint32_t n, const std::vector<std::pair<std::uint32_t, std::uint32_t>>& edges,
+CsrGraph buildSorted(std::uint32_t n,
+                     const std::vector<std::pair<std::uint32_t, std::uint32_t>>& edges,
                      const std::vector<double>& weights) {
-    if (edges.size() != weights.size()) throw std::invalid_argument("edge and weight counts differ");
+    if (edges.size() != weights.size())
+        throw std::invalid_argument("edge and weight counts differ");
     std::vector<std::uint32_t> order(edges.size());
     std::iota(order.begin(), order.end(), 0u);
     std::stable_sort(order.begin(), order.end(),

@@ -17,9 +17,9 @@ struct EdgeWeight {
     double weight = 1.0;
 };
 
-using CsrGraph = boost::compressed_sparse_row_graph<boost::directedS, boost::no_property,
-                                                    EdgeWeight, boost::no_property,
-                                                    std::uint32_t, std::uint32_t>;
+using CsrGraph =
+    boost::compressed_sparse_row_graph<boost::directedS, boost::no_property, EdgeWeight,
+                                       boost::no_property, std::uint32_t, std::uint32_t>;
 
 // Rows of a CSR graph: the targets of vertex v are targets[offsets[v] .. offsets[v+1]).
 struct CsrView {
@@ -33,7 +33,7 @@ struct CsrView {
 };
 
 class WeightedCsr {
-public:
+  public:
     WeightedCsr() : WeightedCsr(0, {}, {}) {}
     // Edges (source, target) with one weight each; order is free (sorted by source here).
     WeightedCsr(std::uint32_t vertex_count,
@@ -45,7 +45,7 @@ public:
     std::uint64_t edgeCount() const { return graph_.m_forward.m_column.size(); }
     CsrView view() const;
 
-private:
+  private:
     std::uint32_t vertex_count_ = 0;
     CsrGraph graph_;
 };

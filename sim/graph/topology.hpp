@@ -26,10 +26,10 @@ struct Topology {
     std::uint32_t axis_count = 0;
     std::uint32_t patron_count = 0;
 
-    std::vector<StateIndex> membership_state;              // [m]
-    std::vector<InstitutionIndex> membership_institution;  // [m]
-    std::vector<std::uint32_t> state_first_membership;     // [state + 1], CSR rows over m
-    std::vector<std::uint32_t> institution_memberships;    // m grouped by institution
+    std::vector<StateIndex> membership_state;                 // [m]
+    std::vector<InstitutionIndex> membership_institution;     // [m]
+    std::vector<std::uint32_t> state_first_membership;        // [state + 1], CSR rows over m
+    std::vector<std::uint32_t> institution_memberships;       // m grouped by institution
     std::vector<std::uint32_t> institution_first_membership;  // [institution + 1]
     std::vector<double> membership_benefit;  // [m] override, NaN = institution value
     std::vector<double> membership_cost;     // [m] override, NaN = institution value

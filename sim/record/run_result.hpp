@@ -37,8 +37,8 @@ struct EventRecord {
 
 // What to record and how often (docs/output.md).
 struct RecordConfig {
-    bool trajectories = true;    // sovereignty, alignment, regime, status per step
-    std::uint32_t every = 1;     // record steps 0, every, 2*every, ..., and always the last
+    bool trajectories = true;  // sovereignty, alignment, regime, status per step
+    std::uint32_t every = 1;   // record steps 0, every, 2*every, ..., and always the last
 };
 
 // Steps that are recorded for a run of `steps` steps: 0, k, 2k, ..., steps.

@@ -1,0 +1,56 @@
+// regsim: simulate exit cascades over an institution graph. See README.md and docs/.
+
+#include <cstring>
+#include <iostream>
+#include <string>
+
+#include "cli/commands.hpp"
+
+namespace {
+
+constexpr const char* kUsage = R"(usage: regsim <command> [options]
+
+commands:
+  run SCENARIO.toml [-o FILE.h5]   simulate replicates, write trajectories to HDF5
+  check SCENARIO.toml              validate a scenario and print a summary
+  info FILE.h5                     show what a file holds and how it was made
+
+  regsim <command> --help          options of a command
+  regsim --version
+)";
+
+std::string joinArgs(int argc, char** argv) {
+    std::string out;
+    for (int k = 0; k < argc; ++k) {
+        if (k) out += ' ';
+        const std::string a = argv[k];
+        const bool quote = a.empty() || a.find_first_of(" \t\"'$") != std::string::npos;
+        out += quote ? "'" + a + "'" : a;
+    }
+    return out;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    using namespace regsim::cli;
+    if (argc < 2) {
+        std::cerr << kUsage;
+        return kExitBadInput;
+    }
+    const std::string command = argv[1];
+    if (command == "--version" || command == "version") {
+        std::cout << versionString() << "\n";
+        return kExitOk;
+    }
+    if (command == "--help" || command == "-h" || command == "help") {
+        std::cout << kUsage;
+        return kExitOk;
+    }
+    // Subcommands parse argv[1..]: their own name stands as argv[0].
+    if (command == "run") return runCommand(argc - 1, argv + 1, joinArgs(argc, argv));
+    if (command == "check") return checkCommand(argc - 1, argv + 1);
+    if (command == "info") return infoCommand(argc - 1, argv + 1);
+    std::cerr << "regsim: unknown command '" << command << "'\n" << kUsage;
+    return kExitBadInput;
+}

@@ -1,0 +1,204 @@
+// `regsim run`: scenario in, HDF5 trajectories out.
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <ctime>
+#include <cxxopts.hpp>
+#include <filesystem>
+#include <iostream>
+#include <mutex>
+
+#include "cli/commands.hpp"
+#include "graph/topology.hpp"
+#include "output/hdf5_run_writer.hpp"
+#include "output/output_path.hpp"
+#include "output/writer_thread.hpp"
+#include "run/replicate_runner.hpp"
+#include "scenario/scenario_loader.hpp"
+
+namespace regsim::cli {
+
+namespace {
+
+std::atomic<bool> g_interrupted{false};
+
+extern "C" void onSignal(int) { g_interrupted.store(true); }
+
+using Clock = std::chrono::steady_clock;
+
+double secondsSince(Clock::time_point t0) {
+    return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+std::string utcNow() {
+    const std::time_t now = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&now, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+// Decorates a Writer to measure the time spent writing (for --timings and bench.sh).
+class TimedWriter final : public Writer {
+  public:
+    explicit TimedWriter(Writer& inner) : inner_(inner) {}
+    void write(const RunResult& r) override {
+        const auto t0 = Clock::now();
+        inner_.write(r);
+        seconds_ += secondsSince(t0);
+    }
+    void finish() override {
+        const auto t0 = Clock::now();
+        inner_.finish();
+        seconds_ += secondsSince(t0);
+    }
+    double seconds() const { return seconds_; }
+
+  private:
+    Writer& inner_;
+    double seconds_ = 0.0;
+};
+
+}  // namespace
+
+int runCommand(int argc, char** argv, const std::string& command_line) {
+    cxxopts::Options spec("regsim run", "Simulate replicates of a scenario and write HDF5.");
+    spec.positional_help("SCENARIO.toml");
+    // clang-format off
+    spec.add_options()
+        ("scenario", "scenario file", cxxopts::value<std::string>())
+        ("o,output", "output file (default out/<scenario name>.h5)", cxxopts::value<std::string>())
+        ("replicates", "number of replicates (overrides scenario.replicates)", cxxopts::value<std::string>())
+        ("seed", "master seed (overrides scenario.seed)", cxxopts::value<std::string>())
+        ("steps", "number of monthly steps (overrides scenario.steps)", cxxopts::value<std::string>())
+        ("threads", "worker threads (0 = all cores)", cxxopts::value<int>()->default_value("0"))
+        ("set", "override a scenario value: key.path=value (repeatable)", cxxopts::value<std::vector<std::string>>())
+        ("no-trajectories", "write summaries and events only")
+        ("record-every", "record trajectories every K steps", cxxopts::value<std::uint32_t>()->default_value("1"))
+        ("queue", "writer queue capacity in replicates", cxxopts::value<std::size_t>()->default_value("16"))
+        ("force", "overwrite an existing output file")
+        ("quiet", "print nothing but errors")
+        ("timings", "print where the time went")
+        ("h,help", "show this help");
+    // clang-format on
+    spec.parse_positional({"scenario"});
+
+    cxxopts::ParseResult args;
+    try {
+        args = spec.parse(argc, argv);
+    } catch (const cxxopts::exceptions::exception& e) {
+        std::cerr << "regsim run: " << e.what() << "\n";
+        return kExitBadInput;
+    }
+    if (args.count("help")) {
+        std::cout << spec.help() << "\n";
+        return kExitOk;
+    }
+    if (!args.count("scenario")) {
+        std::cerr << "regsim run: missing SCENARIO.toml\n" << spec.help() << "\n";
+        return kExitBadInput;
+    }
+    const int threads = args["threads"].as<int>();
+    const auto every = args["record-every"].as<std::uint32_t>();
+    const auto queue = args["queue"].as<std::size_t>();
+    if (threads < 0 || every == 0 || queue == 0) {
+        std::cerr << "regsim run: --threads must be >= 0, --record-every and --queue >= 1\n";
+        return kExitBadInput;
+    }
+    const bool quiet = args.count("quiet") > 0;
+
+    // --replicates/--seed/--steps are overrides like --set, so they are validated the same way.
+    std::vector<std::string> overrides;
+    for (const char* key : {"replicates", "seed", "steps"})
+        if (args.count(key))
+            overrides.push_back(std::string("scenario.") + key + "=" + args[key].as<std::string>());
+    if (args.count("set"))
+        for (const auto& s : args["set"].as<std::vector<std::string>>()) overrides.push_back(s);
+
+    const auto t_load = Clock::now();
+    Scenario scenario;
+    try {
+        scenario = loadScenarioFile(args["scenario"].as<std::string>(), overrides);
+    } catch (const ScenarioError& e) {
+        std::cerr << e.what() << "\n";
+        return kExitBadInput;
+    }
+    const double load_s = secondsSince(t_load);
+
+    const std::string path =
+        args.count("output") ? args["output"].as<std::string>() : "out/" + scenario.name + ".h5";
+    try {
+        prepareOutputPath(path, args.count("force") > 0);
+    } catch (const std::exception& e) {
+        std::cerr << "regsim run: " << e.what() << "\n";
+        return kExitBadInput;
+    }
+
+    const auto t_build = Clock::now();
+    const Topology topology = buildTopology(scenario);
+    const double build_s = secondsSince(t_build);
+
+    RunOptions options;
+    options.seed = scenario.seed;
+    options.replicates = scenario.replicates;
+    options.steps = scenario.steps;
+    options.threads = threads;
+    options.record.trajectories = args.count("no-trajectories") == 0;
+    options.record.every = every;
+
+    RunMetadata meta;
+    meta.scenario = &scenario;
+    meta.record = options.record;
+    meta.replicates = options.replicates;
+    meta.steps = options.steps;
+    meta.seed = options.seed;
+    meta.parameters_json = resolvedParametersJson(scenario);
+    meta.command_line = command_line;
+    meta.version = versionString();
+    meta.git_commit = gitCommit();
+    meta.started_at = utcNow();
+
+    std::signal(SIGINT, onSignal);
+    std::signal(SIGTERM, onSignal);
+    const auto t_sim = Clock::now();
+    std::uint32_t done = 0;
+    double write_s = 0.0;
+    try {
+        Hdf5RunWriter file(path, meta);
+        TimedWriter timed(file);
+        WriterThread writer(timed, queue, 0, options.replicates);
+        done = runReplicates(
+            scenario, topology, options, [&](RunResult&& r) { writer.push(std::move(r)); },
+            &g_interrupted);
+        if (done < options.replicates) {
+            std::cerr << "regsim run: interrupted after " << done << " of " << options.replicates
+                      << " replicates; the incomplete file is left as " << path << ".part\n";
+            return kExitInterrupted;
+        }
+        writer.close();
+        write_s = timed.seconds();
+    } catch (const std::exception& e) {
+        std::cerr << "regsim run: " << e.what() << "\n";
+        return kExitFailure;
+    }
+    const double sim_s = secondsSince(t_sim);
+
+    if (!quiet) {
+        std::fprintf(stderr, "regsim: wrote %s (%u replicates x %u steps) in %.2f s\n",
+                     path.c_str(), done, options.steps, load_s + build_s + sim_s);
+    }
+    if (args.count("timings")) {
+        // Simulation and writing overlap (one writer thread); "write" is the writer's busy time.
+        std::printf(
+            "timings: load %.4f s, build %.4f s, simulate+write %.4f s, write %.4f s "
+            "(%.1f%% of wall), %.1f runs/s\n",
+            load_s, build_s, sim_s, write_s, 100.0 * write_s / (load_s + build_s + sim_s),
+            done / sim_s);
+    }
+    return kExitOk;
+}
+
+}  // namespace regsim::cli

@@ -1,0 +1,94 @@
+// Phase 7: notice periods (docs/model.md, "Submodel 7"). An announcement made at step a takes
+// effect at step a + T_j (at once when T_j = 0). Before that, a state rescinds when its
+// utility rises above the rescind margin; an alliance's members rescind together, once a share
+// q of those withdrawing from j would (South Africa and The Gambia rescinded in 2017).
+
+#include <cmath>
+
+#include "dynamics/phases.hpp"
+
+namespace regsim {
+
+namespace {
+
+void takeEffect(StepContext& ctx, std::uint32_t m) {
+    ctx.next.status[m] = std::uint8_t(MembershipStatus::withdrawn);
+    ctx.next.announced_step[m] = -1;
+    ctx.next.sanction[m] = 0.0;
+    ctx.tracker.exit_step[m] = std::int32_t(ctx.step);
+    ctx.tracker.log(ctx.step, EventKind::exit, EventCause::notice_elapsed,
+                    ctx.topology.membership_state[m], ctx.topology.membership_institution[m]);
+}
+
+void rescind(StepContext& ctx, std::uint32_t m, EventCause cause) {
+    const auto i = ctx.topology.membership_state[m];
+    const auto j = ctx.topology.membership_institution[m];
+    const bool suspended =
+        ctx.now.democracy_clause[j] && ctx.now.regime[i] == std::uint8_t(Regime::military);
+    ctx.next.status[m] =
+        std::uint8_t(suspended ? MembershipStatus::suspended : MembershipStatus::member);
+    ctx.next.announced_step[m] = -1;
+    ctx.tracker.log(ctx.step, EventKind::rescind, cause, i, j);
+}
+
+bool due(const StepContext& ctx, std::uint32_t m) {
+    const auto j = ctx.topology.membership_institution[m];
+    return std::int64_t(ctx.step) >=
+           std::int64_t(ctx.next.announced_step[m]) + ctx.now.notice_months[j];
+}
+
+}  // namespace
+
+void advanceNotices(StepContext& ctx) {
+    const auto& topo = ctx.topology;
+    const auto& now = ctx.now;
+    const auto& utility = ctx.scratch.utility;
+    const auto& alliance_of = ctx.scratch.alliance_of;
+    const double margin = ctx.scenario.model.rescind_margin;
+    const auto withdrawing = std::uint8_t(MembershipStatus::withdrawing);
+
+    for (std::uint32_t m = 0; m < topo.membershipCount(); ++m) {
+        if (ctx.next.status[m] != withdrawing) continue;
+        if (due(ctx, m)) {
+            takeEffect(ctx, m);
+            continue;
+        }
+        // Only announcements from earlier steps may be rescinded, and not by alliance members
+        // (they rescind jointly below).
+        if (now.status[m] != withdrawing) continue;
+        const auto i = topo.membership_state[m];
+        const auto j = topo.membership_institution[m];
+        if (alliance_of[i] != kNone && alliance_of[i] != j) continue;
+        if (!std::isinf(utility[m]) && utility[m] > margin) rescind(ctx, m, EventCause::utility);
+    }
+
+    for (InstitutionIndex a = 0; a < topo.institution_count; ++a) {
+        if (!ctx.scenario.institutions[a].coordinated_exit ||
+            now.phase[a] != std::uint8_t(InstitutionPhase::active))
+            continue;
+        const double q = ctx.scenario.institutions[a].coordination_share;
+        for (InstitutionIndex j = 0; j < topo.institution_count; ++j) {
+            if (j == a) continue;
+            const auto first = topo.institution_first_membership[j];
+            const auto last = topo.institution_first_membership[j + 1];
+            std::uint32_t pending = 0, willing = 0;
+            for (auto k = first; k < last; ++k) {
+                const auto m = topo.institution_memberships[k];
+                if (alliance_of[topo.membership_state[m]] != a || now.status[m] != withdrawing ||
+                    ctx.next.status[m] != withdrawing)
+                    continue;
+                ++pending;
+                if (!std::isinf(utility[m]) && utility[m] > margin) ++willing;
+            }
+            if (willing == 0 || double(willing) < q * double(pending)) continue;
+            for (auto k = first; k < last; ++k) {
+                const auto m = topo.institution_memberships[k];
+                if (alliance_of[topo.membership_state[m]] == a && now.status[m] == withdrawing &&
+                    ctx.next.status[m] == withdrawing)
+                    rescind(ctx, m, EventCause::joint_declaration);
+            }
+        }
+    }
+}
+
+}  // namespace regsim

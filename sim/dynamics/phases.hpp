@@ -1,0 +1,80 @@
+#pragma once
+// The phases of one step (docs/model.md, "Process overview and scheduling"), one file each.
+// Only step.cpp knows their order. Phases 1-2 change the world at t in place (amendment 3 of
+// the brief: a coup suspends within the same step); phases 3-7 read t (`now`) and write t+1
+// (`next`); phase 8 reads and writes t+1.
+
+#include <cstdint>
+#include <vector>
+
+#include "core/scenario.hpp"
+#include "core/world.hpp"
+#include "graph/topology.hpp"
+#include "record/run_result.hpp"
+
+namespace regsim {
+
+// Per-run bookkeeping that outlives a step: first announcement and exit of each membership,
+// founding and dissolution of each institution, and the event log.
+struct RunTracker {
+    std::vector<std::int32_t> first_announce;  // [m]
+    std::vector<std::int32_t> exit_step;       // [m], exits by decision or force, not dissolution
+    std::vector<std::int32_t> dissolve_step;   // [j]
+    std::vector<std::int32_t> found_step;      // [j]
+    std::vector<EventRecord>* events = nullptr;
+
+    void log(std::uint32_t step, EventKind kind, EventCause cause, StateIndex state,
+             InstitutionIndex institution, PatronIndex patron = kNone, double value = 0.0) {
+        events->push_back(EventRecord{step, kind, cause, state, institution, patron, value});
+    }
+};
+
+// Scratch arrays sized once per Simulation.
+struct StepScratch {
+    std::vector<double> utility;           // [m] U_ij at t
+    std::vector<double> club;              // [j] club_j(t)^gamma
+    std::vector<std::uint8_t> sanctioned;  // [i] under a sanction or suspension at t
+    std::vector<std::uint8_t> qualifies;   // [i] founding condition (phase 8)
+    std::vector<std::uint32_t> component;  // [i] founding component label
+    std::vector<std::uint32_t> stack;      // DFS stack, capacity N
+    std::vector<std::uint32_t>
+        alliance_of;  // [i] first coordinated alliance i belongs to, or kNone
+};
+
+struct StepContext {
+    const Scenario& scenario;
+    const Topology& topology;
+    std::uint64_t seed;
+    std::uint32_t replicate;
+    std::uint32_t step;
+    WorldState& now;   // t
+    WorldState& next;  // t + 1
+    StepScratch& scratch;
+    RunTracker& tracker;
+};
+
+// Phase 1: scheduled events dated this step, applied to `now`.
+void applyScheduledEvents(StepContext& ctx, std::size_t& next_event);
+// Phase 2: democracy-clause suspension and reinstatement, applied to `now`.
+void applyInstitutionalReactions(StepContext& ctx);
+// Phase 3: alignment at t+1.
+void updateAlignment(StepContext& ctx);
+// Phase 4: sovereignty at t+1.
+void updateSovereignty(StepContext& ctx);
+// Phase 5: U_ij at t for every membership that can decide (into scratch.utility).
+void computeUtilities(StepContext& ctx);
+// Phase 6: announcements (individual and joint), written to t+1.
+void decideExits(StepContext& ctx);
+// Phase 7: notice: exits taking effect and rescinds, written to t+1.
+void advanceNotices(StepContext& ctx);
+// Phase 8: dissolution below quorum and founding of latent blocs, on t+1.
+void dissolveAndFound(StepContext& ctx);
+
+// Helpers shared by phases.
+double membershipBenefit(const StepContext& ctx, std::uint32_t m);
+double membershipCost(const StepContext& ctx, std::uint32_t m);
+// Regime-dependent baselines (amendment 6 of the brief).
+double sovereigntyBaseline(const Scenario& sc, const WorldState& w, StateIndex i);
+double alignmentBaseline(const Scenario& sc, const WorldState& w, StateIndex i, AxisIndex d);
+
+}  // namespace regsim

@@ -1,0 +1,12 @@
+#pragma once
+// One step of the model: the only place that knows the order of the phases.
+
+#include "dynamics/phases.hpp"
+
+namespace regsim {
+
+// Advances ctx.now (month t) to ctx.next (month t+1). `next_event` indexes the first
+// scheduled event not yet applied.
+void step(StepContext& ctx, std::size_t& next_event);
+
+}  // namespace regsim

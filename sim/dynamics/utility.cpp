@@ -1,0 +1,127 @@
+// Phase 5: utility of each membership that can decide (docs/model.md, "Submodel 5"):
+//   U_ij = b_ij * club_j^gamma * (1 - cut * sanction_ij) - s_i * c_ij - lambda * |a_i - o_j|
+//          + kappa * (share of i's neighbours in j still active - 1)
+//          - chi * sum_k link_kj [i left k] - psi * sum_p e_pi * max(0, -o_p . o_j)
+//          - omega * sum_k subst_kj [i belongs to k] + zeta
+// Computed for memberships that belong (member, suspended, withdrawing) in active
+// institutions; others get +inf so they never decide.
+
+#include <cmath>
+
+#include "dynamics/parallel.hpp"
+#include "dynamics/phases.hpp"
+
+namespace regsim {
+
+double membershipBenefit(const StepContext& ctx, std::uint32_t m) {
+    const double v = ctx.topology.membership_benefit[m];
+    return std::isnan(v) ? ctx.now.benefit[ctx.topology.membership_institution[m]] : v;
+}
+
+double membershipCost(const StepContext& ctx, std::uint32_t m) {
+    const double v = ctx.topology.membership_cost[m];
+    return std::isnan(v) ? ctx.now.sovereignty_cost[ctx.topology.membership_institution[m]] : v;
+}
+
+namespace {
+
+// Weighted share of membership m's peers (same institution, influence neighbours) that are
+// still active, minus one; 0 when m has no peer that ever belonged.
+double peerShareGap(const WorldState& w, const CsrView& peers, std::uint32_t m) {
+    double in = 0.0, all = 0.0;
+    for (auto e = peers.begin(m); e < peers.end(m); ++e) {
+        const auto s = static_cast<MembershipStatus>(w.status[peers.targets[e]]);
+        if (s == MembershipStatus::none) continue;
+        const double wt = peers.weights[e].weight;
+        all += wt;
+        if (isActive(s)) in += wt;
+    }
+    return all > 0 ? in / all - 1.0 : 0.0;
+}
+
+}  // namespace
+
+void computeUtilities(StepContext& ctx) {
+    const auto& p = ctx.scenario.model;
+    const auto& topo = ctx.topology;
+    const auto& sc = ctx.scenario;
+    const auto& w = ctx.now;
+    const std::uint32_t D = topo.axis_count;
+    auto& utility = ctx.scratch.utility;
+    const auto peers = topo.peers.view();
+    const auto links = topo.links_into.view();
+    const auto subs = topo.substitutes_for.view();
+    const auto left = [&](MembershipStatus s) {
+        return s == MembershipStatus::withdrawn ||
+               (p.linkage_counts_announcements && s == MembershipStatus::withdrawing);
+    };
+
+    // Club shares first, serially: J is small and the summation order must be fixed.
+    auto& club = ctx.scratch.club;
+    for (InstitutionIndex j = 0; j < topo.institution_count; ++j) {
+        double active = 0.0;
+        for (auto k = topo.institution_first_membership[j];
+             k < topo.institution_first_membership[j + 1]; ++k) {
+            const auto mk = topo.institution_memberships[k];
+            if (belongs(static_cast<MembershipStatus>(w.status[mk])))
+                active += sc.states[topo.membership_state[mk]].weight;
+        }
+        const double base = w.club_base_weight[j];
+        club[j] = p.club_exponent == 0 ? 1.0
+                  : base > 0           ? std::pow(active / base, p.club_exponent)
+                                       : 0.0;
+    }
+
+    forEachIndex(topo.membershipCount(), [&](std::uint32_t m) {
+        const auto j = topo.membership_institution[m];
+        const auto i = topo.membership_state[m];
+        const auto status = static_cast<MembershipStatus>(w.status[m]);
+        if (!belongs(status) || w.phase[j] != std::uint8_t(InstitutionPhase::active)) {
+            utility[m] = kInfinity;
+            return;
+        }
+        double u =
+            membershipBenefit(ctx, m) * club[j] * (1.0 - p.sanction_benefit_cut * w.sanction[m]);
+        u -= w.sovereignty[i] * membershipCost(ctx, m);
+        if (p.alignment_cost != 0) {
+            const auto& o = sc.institutions[j].orientation;
+            double d2 = 0.0;
+            for (std::uint32_t d = 0; d < D; ++d) {
+                const double x = w.alignment[std::size_t(i) * D + d] - o[d];
+                d2 += x * x;
+            }
+            u -= p.alignment_cost * std::sqrt(d2);
+        }
+        if (p.peer_weight != 0) u += p.peer_weight * peerShareGap(w, peers, m);
+        if (p.linkage_weight != 0) {
+            for (auto e = links.begin(j); e < links.end(j); ++e) {
+                const auto mk = topo.membershipIndex(i, links.targets[e]);
+                if (mk != kNone && left(static_cast<MembershipStatus>(w.status[mk])))
+                    u -= p.linkage_weight * links.weights[e].weight;
+            }
+        }
+        if (p.patron_opposition_weight != 0) {
+            const auto& oj = sc.institutions[j].orientation;
+            for (std::uint32_t q = 0; q < topo.patron_count; ++q) {
+                const double e = w.engagement[std::size_t(q) * topo.state_count + i];
+                if (e == 0) continue;
+                const auto& op = sc.patrons[q].orientation;
+                double dot = 0.0;
+                for (std::uint32_t d = 0; d < D; ++d) dot += op[d] * oj[d];
+                if (dot < 0) u -= p.patron_opposition_weight * e * (-dot);
+            }
+        }
+        if (p.substitution_weight != 0) {
+            for (auto e = subs.begin(j); e < subs.end(j); ++e) {
+                const auto k = subs.targets[e];
+                const auto mk = topo.membershipIndex(i, k);
+                if (mk != kNone && belongs(static_cast<MembershipStatus>(w.status[mk])) &&
+                    w.phase[k] == std::uint8_t(InstitutionPhase::active))
+                    u -= p.substitution_weight * subs.weights[e].weight;
+            }
+        }
+        utility[m] = u + p.status_quo_bias;
+    });
+}
+
+}  // namespace regsim

@@ -1,0 +1,138 @@
+// Property tests over random scenarios: statuses follow only legal transitions, values stay in
+// range, no membership survives in a dissolved institution, and a run is a pure function of
+// (scenario, seed, replicate).
+
+#include <gtest/gtest.h>
+
+#include "core/rng.hpp"
+#include "dynamics/simulation.hpp"
+#include "graph/topology.hpp"
+#include "world_builder.hpp"
+
+namespace regsim {
+namespace {
+
+using namespace regsim::testing;
+using S = MembershipStatus;
+
+bool legal(S from, S to) {
+    if (from == to) return true;
+    switch (from) {
+        case S::none:
+            return to == S::member;  // founding or forced join
+        case S::member:
+            return to == S::suspended || to == S::withdrawing || to == S::withdrawn;
+        case S::suspended:
+            return to == S::member || to == S::withdrawing || to == S::withdrawn;
+        case S::withdrawing:
+            return to == S::member || to == S::suspended || to == S::withdrawn;
+        case S::withdrawn:
+            return to == S::member;  // forced rejoin
+    }
+    return false;
+}
+
+Scenario randomScenario(std::uint64_t seed) {
+    RandomStream rng(RngKey{seed, 0, 0, 0, Purpose::network});
+    auto sc = emptyScenario(36);
+    sc.seed = seed;
+    const int n = 5 + int(rng.below(20));
+    std::vector<StateIndex> all;
+    for (int k = 0; k < n; ++k) {
+        all.push_back(addState(sc, "S" + std::to_string(k), rng.uniform(), 2 * rng.uniform() - 1,
+                               rng.uniform() < 0.3 ? Regime::military : Regime::civilian));
+        sc.states.back().weight = 0.5 + rng.uniform();
+    }
+    for (int e = 0; e < 2 * n; ++e) {
+        const auto a = StateIndex(rng.below(n)), b = StateIndex(rng.below(n));
+        if (a != b) tie(sc, a, b, 0.5 + rng.uniform());
+    }
+    const int J = 2 + int(rng.below(3));
+    for (int j = 0; j < J; ++j) {
+        std::vector<StateIndex> members;
+        for (auto i : all)
+            if (rng.uniform() < 0.7) members.push_back(i);
+        if (members.empty()) members.push_back(all[0]);
+        const auto inst = addInstitution(sc, "I" + std::to_string(j), members, rng.uniform() - 0.2);
+        auto& spec = sc.institutions[inst];
+        spec.orientation = {2 * rng.uniform() - 1};
+        spec.sovereignty_cost = rng.uniform() * 0.5;
+        spec.notice_months = std::uint32_t(rng.below(6));
+        spec.democracy_clause = rng.uniform() < 0.5;
+        spec.sanction = rng.uniform();
+        spec.quorum = rng.uniform() < 0.3 ? std::uint32_t(members.size() / 2) : 0;
+        spec.coordinated_exit = j == 0 && rng.uniform() < 0.5;
+    }
+    InstitutionSpec bloc;
+    bloc.id = "BLOC";
+    bloc.orientation = {-1.0};
+    bloc.latent = true;
+    bloc.founding.min_founders = 2;
+    sc.institutions.push_back(bloc);
+    sc.links.push_back(LinkSpec{0, 1, 1.0});
+    sc.substitutions.push_back(SubstitutionSpec{InstitutionIndex(J), 0, 1.0});
+    for (int k = 0; k < 6; ++k) {
+        const auto kind = rng.uniform() < 0.5 ? EventKind::coup : EventKind::transition;
+        schedule(sc, std::uint32_t(rng.below(sc.steps)), kind, StateIndex(rng.below(n)));
+    }
+    std::stable_sort(sc.events.begin(), sc.events.end(),
+                     [](const auto& x, const auto& y) { return x.step < y.step; });
+    auto& p = sc.model;
+    p.peer_alignment_rate = rng.uniform() * 0.3;
+    p.alignment_noise = rng.uniform() * 0.2;
+    p.alignment_reversion = rng.uniform() * 0.2;
+    p.sovereignty_reversion = rng.uniform() * 0.2;
+    p.rally = rng.uniform() * 0.2;
+    p.military_sovereignty_shift = rng.uniform() * 0.3;
+    p.club_exponent = rng.uniform();
+    p.alignment_cost = rng.uniform() * 0.5;
+    p.peer_weight = rng.uniform() * 0.5;
+    p.linkage_weight = rng.uniform() * 0.5;
+    p.substitution_weight = rng.uniform() * 0.5;
+    p.status_quo_bias = rng.uniform() * 0.2;
+    p.decision_sharpness = 1 + 10 * rng.uniform();
+    p.hazard_cap = rng.uniform() * 0.3;
+    p.rescind_margin = rng.uniform() * 0.2;
+    return sc;
+}
+
+class PropertyTest : public ::testing::TestWithParam<std::uint64_t> {};
+
+TEST_P(PropertyTest, LegalTransitionsRangesAndNoMembershipInDissolvedInstitutions) {
+    const auto sc = randomScenario(GetParam());
+    const auto topo = buildTopology(sc);
+    Simulation sim(sc, topo);
+    RunResult r;
+    sim.run(sc.seed, 0, sc.steps, RecordConfig{}, r);
+    const std::size_t N = sc.states.size(), J = sc.institutions.size();
+    for (std::size_t t = 0; t <= sc.steps; ++t) {
+        for (std::size_t i = 0; i < N; ++i) {
+            ASSERT_GE(r.sovereignty[t * N + i], 0.0);
+            ASSERT_LE(r.sovereignty[t * N + i], 1.0);
+            ASSERT_GE(r.alignment[t * N + i], -1.0);
+            ASSERT_LE(r.alignment[t * N + i], 1.0);
+            for (std::size_t j = 0; j < J; ++j) {
+                const auto s = S(r.status[(t * N + i) * J + j]);
+                if (t > 0) {
+                    const auto before = S(r.status[((t - 1) * N + i) * J + j]);
+                    ASSERT_TRUE(legal(before, s)) << "t=" << t << " i=" << i << " j=" << j << " "
+                                                  << int(before) << "->" << int(s);
+                }
+                if (r.dissolve_step[j] >= 0 && t > std::size_t(r.dissolve_step[j])) {
+                    ASSERT_TRUE(s == S::withdrawn || s == S::none);
+                }
+            }
+        }
+    }
+    // Same inputs, same outputs; another replicate, another history (checked on the events).
+    RunResult again;
+    sim.run(sc.seed, 0, sc.steps, RecordConfig{}, again);
+    EXPECT_EQ(again.status, r.status);
+    EXPECT_EQ(again.alignment, r.alignment);
+    EXPECT_EQ(again.events.size(), r.events.size());
+}
+
+INSTANTIATE_TEST_SUITE_P(RandomScenarios, PropertyTest, ::testing::Range<std::uint64_t>(1, 41));
+
+}  // namespace
+}  // namespace regsim
