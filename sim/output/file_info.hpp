@@ -1,0 +1,12 @@
+#pragma once
+// describeRunFile: the text `regsim info FILE` prints (no HDF5 in this header).
+
+#include <string>
+
+namespace regsim {
+
+// Dimensions and their sizes, datasets (dims, type), root attributes (long texts shortened)
+// and whether the file is complete. Throws std::runtime_error if the file cannot be read.
+std::string describeRunFile(const std::string& path);
+
+}  // namespace regsim

@@ -1,0 +1,562 @@
+#include "output/hdf5_run_writer.hpp"
+
+#include <hdf5_hl.h>
+
+#include <array>
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <limits>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "output/hdf5_handles.hpp"
+
+namespace regsim {
+namespace {
+
+using hdf5::check;
+using Dims = std::vector<hsize_t>;
+
+constexpr hsize_t kChunkBytes = hsize_t{1} << 20;  // docs/output.md: chunks up to about 1 MiB
+constexpr hsize_t kEventChunk = 4096;              // events per chunk of the event table
+constexpr unsigned kDeflateLevel = 4;
+
+// Fill values: a replicate that was never written (an unfinished .part) reads as these, which
+// no real result uses (-1 already means "never" in the summaries).
+constexpr double kFillFloat = std::numeric_limits<double>::quiet_NaN();
+constexpr std::uint8_t kFillFlag = 255;
+constexpr std::int32_t kFillInt = std::numeric_limits<std::int32_t>::min();
+
+// netCDF-4's name for a dimension scale that is not a variable: xarray then shows the
+// dimension without coordinate values (notes/hdf5-xarray.md).
+constexpr const char* kNotAVariable = "This is a netCDF dimension but not a netCDF variable.";
+
+hsize_t product(const Dims& dims, std::size_t from = 0) {
+    hsize_t n = 1;
+    for (std::size_t k = from; k < dims.size(); ++k) n *= dims[k];
+    return n;
+}
+
+std::string utcNow() {
+    const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+    std::tm tm{};
+    gmtime_r(&now, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+std::string joinNames(const char* (*name)(int), int count) {
+    std::string out;
+    for (int k = 0; k < count; ++k) {
+        if (k > 0) out += ' ';
+        out += name(k);
+    }
+    return out;
+}
+
+std::vector<std::uint8_t> flagValues(int count) {
+    std::vector<std::uint8_t> values(static_cast<std::size_t>(count));
+    for (int k = 0; k < count; ++k)
+        values[static_cast<std::size_t>(k)] = static_cast<std::uint8_t>(k);
+    return values;
+}
+
+std::int32_t indexOrNone(std::uint32_t index) {
+    return index == kNone ? -1 : static_cast<std::int32_t>(index);
+}
+
+// --- attributes ----------------------------------------------------------------------------
+
+void writeStringAttribute(hid_t object, const char* name, const std::string& value) {
+    const auto type = hdf5::utf8StringType();
+    const hdf5::Dataspace space(H5Screate(H5S_SCALAR), "H5Screate");
+    const std::string what = std::string("cannot write attribute ") + name;
+    const hdf5::Attribute attr(
+        H5Acreate2(object, name, type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT), what);
+    const char* text = value.c_str();
+    check(H5Awrite(attr.get(), type.get(), &text), what);
+}
+
+void writeNumberAttribute(hid_t object, const char* name, hid_t file_type, hid_t mem_type,
+                          const void* values, hsize_t count = 1) {
+    const hdf5::Dataspace space(
+        count == 1 ? H5Screate(H5S_SCALAR) : H5Screate_simple(1, &count, nullptr), "H5Screate");
+    const std::string what = std::string("cannot write attribute ") + name;
+    const hdf5::Attribute attr(
+        H5Acreate2(object, name, file_type, space.get(), H5P_DEFAULT, H5P_DEFAULT), what);
+    check(H5Awrite(attr.get(), mem_type, values), what);
+}
+
+void writeFlags(hid_t object, int count, const std::string& meanings) {
+    const auto values = flagValues(count);
+    writeNumberAttribute(object, "flag_values", H5T_STD_U8LE, H5T_NATIVE_UINT8, values.data(),
+                         values.size());
+    writeStringAttribute(object, "flag_meanings", meanings);
+}
+
+// --- datasets ------------------------------------------------------------------------------
+
+hdf5::PropertyList trackedCreationOrder(hid_t plist_class) {
+    hdf5::PropertyList plist(H5Pcreate(plist_class), "H5Pcreate");
+    // netCDF-4 tracks creation order; h5py/h5netcdf then list variables in creation order.
+    check(H5Pset_attr_creation_order(plist.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
+          "H5Pset_attr_creation_order");
+    return plist;
+}
+
+// One replicate per chunk; the other axes whole, halved from the left until a chunk fits
+// kChunkBytes. Empty extents cannot be chunked: those datasets stay contiguous.
+hdf5::Dataset createGrid(hid_t file, const std::string& name, hid_t file_type, const Dims& dims,
+                         hid_t fill_type, const void* fill) {
+    const std::string what = "cannot create dataset " + name;
+    const hdf5::Dataspace space(
+        H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), what);
+    auto dcpl = trackedCreationOrder(H5P_DATASET_CREATE);
+    check(H5Pset_fill_value(dcpl.get(), fill_type, fill), what);
+    if (product(dims) > 0) {
+        Dims chunk = dims;
+        chunk[0] = 1;
+        const hsize_t element = H5Tget_size(file_type);
+        for (std::size_t k = 1; k < chunk.size(); ++k) {
+            while (chunk[k] > 1 && element * product(chunk) > kChunkBytes) {
+                chunk[k] = (chunk[k] + 1) / 2;
+            }
+        }
+        check(H5Pset_chunk(dcpl.get(), static_cast<int>(chunk.size()), chunk.data()), what);
+        check(H5Pset_shuffle(dcpl.get()), what);
+        check(H5Pset_deflate(dcpl.get(), kDeflateLevel), what);
+    }
+    return hdf5::Dataset(H5Dcreate2(file, name.c_str(), file_type, space.get(), H5P_DEFAULT,
+                                    dcpl.get(), H5P_DEFAULT),
+                         what);
+}
+
+// 1-D, empty, extendible (the event table and its dimension).
+hdf5::Dataset createColumn(hid_t file, const std::string& name, hid_t file_type, hid_t fill_type,
+                           const void* fill, bool compress = true) {
+    const std::string what = "cannot create dataset " + name;
+    const hsize_t size = 0;
+    const hsize_t max_size = H5S_UNLIMITED;
+    const hdf5::Dataspace space(H5Screate_simple(1, &size, &max_size), what);
+    auto dcpl = trackedCreationOrder(H5P_DATASET_CREATE);
+    check(H5Pset_chunk(dcpl.get(), 1, &kEventChunk), what);
+    if (fill != nullptr) check(H5Pset_fill_value(dcpl.get(), fill_type, fill), what);
+    if (compress) {
+        check(H5Pset_shuffle(dcpl.get()), what);
+        check(H5Pset_deflate(dcpl.get(), kDeflateLevel), what);
+    }
+    return hdf5::Dataset(H5Dcreate2(file, name.c_str(), file_type, space.get(), H5P_DEFAULT,
+                                    dcpl.get(), H5P_DEFAULT),
+                         what);
+}
+
+// A small contiguous 1-D coordinate, written at once.
+hdf5::Dataset createCoordinate(hid_t file, const std::string& name, hid_t file_type, hid_t mem_type,
+                               hsize_t size, const void* data) {
+    const std::string what = "cannot create coordinate " + name;
+    const hdf5::Dataspace space(H5Screate_simple(1, &size, nullptr), what);
+    auto dcpl = trackedCreationOrder(H5P_DATASET_CREATE);
+    hdf5::Dataset ds(H5Dcreate2(file, name.c_str(), file_type, space.get(), H5P_DEFAULT, dcpl.get(),
+                                H5P_DEFAULT),
+                     what);
+    if (size > 0) check(H5Dwrite(ds.get(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), what);
+    return ds;
+}
+
+hdf5::Dataset createStringCoordinate(hid_t file, const std::string& name,
+                                     const std::vector<std::string>& values) {
+    const auto type = hdf5::utf8StringType();
+    std::vector<const char*> pointers;
+    pointers.reserve(values.size());
+    for (const auto& v : values) pointers.push_back(v.c_str());
+    return createCoordinate(file, name, type.get(), type.get(), values.size(), pointers.data());
+}
+
+void makeScale(hid_t dataset, const std::string& name, std::int32_t dim_id) {
+    check(H5DSset_scale(dataset, name.c_str()), "cannot make " + name + " a dimension scale");
+    writeNumberAttribute(dataset, "_Netcdf4Dimid", H5T_STD_I32LE, H5T_NATIVE_INT32, &dim_id);
+}
+
+// Writes `data` (row-major, the whole of every axis but the first) as slab `first` of `ds`.
+void writeSlab(hid_t ds, hid_t mem_type, const Dims& dims, hsize_t first, const void* data,
+               const std::string& name) {
+    const hsize_t elements = product(dims, 1);
+    if (elements == 0) return;
+    const std::string what = "cannot write " + name;
+    const hdf5::Dataspace file_space(H5Dget_space(ds), what);
+    Dims start(dims.size(), 0);
+    Dims count = dims;
+    start[0] = first;
+    count[0] = 1;
+    check(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start.data(), nullptr, count.data(),
+                              nullptr),
+          what);
+    const hdf5::Dataspace mem_space(H5Screate_simple(1, &elements, nullptr), what);
+    check(H5Dwrite(ds, mem_type, mem_space.get(), file_space.get(), H5P_DEFAULT, data), what);
+}
+
+// Grows the 1-D `ds` to offset + count and writes `data` into the new tail.
+void appendColumn(hid_t ds, hid_t mem_type, hsize_t offset, hsize_t count, const void* data,
+                  const std::string& name) {
+    const std::string what = "cannot append to " + name;
+    const hsize_t size = offset + count;
+    check(H5Dset_extent(ds, &size), what);
+    if (data == nullptr) return;
+    const hdf5::Dataspace file_space(H5Dget_space(ds), what);
+    check(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, &offset, nullptr, &count, nullptr),
+          what);
+    const hdf5::Dataspace mem_space(H5Screate_simple(1, &count, nullptr), what);
+    check(H5Dwrite(ds, mem_type, mem_space.get(), file_space.get(), H5P_DEFAULT, data), what);
+}
+
+template <class T>
+void checkSize(const std::vector<T>& v, hsize_t expected, const char* field, std::uint32_t r) {
+    if (v.size() != expected) {
+        throw std::runtime_error("replicate " + std::to_string(r) + ": " + field + " has " +
+                                 std::to_string(v.size()) + " values, expected " +
+                                 std::to_string(expected));
+    }
+}
+
+}  // namespace
+
+// One data variable of the file: its handle, shape and name.
+struct Variable {
+    hdf5::Dataset ds;
+    Dims dims;
+    std::string name;
+};
+
+struct Hdf5RunWriter::Impl {
+    std::string path;
+    std::string part_path;
+    hsize_t replicates = 0, times = 0, states = 0, institutions = 0, axes = 0;
+    bool trajectories = true;
+
+    hdf5::File file;  // first member: destroyed last
+    Variable sovereignty, alignment, regime, status;
+    Variable announce_step, exit_step, final_status, dissolve_step, found_step, cascade_size;
+    hdf5::Dataset event_dim;
+    std::array<Variable, 8> event_columns;  // in kEventColumns order
+    hsize_t events = 0;
+
+    std::vector<bool> written;
+    std::uint32_t written_count = 0;
+    bool closed = false;
+
+    void create(const RunMetadata& metadata);
+    void closeAll();
+};
+
+namespace {
+
+struct ColumnSpec {
+    const char* name;
+    hid_t file_type;
+    const char* long_name;
+};
+
+}  // namespace
+
+void Hdf5RunWriter::Impl::create(const RunMetadata& m) {
+    const Scenario& sc = *m.scenario;
+    const auto steps = recordedSteps(m.steps, m.record.every);
+    replicates = m.replicates;
+    times = steps.size();
+    states = sc.states.size();
+    institutions = sc.institutions.size();
+    axes = sc.axes.size();
+    trajectories = m.record.trajectories;
+    written.assign(m.replicates, false);
+
+    hdf5::silenceErrorPrinting();
+    auto fcpl = trackedCreationOrder(H5P_FILE_CREATE);
+    check(H5Pset_link_creation_order(fcpl.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
+          "H5Pset_link_creation_order");
+    file = hdf5::File(H5Fcreate(part_path.c_str(), H5F_ACC_TRUNC, fcpl.get(), H5P_DEFAULT),
+                      "cannot create output file " + part_path);
+    const hid_t f = file.get();
+
+    // Coordinates and dimension scales.
+    std::vector<std::int32_t> replicate_values(replicates);
+    for (hsize_t r = 0; r < replicates; ++r) replicate_values[r] = static_cast<std::int32_t>(r);
+    std::vector<std::int32_t> time_values(steps.begin(), steps.end());
+    std::vector<std::string> months, state_ids, state_names, inst_ids, inst_names, patron_ids;
+    for (auto t : steps) months.push_back(sc.calendarMonth(t));
+    for (const auto& s : sc.states) {
+        state_ids.push_back(s.id);
+        state_names.push_back(s.name);
+    }
+    for (const auto& i : sc.institutions) {
+        inst_ids.push_back(i.id);
+        inst_names.push_back(i.name);
+    }
+    for (const auto& p : sc.patrons) patron_ids.push_back(p.id);
+
+    const auto replicate_ds = createCoordinate(f, "replicate", H5T_STD_I32LE, H5T_NATIVE_INT32,
+                                               replicates, replicate_values.data());
+    const auto time_ds =
+        createCoordinate(f, "time", H5T_STD_I32LE, H5T_NATIVE_INT32, times, time_values.data());
+    const auto state_ds = createStringCoordinate(f, "state", state_ids);
+    const auto institution_ds = createStringCoordinate(f, "institution", inst_ids);
+    const auto axis_ds = createStringCoordinate(f, "axis", sc.axes);
+    hdf5::Dataset patron_ds;
+    if (!patron_ids.empty()) patron_ds = createStringCoordinate(f, "patron", patron_ids);
+    event_dim = createColumn(f, "event", H5T_IEEE_F32LE, H5T_NATIVE_INT32, nullptr, false);
+
+    makeScale(replicate_ds.get(), "replicate", 0);
+    makeScale(time_ds.get(), "time", 1);
+    makeScale(state_ds.get(), "state", 2);
+    makeScale(institution_ds.get(), "institution", 3);
+    makeScale(axis_ds.get(), "axis", 4);
+    char event_scale_name[96];
+    std::snprintf(event_scale_name, sizeof event_scale_name, "%s%10d", kNotAVariable, 0);
+    makeScale(event_dim.get(), event_scale_name, 5);
+    if (patron_ds) makeScale(patron_ds.get(), "patron", 6);
+
+    const auto attach = [](hid_t ds, const std::vector<hid_t>& scales, const std::string& name) {
+        for (std::size_t k = 0; k < scales.size(); ++k) {
+            check(H5DSattach_scale(ds, scales[k], static_cast<unsigned>(k)),
+                  "cannot attach dimension " + std::to_string(k) + " of " + name);
+        }
+    };
+
+    // Auxiliary coordinates (xarray finds them through the `coordinates` attributes).
+    const auto month_ds = createStringCoordinate(f, "month", months);
+    const auto state_name_ds = createStringCoordinate(f, "state_name", state_names);
+    const auto inst_name_ds = createStringCoordinate(f, "institution_name", inst_names);
+    attach(month_ds.get(), {time_ds.get()}, "month");
+    attach(state_name_ds.get(), {state_ds.get()}, "state_name");
+    attach(inst_name_ds.get(), {institution_ds.get()}, "institution_name");
+    writeStringAttribute(month_ds.get(), "long_name", "calendar month of the step (YYYY-MM)");
+    writeStringAttribute(state_name_ds.get(), "long_name", "state name");
+    writeStringAttribute(inst_name_ds.get(), "long_name", "institution name");
+    writeStringAttribute(time_ds.get(), "long_name", "step (months since the scenario start)");
+    writeStringAttribute(replicate_ds.get(), "long_name", "replicate index");
+
+    const hid_t R = replicate_ds.get(), T = time_ds.get(), S = state_ds.get(),
+                I = institution_ds.get(), A = axis_ds.get();
+    const auto make = [&](Variable& v, const char* name, hid_t type, const Dims& dims,
+                          const std::vector<hid_t>& scales, hid_t fill_type, const void* fill,
+                          const char* long_name, const char* coordinates) {
+        v.name = name;
+        v.dims = dims;
+        v.ds = createGrid(f, name, type, dims, fill_type, fill);
+        attach(v.ds.get(), scales, name);
+        writeStringAttribute(v.ds.get(), "long_name", long_name);
+        if (coordinates[0] != '\0') writeStringAttribute(v.ds.get(), "coordinates", coordinates);
+    };
+    const std::string status_meanings = "none member suspended withdrawing withdrawn";
+    if (trajectories) {
+        make(sovereignty, "sovereignty", H5T_IEEE_F64LE, {replicates, times, states}, {R, T, S},
+             H5T_NATIVE_DOUBLE, &kFillFloat, "sovereignty s_i(t) in [0,1]", "month state_name");
+        make(alignment, "alignment", H5T_IEEE_F64LE, {replicates, times, states, axes},
+             {R, T, S, A}, H5T_NATIVE_DOUBLE, &kFillFloat, "alignment a_i(t) in [-1,1]",
+             "month state_name");
+        make(regime, "regime", H5T_STD_U8LE, {replicates, times, states}, {R, T, S},
+             H5T_NATIVE_UINT8, &kFillFlag, "regime", "month state_name");
+        writeFlags(regime.ds.get(), 2, "civilian military");
+        make(status, "status", H5T_STD_U8LE, {replicates, times, states, institutions},
+             {R, T, S, I}, H5T_NATIVE_UINT8, &kFillFlag, "membership status",
+             "month state_name institution_name");
+        writeFlags(status.ds.get(), 5, status_meanings);
+    }
+    const Dims rsi{replicates, states, institutions};
+    const Dims ri{replicates, institutions};
+    make(announce_step, "announce_step", H5T_STD_I32LE, rsi, {R, S, I}, H5T_NATIVE_INT32, &kFillInt,
+         "step of the first withdrawal announcement, -1 never", "state_name institution_name");
+    make(exit_step, "exit_step", H5T_STD_I32LE, rsi, {R, S, I}, H5T_NATIVE_INT32, &kFillInt,
+         "step the exit took effect, -1 never", "state_name institution_name");
+    make(final_status, "final_status", H5T_STD_U8LE, rsi, {R, S, I}, H5T_NATIVE_UINT8, &kFillFlag,
+         "membership status at the last step", "state_name institution_name");
+    writeFlags(final_status.ds.get(), 5, status_meanings);
+    make(dissolve_step, "dissolve_step", H5T_STD_I32LE, ri, {R, I}, H5T_NATIVE_INT32, &kFillInt,
+         "step of dissolution, -1 never", "institution_name");
+    make(found_step, "found_step", H5T_STD_I32LE, ri, {R, I}, H5T_NATIVE_INT32, &kFillInt,
+         "0 active from the start, step of founding, -1 never", "institution_name");
+    make(cascade_size, "cascade_size", H5T_STD_I32LE, ri, {R, I}, H5T_NATIVE_INT32, &kFillInt,
+         "states whose exit took effect by the end", "institution_name");
+
+    // Event table: one extendible column per field on the `event` dimension.
+    static const std::array<ColumnSpec, 8> columns{{
+        {"event_replicate", H5T_STD_I32LE, "replicate"},
+        {"event_step", H5T_STD_I32LE, "step at which the event took effect"},
+        {"event_kind", H5T_STD_U8LE, "event kind"},
+        {"event_cause", H5T_STD_U8LE, "mechanism that caused the event"},
+        {"event_state", H5T_STD_I32LE, "index into state, -1 none"},
+        {"event_institution", H5T_STD_I32LE, "index into institution, -1 none"},
+        {"event_patron", H5T_STD_I32LE, "index into patron, -1 none"},
+        {"event_value", H5T_IEEE_F64LE, "kind-specific value"},
+    }};
+    for (std::size_t c = 0; c < columns.size(); ++c) {
+        auto& v = event_columns[c];
+        v.name = columns[c].name;
+        v.dims = {0};
+        v.ds = createColumn(f, v.name, columns[c].file_type, H5T_NATIVE_INT32, nullptr);
+        attach(v.ds.get(), {event_dim.get()}, v.name);
+        writeStringAttribute(v.ds.get(), "long_name", columns[c].long_name);
+    }
+    writeFlags(
+        event_columns[2].ds.get(), kEventKindCount,
+        joinNames([](int k) { return eventKindName(static_cast<EventKind>(k)); }, kEventKindCount));
+    writeFlags(event_columns[3].ds.get(), kEventCauseCount,
+               joinNames([](int k) { return eventCauseName(static_cast<EventCause>(k)); },
+                         kEventCauseCount));
+
+    // Provenance (root attributes); finished_at and complete come with finish().
+    const std::uint32_t every = m.record.every == 0 ? 1 : m.record.every;
+    writeStringAttribute(f, "scenario_name", sc.name);
+    writeStringAttribute(f, "scenario_path", sc.source.path);
+    writeStringAttribute(f, "scenario_text", sc.source.text);
+    writeStringAttribute(f, "parameters", m.parameters_json);
+    writeNumberAttribute(f, "seed", H5T_STD_U64LE, H5T_NATIVE_UINT64, &m.seed);
+    writeNumberAttribute(f, "replicates", H5T_STD_U32LE, H5T_NATIVE_UINT32, &m.replicates);
+    writeNumberAttribute(f, "steps", H5T_STD_U32LE, H5T_NATIVE_UINT32, &m.steps);
+    writeStringAttribute(f, "start_month", sc.calendarMonth(0));
+    writeNumberAttribute(f, "record_every", H5T_STD_U32LE, H5T_NATIVE_UINT32, &every);
+    writeStringAttribute(f, "regsim_version", m.version);
+    writeStringAttribute(f, "git_commit", m.git_commit);
+    writeStringAttribute(f, "command_line", m.command_line);
+    writeStringAttribute(f, "started_at", m.started_at);
+    writeStringAttribute(f, "coordinates", "month state_name institution_name");
+    check(H5Fflush(f, H5F_SCOPE_GLOBAL), "cannot flush " + part_path);
+}
+
+void Hdf5RunWriter::Impl::closeAll() {
+    for (Variable* v : {&sovereignty, &alignment, &regime, &status, &announce_step, &exit_step,
+                        &final_status, &dissolve_step, &found_step, &cascade_size}) {
+        v->ds.reset();
+    }
+    for (auto& v : event_columns) v.ds.reset();
+    event_dim.reset();
+}
+
+Hdf5RunWriter::Hdf5RunWriter(const std::string& path, const RunMetadata& metadata)
+    : impl_(std::make_unique<Impl>()) {
+    if (metadata.scenario == nullptr) {
+        throw std::invalid_argument("Hdf5RunWriter: metadata.scenario is null");
+    }
+    impl_->path = path;
+    impl_->part_path = path + ".part";
+    impl_->create(metadata);
+}
+
+Hdf5RunWriter::~Hdf5RunWriter() {
+    if (impl_ && !impl_->closed) {
+        impl_->closeAll();
+        impl_->file.reset();  // leaves PATH.part: an incomplete file is never renamed
+    }
+}
+
+void Hdf5RunWriter::write(const RunResult& result) {
+    Impl& w = *impl_;
+    const std::uint32_t r = result.replicate;
+    if (w.closed) throw std::logic_error("Hdf5RunWriter::write after finish");
+    if (r >= w.replicates) {
+        throw std::runtime_error("replicate " + std::to_string(r) + " is outside the file's " +
+                                 std::to_string(w.replicates) + " replicates");
+    }
+    if (w.written[r]) {
+        throw std::runtime_error("replicate " + std::to_string(r) + " written twice");
+    }
+    const hsize_t si = w.states * w.institutions;
+    checkSize(result.announce_step, si, "announce_step", r);
+    checkSize(result.exit_step, si, "exit_step", r);
+    checkSize(result.final_status, si, "final_status", r);
+    checkSize(result.dissolve_step, w.institutions, "dissolve_step", r);
+    checkSize(result.found_step, w.institutions, "found_step", r);
+    checkSize(result.cascade_size, w.institutions, "cascade_size", r);
+    if (w.trajectories) {
+        const hsize_t ts = w.times * w.states;
+        checkSize(result.sovereignty, ts, "sovereignty", r);
+        checkSize(result.alignment, ts * w.axes, "alignment", r);
+        checkSize(result.regime, ts, "regime", r);
+        checkSize(result.status, ts * w.institutions, "status", r);
+        const auto slab = [&](const Variable& v, hid_t type, const void* data) {
+            writeSlab(v.ds.get(), type, v.dims, r, data, v.name);
+        };
+        slab(w.sovereignty, H5T_NATIVE_DOUBLE, result.sovereignty.data());
+        slab(w.alignment, H5T_NATIVE_DOUBLE, result.alignment.data());
+        slab(w.regime, H5T_NATIVE_UINT8, result.regime.data());
+        slab(w.status, H5T_NATIVE_UINT8, result.status.data());
+    }
+    const auto slab = [&](const Variable& v, hid_t type, const void* data) {
+        writeSlab(v.ds.get(), type, v.dims, r, data, v.name);
+    };
+    slab(w.announce_step, H5T_NATIVE_INT32, result.announce_step.data());
+    slab(w.exit_step, H5T_NATIVE_INT32, result.exit_step.data());
+    slab(w.final_status, H5T_NATIVE_UINT8, result.final_status.data());
+    slab(w.dissolve_step, H5T_NATIVE_INT32, result.dissolve_step.data());
+    slab(w.found_step, H5T_NATIVE_INT32, result.found_step.data());
+    slab(w.cascade_size, H5T_NATIVE_INT32, result.cascade_size.data());
+
+    if (!result.events.empty()) {
+        const std::size_t n = result.events.size();
+        std::vector<std::int32_t> rep(n, static_cast<std::int32_t>(r)), step(n), state(n),
+            institution(n), patron(n);
+        std::vector<std::uint8_t> kind(n), cause(n);
+        std::vector<double> value(n);
+        for (std::size_t e = 0; e < n; ++e) {
+            const EventRecord& ev = result.events[e];
+            step[e] = static_cast<std::int32_t>(ev.step);
+            kind[e] = static_cast<std::uint8_t>(ev.kind);
+            cause[e] = static_cast<std::uint8_t>(ev.cause);
+            state[e] = indexOrNone(ev.state);
+            institution[e] = indexOrNone(ev.institution);
+            patron[e] = indexOrNone(ev.patron);
+            value[e] = ev.value;
+        }
+        const std::array<std::pair<hid_t, const void*>, 8> data{{
+            {H5T_NATIVE_INT32, rep.data()},
+            {H5T_NATIVE_INT32, step.data()},
+            {H5T_NATIVE_UINT8, kind.data()},
+            {H5T_NATIVE_UINT8, cause.data()},
+            {H5T_NATIVE_INT32, state.data()},
+            {H5T_NATIVE_INT32, institution.data()},
+            {H5T_NATIVE_INT32, patron.data()},
+            {H5T_NATIVE_DOUBLE, value.data()},
+        }};
+        for (std::size_t c = 0; c < data.size(); ++c) {
+            appendColumn(w.event_columns[c].ds.get(), data[c].first, w.events, n, data[c].second,
+                         w.event_columns[c].name);
+        }
+        appendColumn(w.event_dim.get(), H5T_NATIVE_FLOAT, w.events, n, nullptr, "event");
+        w.events += n;
+    }
+    w.written[r] = true;
+    ++w.written_count;
+    // A killed run then leaves a readable .part with every replicate written so far.
+    check(H5Fflush(w.file.get(), H5F_SCOPE_GLOBAL), "cannot flush " + w.part_path);
+}
+
+void Hdf5RunWriter::finish() {
+    Impl& w = *impl_;
+    if (w.closed) throw std::logic_error("Hdf5RunWriter::finish called twice");
+    if (w.written_count != w.replicates) {
+        throw std::runtime_error(w.part_path + ": only " + std::to_string(w.written_count) +
+                                 " of " + std::to_string(w.replicates) +
+                                 " replicates were written; the file is not complete");
+    }
+    const hid_t f = w.file.get();
+    writeStringAttribute(f, "finished_at", utcNow());
+    check(H5Fflush(f, H5F_SCOPE_GLOBAL), "cannot flush " + w.part_path);
+    const std::int32_t complete = 1;  // last: its presence means every write before it landed
+    writeNumberAttribute(f, "complete", H5T_STD_I32LE, H5T_NATIVE_INT32, &complete);
+    w.closeAll();
+    w.closed = true;
+    w.file.close("cannot close " + w.part_path);
+    std::error_code ec;
+    std::filesystem::rename(w.part_path, w.path, ec);
+    if (ec) {
+        throw std::runtime_error("cannot rename " + w.part_path + " to " + w.path + ": " +
+                                 ec.message());
+    }
+}
+
+}  // namespace regsim

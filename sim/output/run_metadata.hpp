@@ -1,0 +1,26 @@
+#pragma once
+// RunMetadata: what a run file records about the run besides its results (docs/output.md,
+// "Provenance"). Filled by the run layer; the scenario must outlive the writer.
+
+#include <cstdint>
+#include <string>
+
+#include "core/scenario.hpp"
+#include "record/run_result.hpp"
+
+namespace regsim {
+
+struct RunMetadata {
+    const Scenario* scenario = nullptr;  // ids, names, axes, patrons, start month, source
+    RecordConfig record;                 // trajectories on/off, every k steps
+    std::uint32_t replicates = 0;        // resolved (after --replicates)
+    std::uint32_t steps = 0;             // resolved (after --steps)
+    std::uint64_t seed = 0;
+    std::string parameters_json;  // every resolved parameter, from the scenario layer
+    std::string command_line;
+    std::string version;
+    std::string git_commit;
+    std::string started_at;  // UTC ISO 8601
+};
+
+}  // namespace regsim

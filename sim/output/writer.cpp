@@ -1,0 +1,7 @@
+#include "output/writer.hpp"
+
+namespace regsim {
+
+Writer::~Writer() = default;
+
+}  // namespace regsim

@@ -1,0 +1,43 @@
+#include "output/output_path.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "test_support.hpp"
+
+namespace regsim {
+namespace {
+
+namespace fs = std::filesystem;
+
+TEST(OutputPath, RefusesAnExistingFileWithoutForce) {
+    test::TempDir dir;
+    const auto path = dir.file("run.h5");
+    std::ofstream(path) << "old";
+    try {
+        prepareOutputPath(path, false);
+        FAIL() << "expected an exception";
+    } catch (const std::runtime_error& e) {
+        EXPECT_EQ(std::string(e.what()), path + " exists; use --force to overwrite");
+    }
+    EXPECT_NO_THROW(prepareOutputPath(path, true));
+    EXPECT_TRUE(fs::exists(path));  // the old file stays until the new one is complete
+}
+
+TEST(OutputPath, CreatesTheParentFolder) {
+    test::TempDir dir;
+    const auto path = dir.file("a/b/run.h5");
+    prepareOutputPath(path, false);
+    EXPECT_TRUE(fs::is_directory(dir.path() / "a" / "b"));
+    EXPECT_FALSE(fs::exists(path));
+}
+
+TEST(OutputPath, RefusesAFolder) {
+    test::TempDir dir;
+    EXPECT_THROW(prepareOutputPath(dir.path().string(), true), std::runtime_error);
+}
+
+}  // namespace
+}  // namespace regsim
