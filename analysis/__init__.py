@@ -1,0 +1,30 @@
+"""Tables and figures from regsim's HDF5 output (docs/output.md, docs/analysis.md).
+
+    import analysis
+    ds = analysis.load("out/west_africa.h5")      # xarray.Dataset with a `date` coordinate
+    ev = analysis.events("out/west_africa.h5")    # pandas.DataFrame, one row per event
+
+Command line: `python3 -m analysis --help`.
+"""
+
+from .data import (
+    EVENT_CAUSES,
+    EVENT_KINDS,
+    STATUS_NAMES,
+    IncompleteFileError,
+    events,
+    load,
+    read_attrs,
+    run_info,
+)
+
+__all__ = [
+    "EVENT_CAUSES",
+    "EVENT_KINDS",
+    "STATUS_NAMES",
+    "IncompleteFileError",
+    "events",
+    "load",
+    "read_attrs",
+    "run_info",
+]

@@ -1,0 +1,246 @@
+"""`python3 -m analysis <command> FILE.h5 [options]` (docs/analysis.md)."""
+
+import argparse
+import os
+import sys
+
+import h5py
+
+from . import hindcast, summary, sweep
+# figures (matplotlib, networkx) are imported by the commands that need them,
+# so `--help` and the tables start quickly.
+from .data import IncompleteFileError, check_complete, events, load, read_attrs, run_info
+
+
+def _size(text):
+    try:
+        w, h = (float(v) for v in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError("expected W,H in inches, e.g. 10,6") from None
+    return (w, h)
+
+
+def _ids(text):
+    return [t.strip() for t in text.split(",") if t.strip()]
+
+
+def _default_out(args, ext=".png"):
+    stem = os.path.splitext(os.path.basename(args.file))[0]
+    return f"{stem}-{args.command}{ext}"
+
+
+def _str(x):
+    return x.decode("utf-8") if isinstance(x, bytes) else str(x)
+
+
+def _emit(text, out):
+    if out:
+        with open(out, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        print(f"wrote {out}")
+    else:
+        print(text, end="")
+
+
+def cmd_summary(args):
+    ds = load(args.file, allow_incomplete=True)
+    info = run_info(args.file)
+    mem = summary.membership_table(ds, all_rows=args.all)
+    inst = summary.institution_table(ds, all_rows=args.all)
+    _emit(summary.render(info, mem, inst, args.all), args.output)
+    if args.csv:
+        summary.tidy(mem, inst).to_csv(args.csv, index=False)
+        print(f"wrote {args.csv}")
+
+
+def cmd_events(args):
+    ev = events(args.file, allow_incomplete=True)
+    if args.kinds:
+        ev = ev[ev["kind"].isin(args.kinds)]
+    if args.output:
+        ev.to_csv(args.output, index=False)
+        print(f"wrote {args.output}")
+    else:
+        print(ev.to_string(index=False))
+
+
+def cmd_hindcast(args):
+    info = run_info(args.file)
+    ev = events(args.file, allow_incomplete=True)
+    obs = hindcast.read_observed(args.observed)
+    with h5py.File(args.file, "r") as f:
+        states = {_str(x) for x in f["state"][()]} if "state" in f else None
+        insts = {_str(x) for x in f["institution"][()]} if "institution" in f else None
+    a, b = hindcast.hindcast(ev, obs, info.start_month, info.replicates, info.steps,
+                             args.min_share, states=states, institutions=insts)
+    _emit(hindcast.render(info, a, b, args.min_share), args.output)
+    if args.csv:
+        hindcast.tidy(a, b).to_csv(args.csv, index=False)
+        print(f"wrote {args.csv}")
+
+
+def _figure_done(path):
+    print(f"wrote {path}")
+
+
+def cmd_timeline(args):
+    from . import figures
+
+    ds = load(args.file, allow_incomplete=True)
+    _figure_done(figures.timeline(ds, run_info(args.file), args.output or _default_out(args),
+                                  replicate=args.replicate, states=args.states,
+                                  institutions=args.institutions, size=args.size,
+                                  dpi=args.dpi))
+
+
+def cmd_trajectories(args):
+    from . import figures
+
+    ds = load(args.file, allow_incomplete=True)
+    _figure_done(figures.trajectories(ds, run_info(args.file),
+                                      args.output or _default_out(args), states=args.states,
+                                      size=args.size, dpi=args.dpi))
+
+
+def cmd_cascades(args):
+    from . import figures
+
+    ds = load(args.file, allow_incomplete=True)
+    _figure_done(figures.cascades(ds, run_info(args.file), args.output or _default_out(args),
+                                  institutions=args.institutions, size=args.size,
+                                  dpi=args.dpi))
+
+
+def cmd_network(args):
+    from . import figures
+
+    ds = load(args.file, allow_incomplete=True)
+    text = str(read_attrs(args.file).get("scenario_text", ""))
+    _figure_done(figures.network(ds, run_info(args.file), args.output or _default_out(args),
+                                 scenario_text=text, size=args.size, dpi=args.dpi))
+
+
+def cmd_sweep(args):
+    from . import figures
+
+    info = run_info(args.file)
+    with h5py.File(args.file, "r") as f:
+        params = sweep.read_points(f)
+        values, is_p = sweep.metric_values(f, args.z)
+    x = args.x or sorted(params)[0]
+    out = args.output or _default_out(args)
+    if args.y:
+        xs, ys, z = sweep.grid(params, values, x, args.y)
+        path = figures.sweep_heatmap(xs, ys, z, info, out, x, args.y, args.z, args.size,
+                                     args.dpi)
+    else:
+        xs, pooled = sweep.grid(params, values, x)
+        center, bands = sweep.line_bands(pooled, is_p)
+        path = figures.sweep_line(xs, center, bands, info, out, x, args.z, args.size, args.dpi)
+    _figure_done(path)
+
+
+def build_parser():
+    p = argparse.ArgumentParser(
+        prog="python3 -m analysis",
+        description="Tables and figures from regsim HDF5 files (docs/output.md). Reads the "
+        "file only; never runs the simulator.")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("file", metavar="FILE.h5", help="output of `regsim run`")
+    common.add_argument("--allow-incomplete", action="store_true",
+                        help="read a file without the root attribute complete = 1")
+    fig = argparse.ArgumentParser(add_help=False)
+    fig.add_argument("-o", "--output", metavar="OUT",
+                     help="figure file; format from the extension: .png (default), .svg, "
+                     ".pdf (default FILE-COMMAND.png in the current folder)")
+    fig.add_argument("--size", type=_size, metavar="W,H",
+                     help="figure size in inches (default depends on the figure)")
+    fig.add_argument("--dpi", type=float, default=150, help="resolution (default 150)")
+
+    s = sub.add_parser("summary", parents=[common], help="exit probabilities and timing table",
+                       description="Per state x institution: P(announced) and P(exited) by "
+                       "the end of each calendar year, median and 90%% interval of the "
+                       "announce / exit month; per institution: P(dissolution), founding, "
+                       "cascade size.")
+    s.add_argument("-o", "--output", metavar="OUT", help="write the table text here")
+    s.add_argument("--csv", metavar="OUT.csv", help="also write a tidy (long) CSV")
+    s.add_argument("--all", action="store_true",
+                   help="every membership and institution, not only those with activity")
+    s.set_defaults(func=cmd_summary)
+
+    e = sub.add_parser("events", parents=[common], help="the event log as a table or CSV",
+                       description="Print the event log with names and calendar dates.")
+    e.add_argument("-o", "--output", metavar="OUT.csv", help="write CSV instead of printing")
+    e.add_argument("--kinds", type=_ids, metavar="K1,K2", help="only these kinds")
+    e.set_defaults(func=cmd_events)
+
+    t = sub.add_parser("timeline", parents=[common, fig], help="membership status over time",
+                       description="One band per state x institution membership: share of "
+                       "replicates that are member / suspended / withdrawing / withdrawn at "
+                       "each month, or the status in one replicate.")
+    t.add_argument("--replicate", type=int, metavar="K", help="show replicate K only")
+    t.add_argument("--states", type=_ids, metavar="A,B", help="only these states")
+    t.add_argument("--institutions", type=_ids, metavar="A,B", help="only these institutions")
+    t.set_defaults(func=cmd_timeline)
+
+    r = sub.add_parser("trajectories", parents=[common, fig],
+                       help="sovereignty and alignment bands per state",
+                       description="Median with 50%% and 90%% bands over replicates of "
+                       "sovereignty and each alignment axis, one row per state.")
+    r.add_argument("--states", type=_ids, metavar="A,B", help="only these states")
+    r.set_defaults(func=cmd_trajectories)
+
+    c = sub.add_parser("cascades", parents=[common, fig], help="cascade size distributions",
+                       description="Histogram and complementary CDF of the final cascade "
+                       "size per institution.")
+    c.add_argument("--institutions", type=_ids, metavar="A,B", help="only these institutions")
+    c.set_defaults(func=cmd_cascades)
+
+    n = sub.add_parser("network", parents=[common, fig], help="institution graph",
+                       description="States and institutions with membership edges, states "
+                       "coloured by P(exit from at least one institution); influence ties "
+                       "are drawn when the stored scenario text lists them.")
+    n.set_defaults(func=cmd_network)
+
+    w = sub.add_parser("sweep", parents=[common, fig], help="sweep heatmap or line",
+                       description="PROVISIONAL sweep format (docs/analysis.md). Heatmap of "
+                       "a metric over two swept parameters (--x and --y) or a line with "
+                       "50%%/90%% bands over one (--x).")
+    w.add_argument("--x", metavar="PARAM", help="swept parameter on the x axis")
+    w.add_argument("--y", metavar="PARAM", help="second parameter: draw a heatmap")
+    w.add_argument("--z", metavar="METRIC", required=True, help=sweep.METRIC_HELP)
+    w.set_defaults(func=cmd_sweep)
+
+    h = sub.add_parser("hindcast", parents=[common], help="simulated vs observed events",
+                       description="For each observed event: share of replicates in which it "
+                       "happened by the observed month, simulated median month and 90%% "
+                       "interval; then simulated events history did not have.")
+    h.add_argument("observed", metavar="OBSERVED.csv",
+                   help="columns date,kind,state,institution,source")
+    h.add_argument("-o", "--output", metavar="OUT", help="write the table text here")
+    h.add_argument("--csv", metavar="OUT.csv", help="also write both tables as one CSV")
+    h.add_argument("--min-share", type=float, default=0.10,
+                   help="threshold for unobserved simulated events (default 0.10)")
+    h.set_defaults(func=cmd_hindcast)
+    return p
+
+
+def main(argv=None):
+    args = build_parser().parse_args(argv)
+    try:
+        if not os.path.exists(args.file):
+            raise FileNotFoundError(f"{args.file}: no such file")
+        check_complete(args.file, args.allow_incomplete)
+        args.func(args)
+    except BrokenPipeError:  # output piped into `head`
+        sys.stdout = open(os.devnull, "w")
+        return 0
+    except IncompleteFileError as err:
+        print(f"analysis: error: {err}", file=sys.stderr)
+        return 2
+    except (ValueError, KeyError, OSError) as err:
+        print(f"analysis: error: {err}", file=sys.stderr)
+        return 1
+    return 0

@@ -1,0 +1,183 @@
+"""Reading regsim HDF5 files (docs/output.md): provenance, the xarray Dataset, the event log.
+
+Only h5py / xarray / pandas; nothing here knows the simulator's code.
+"""
+
+from dataclasses import dataclass
+
+import h5py
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+STATUS_NAMES = ["none", "member", "suspended", "withdrawing", "withdrawn"]
+EVENT_KINDS = (
+    "announce rescind exit suspend reinstate sanction lift_sanction dissolve found join coup "
+    "transition patron_engagement institution_param force_exit force_join"
+).split()
+EVENT_CAUSES = (
+    "scheduled utility joint_declaration democracy_clause notice_elapsed quorum dissolution "
+    "founding"
+).split()
+
+
+class IncompleteFileError(Exception):
+    """The file lacks the root attribute `complete` = 1 (e.g. copied from a crashed run)."""
+
+
+def _plain(value):
+    """HDF5 attribute -> plain Python value (bytes -> str, 0-d/1-element arrays -> scalar)."""
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    if isinstance(value, np.ndarray):
+        if value.size == 1:
+            return _plain(value.reshape(-1)[0])
+        return [_plain(v) for v in value.tolist()]
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def read_attrs(path):
+    """Root attributes of a regsim file as plain Python values."""
+    with h5py.File(path, "r") as f:
+        return {k: _plain(v) for k, v in f.attrs.items()}
+
+
+def is_complete(path):
+    try:
+        return int(read_attrs(path).get("complete", 0)) == 1
+    except (TypeError, ValueError):
+        return False
+
+
+def check_complete(path, allow_incomplete=False):
+    """Raise IncompleteFileError unless the file is a finished run (or the caller allows it)."""
+    if not allow_incomplete and not is_complete(path):
+        raise IncompleteFileError(
+            f"{path}: not a complete regsim run (root attribute 'complete' is not 1); it may "
+            "come from a crashed or still-running `regsim run`. Use --allow-incomplete to "
+            "read it anyway."
+        )
+
+
+@dataclass
+class RunInfo:
+    """Provenance used to label tables and figures."""
+
+    scenario_name: str
+    replicates: int
+    seed: object
+    start_month: str
+    steps: int
+
+    @property
+    def label(self):
+        return f"{self.scenario_name} \u2014 {self.replicates} replicates, seed {self.seed}"
+
+
+def run_info(path):
+    a = read_attrs(path)
+    with h5py.File(path, "r") as f:
+        reps = int(a.get("replicates", f["replicate"].shape[0] if "replicate" in f else 0))
+        steps = int(a.get("steps", int(f["time"][-1]) if "time" in f else 0))
+    return RunInfo(
+        scenario_name=str(a.get("scenario_name", "unnamed scenario")),
+        replicates=reps,
+        seed=a.get("seed", "?"),
+        start_month=str(a.get("start_month", "2000-01")),
+        steps=steps,
+    )
+
+
+def month_dates(start_month, steps):
+    """Calendar month starts (datetime64[ns]) of step indices counted from `start_month`."""
+    base = np.datetime64(str(start_month)[:7], "M")
+    steps = np.asarray(steps, dtype=np.int64)
+    return (base + steps.astype("timedelta64[M]")).astype("datetime64[ns]")
+
+
+def month_label(start_month, step):
+    """'YYYY-MM' of a step (NaN or negative -> '')."""
+    if step is None or (isinstance(step, float) and np.isnan(step)) or step < 0:
+        return ""
+    return str(np.datetime64(str(start_month)[:7], "M") + np.timedelta64(int(step), "M"))
+
+
+def month_step(start_month, date):
+    """Step index of a calendar date 'YYYY-MM' or 'YYYY-MM-DD' (its month)."""
+    d = np.datetime64(str(date).strip()[:7], "M")
+    return int((d - np.datetime64(str(start_month)[:7], "M")).astype(int))
+
+
+def _flag_names(dset, default):
+    names = dset.attrs.get("flag_meanings")
+    values = dset.attrs.get("flag_values")
+    if names is None:
+        return dict(enumerate(default))
+    names = _plain(names).split()
+    values = range(len(names)) if values is None else np.asarray(values).tolist()
+    return dict(zip(values, names))
+
+
+def load(path, allow_incomplete=False):
+    """The run as an xarray.Dataset with named dimensions and coordinates, plus a `date`
+    coordinate on `time` (datetime64 month starts from the `start_month` attribute).
+    `month`, `state_name`, `institution_name` become coordinates. Lazily read."""
+    check_complete(path, allow_incomplete)
+    ds = xr.open_dataset(path, engine="h5netcdf")
+    ds.attrs = {k: _plain(v) for k, v in ds.attrs.items()}  # bytes / 1-element arrays -> plain
+    aux = [v for v in ("month", "state_name", "institution_name") if v in ds.data_vars]
+    ds = ds.set_coords(aux)
+    if "time" in ds.coords:
+        start = ds.attrs.get("start_month", "2000-01")
+        ds = ds.assign_coords(date=("time", month_dates(start, ds["time"].values)))
+    return ds
+
+
+def events(path, allow_incomplete=False):
+    """The event log as a DataFrame: replicate, step, date, kind, cause (names), state,
+    institution (ids, None when absent), patron (id or None), value."""
+    check_complete(path, allow_incomplete)
+    with h5py.File(path, "r") as f:
+        start = _plain(f.attrs.get("start_month", "2000-01"))
+
+        def ids(name):
+            return [_plain(x) for x in f[name][()]] if name in f else []
+
+        states, insts, patrons = ids("state"), ids("institution"), ids("patron")
+        n = f["event_step"].shape[0] if "event_step" in f else 0
+
+        def col(name, dtype=np.int32):
+            return f[name][()] if name in f else np.full(n, -1, dtype)
+
+        step = col("event_step")
+        kinds = _flag_names(f["event_kind"], EVENT_KINDS) if "event_kind" in f else {}
+        causes = _flag_names(f["event_cause"], EVENT_CAUSES) if "event_cause" in f else {}
+
+        def name_of(table, idx):
+            return [table[i] if 0 <= i < len(table) else None for i in idx.tolist()]
+
+        df = pd.DataFrame(
+            {
+                "replicate": col("event_replicate").astype(np.int64),
+                "step": step.astype(np.int64),
+                "date": month_dates(start, step),
+                "kind": [kinds.get(k, str(k)) for k in col("event_kind").tolist()],
+                "cause": [causes.get(c, str(c)) for c in col("event_cause").tolist()],
+                "state": name_of(states, col("event_state")),
+                "institution": name_of(insts, col("event_institution")),
+                "patron": name_of(patrons, col("event_patron")),
+                "value": col("event_value", np.float64).astype(np.float64),
+            }
+        )
+    return df
+
+
+def quantile_steps(steps, qs=(0.05, 0.5, 0.95)):
+    """Quantiles of step indices as observed steps (inverted CDF, Hyndman & Fan type 1), so a
+    median month is always a month some replicate had. NaNs when `steps` is empty."""
+    steps = np.asarray(steps)
+    if steps.size == 0:
+        return [np.nan] * len(qs)
+    return [float(np.quantile(steps, q, method="inverted_cdf")) for q in qs]

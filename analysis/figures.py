@@ -1,0 +1,313 @@
+"""Figures (docs/analysis.md): timeline, trajectories, cascades, network, sweep.
+
+Each function draws one matplotlib figure of a fixed size in inches and saves it with
+`save()`, whose format follows the output's extension (png, svg, pdf). No bbox="tight": the
+pixel size is exactly size x dpi, which the tests check.
+"""
+
+import tomllib
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.dates as mdates  # noqa: E402
+import matplotlib.pyplot as plt  # noqa: E402
+import networkx as nx  # noqa: E402
+import numpy as np  # noqa: E402
+from matplotlib.patches import Patch  # noqa: E402
+
+STYLE = {
+    "font.size": 10,
+    "axes.titlesize": 11,
+    "axes.labelsize": 10,
+    "legend.fontsize": 9,
+    "xtick.labelsize": 9,
+    "ytick.labelsize": 9,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "figure.facecolor": "white",
+}
+STATUS_COLORS = {  # none is left blank
+    "member": "#4c9a2a",
+    "suspended": "#e0a526",
+    "withdrawing": "#d95f02",
+    "withdrawn": "#7b3294",
+}
+
+
+def _figure(size, nrows=1, ncols=1, **kw):
+    plt.rcParams.update(STYLE)
+    return plt.subplots(nrows, ncols, figsize=size, layout="constrained", squeeze=False, **kw)
+
+
+def _label(fig, info, what):
+    fig.suptitle(f"{what}\n{info.label}", fontsize=11)
+
+
+def _date_axis(ax):
+    loc = mdates.AutoDateLocator(minticks=3, maxticks=9)
+    ax.xaxis.set_major_locator(loc)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(loc))
+
+
+def save(fig, out, dpi):
+    fig.savefig(out, dpi=dpi)
+    plt.close(fig)
+    return out
+
+
+def _filter(values, wanted):
+    values = [str(v) for v in values]
+    if not wanted:
+        return values
+    unknown = [w for w in wanted if w not in values]
+    if unknown:
+        raise ValueError(f"unknown id(s) {', '.join(unknown)}; the file has "
+                         f"{', '.join(values)}")
+    return [v for v in values if v in wanted]
+
+
+# --- timeline ---------------------------------------------------------------------------------
+
+def timeline_rows(ds, states=None, institutions=None):
+    """(state, institution) memberships that ever exist (status != none somewhere)."""
+    sts = _filter(ds["state"].values, states)
+    ins = _filter(ds["institution"].values, institutions)
+    ever = (ds["status"] > 0).any(("replicate", "time"))
+    return [(s, i) for s in sts for i in ins if bool(ever.sel(state=s, institution=i))]
+
+
+def timeline(ds, info, out, replicate=None, states=None, institutions=None, size=None,
+             dpi=150):
+    if "status" not in ds:
+        raise ValueError("the file has no status trajectories (run without --no-trajectories)")
+    rows = timeline_rows(ds, states, institutions)
+    if not rows:
+        raise ValueError("no membership matches the filters")
+    size = size or (10.0, 1.6 + 0.45 * len(rows))
+    fig, axs = _figure(size)
+    ax = axs[0, 0]
+    dates = ds["date"].values
+    status = ds["status"]
+    if replicate is not None:
+        if replicate not in ds["replicate"].values:
+            raise ValueError(f"replicate {replicate} not in the file (0..{ds.sizes['replicate']-1})")
+        status = status.sel(replicate=[replicate])
+    # A status drawn from t holds until the next recorded step (step="post"); extend the last.
+    step_dates = np.append(dates, dates[-1] + (dates[-1] - dates[-2] if len(dates) > 1
+                                               else np.timedelta64(30, "D")))
+    names = list(STATUS_COLORS)
+    for k, (s, i) in enumerate(rows):
+        st = status.sel(state=s, institution=i).values  # (replicate, time)
+        base = np.zeros(len(dates))
+        y0 = len(rows) - 1 - k
+        for code, name in enumerate(names, start=1):
+            share = (st == code).mean(axis=0)
+            top = base + share
+            ax.fill_between(step_dates, y0 + 0.05 + 0.9 * np.append(base, base[-1]),
+                            y0 + 0.05 + 0.9 * np.append(top, top[-1]), step="post",
+                            color=STATUS_COLORS[name], linewidth=0)
+            base = top
+    ax.set_yticks([len(rows) - 1 - k + 0.5 for k in range(len(rows))])
+    ax.set_yticklabels([f"{s} \u2013 {i}" for s, i in rows])
+    ax.set_ylim(0, len(rows))
+    ax.set_xlim(step_dates[0], step_dates[-1])
+    _date_axis(ax)
+    ax.set_xlabel("calendar month")
+    ax.legend(handles=[Patch(color=c, label=n) for n, c in STATUS_COLORS.items()],
+              loc="upper center", bbox_to_anchor=(0.5, -0.12 if len(rows) > 4 else -0.25),
+              ncol=4, frameon=False)
+    what = (f"Membership status, replicate {replicate}" if replicate is not None else
+            "Share of replicates in each membership status")
+    _label(fig, info, what)
+    return save(fig, out, dpi)
+
+
+# --- trajectories ------------------------------------------------------------------------------
+
+def trajectories(ds, info, out, states=None, size=None, dpi=150):
+    if "sovereignty" not in ds:
+        raise ValueError("the file has no trajectories (run without --no-trajectories)")
+    sts = _filter(ds["state"].values, states)
+    axes = [str(a) for a in ds["axis"].values] if "alignment" in ds else []
+    panels = [("sovereignty", None)] + [("alignment", a) for a in axes]
+    size = size or (3.2 * len(panels) + 1.0, 1.2 + 1.6 * len(sts))
+    fig, axs = _figure(size, len(sts), len(panels), sharex=True)
+    dates = ds["date"].values
+    for r, s in enumerate(sts):
+        for c, (var, axis) in enumerate(panels):
+            ax = axs[r, c]
+            da = ds[var].sel(state=s)
+            if axis is not None:
+                da = da.sel(axis=axis)
+            v = da.transpose("replicate", "time").values
+            q = np.quantile(v, [0.05, 0.25, 0.5, 0.75, 0.95], axis=0)
+            ax.fill_between(dates, q[0], q[4], color="C0", alpha=0.2, linewidth=0,
+                            label="90%")
+            ax.fill_between(dates, q[1], q[3], color="C0", alpha=0.4, linewidth=0,
+                            label="50%")
+            ax.plot(dates, q[2], color="C0", linewidth=1.5, label="median")
+            ax.set_ylim((0, 1) if var == "sovereignty" else (-1, 1))
+            if r == 0:
+                ax.set_title(var if axis is None else f"alignment: {axis}")
+            if c == 0:
+                ax.set_ylabel(s)
+            _date_axis(ax)
+    axs[0, -1].legend(loc="best", frameon=False)
+    _label(fig, info, "Sovereignty and alignment: median, 50% and 90% bands over replicates")
+    return save(fig, out, dpi)
+
+
+# --- cascades ---------------------------------------------------------------------------------
+
+def cascades(ds, info, out, institutions=None, size=None, dpi=150):
+    ins = _filter(ds["institution"].values, institutions)
+    size = size or (10.0, 4.2)
+    fig, axs = _figure(size, 1, 2)
+    hist, ccdf = axs[0, 0], axs[0, 1]
+    casc = ds["cascade_size"]
+    top = int(casc.sel(institution=ins).max()) if ins else 0
+    bins = np.arange(-0.5, top + 1.5, 1.0)
+    for k, inst in enumerate(ins):
+        c = casc.sel(institution=inst).values
+        hist.hist(c, bins=bins, histtype="step", linewidth=1.8, color=f"C{k}",
+                  weights=np.full(c.size, 1.0 / max(c.size, 1)), label=inst)
+        xs = np.arange(0, top + 2)  # P(size >= x) holds on [x, x + 1)
+        ccdf.step(xs, [(c >= x).mean() for x in xs[:-1]] + [(c > top).mean()], where="post",
+                  color=f"C{k}", linewidth=1.8, label=inst)
+    hist.set_xlabel("final cascade size (states that exited)")
+    hist.set_ylabel("share of replicates")
+    hist.set_title("Distribution")
+    ccdf.set_xlabel("cascade size x")
+    ccdf.set_ylabel("P(cascade size \u2265 x)")
+    ccdf.set_title("Complementary CDF")
+    ccdf.set_ylim(0, 1.02)
+    for ax in (hist, ccdf):
+        ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
+    hist.legend(frameon=False)
+    _label(fig, info, "Final cascade size per institution")
+    return save(fig, out, dpi)
+
+
+# --- network ----------------------------------------------------------------------------------
+
+def scenario_ties(text):
+    """Influence ties from the scenario text stored in the file (provisional: TOML arrays
+    `tie`/`ties` of tables with `a` and `b`, or `from`/`to`, keys). [] when absent or
+    unparsable: the figure then shows only the membership graph."""
+    try:
+        doc = tomllib.loads(text or "")
+    except (tomllib.TOMLDecodeError, TypeError):
+        return []
+    ties = []
+    for key in ("tie", "ties"):
+        for t in doc.get(key, []) if isinstance(doc.get(key), list) else []:
+            if isinstance(t, dict):
+                a, b = t.get("a", t.get("from")), t.get("b", t.get("to"))
+                if isinstance(a, str) and isinstance(b, str):
+                    ties.append((a, b, float(t.get("weight", 1.0))))
+    return ties
+
+
+def network_graph(ds, scenario_text=""):
+    """networkx graph: state and institution nodes, membership edges (status != none at
+    some time), influence ties between states when the scenario text has them. State nodes
+    carry `p_exit`: share of replicates where the state exited at least one institution."""
+    g = nx.Graph()
+    sts = [str(s) for s in ds["state"].values]
+    ins = [str(i) for i in ds["institution"].values]
+    ext = ds["exit_step"].transpose("replicate", "state", "institution").values
+    p_state = (ext >= 0).any(axis=2).mean(axis=0)
+    p_edge = (ext >= 0).mean(axis=0)
+    for k, s in enumerate(sts):
+        g.add_node(s, kind="state", p_exit=float(p_state[k]))
+    for i in ins:
+        g.add_node(i, kind="institution")
+    if "status" in ds:
+        member = (ds["status"] > 0).any(("replicate", "time")).transpose("state",
+                                                                         "institution").values
+    else:
+        member = ((ds["final_status"] > 0) | (ds["announce_step"] >= 0)).any(
+            "replicate").transpose("state", "institution").values
+    for a, s in enumerate(sts):
+        for b, i in enumerate(ins):
+            if member[a, b]:
+                g.add_edge(s, i, kind="membership", p_exit=float(p_edge[a, b]))
+    for a, b, w in scenario_ties(scenario_text):
+        if a in sts and b in sts:
+            g.add_edge(a, b, kind="tie", weight=w)
+    return g
+
+
+def network(ds, info, out, scenario_text="", size=None, dpi=150):
+    g = network_graph(ds, scenario_text)
+    size = size or (8.0, 6.5)
+    fig, axs = _figure(size)
+    ax = axs[0, 0]
+    pos = nx.kamada_kawai_layout(g) if g.number_of_nodes() > 2 else nx.spring_layout(g, seed=1)
+    sts = [n for n, d in g.nodes(data=True) if d["kind"] == "state"]
+    ins = [n for n, d in g.nodes(data=True) if d["kind"] == "institution"]
+    mem = [(u, v) for u, v, d in g.edges(data=True) if d["kind"] == "membership"]
+    ties = [(u, v) for u, v, d in g.edges(data=True) if d["kind"] == "tie"]
+    cmap = plt.get_cmap("viridis_r")
+    nx.draw_networkx_edges(g, pos, edgelist=mem, ax=ax, width=1.6,
+                           edge_color=[g.edges[e]["p_exit"] for e in mem], edge_cmap=cmap,
+                           edge_vmin=0, edge_vmax=1)
+    nx.draw_networkx_edges(g, pos, edgelist=ties, ax=ax, style="dashed", edge_color="0.6",
+                           width=1.0)
+    nodes = nx.draw_networkx_nodes(g, pos, nodelist=sts, ax=ax, node_shape="o", node_size=650,
+                                   node_color=[g.nodes[s]["p_exit"] for s in sts], cmap=cmap,
+                                   vmin=0, vmax=1, edgecolors="black")
+    nx.draw_networkx_nodes(g, pos, nodelist=ins, ax=ax, node_shape="s", node_size=1500,
+                           node_color="white", edgecolors="black", linewidths=1.5)
+    nx.draw_networkx_labels(g, pos, ax=ax, font_size=8)
+    cb = fig.colorbar(nodes, ax=ax, shrink=0.8)
+    cb.set_label("P(exit): from any institution (states), from this one (edges)")
+    ax.legend(handles=[
+        plt.Line2D([], [], marker="o", ls="", mfc="0.8", mec="k", ms=10, label="state"),
+        plt.Line2D([], [], marker="s", ls="", mfc="white", mec="k", ms=10, label="institution"),
+        plt.Line2D([], [], color="0.3", lw=1.6, label="membership"),
+    ] + ([plt.Line2D([], [], color="0.6", lw=1, ls="--", label="influence tie")] if ties
+         else []), loc="lower left", frameon=False)
+    ax.set_axis_off()
+    ax.margins(0.12)
+    _label(fig, info, "Institution graph coloured by exit probability")
+    return save(fig, out, dpi)
+
+
+# --- sweep ------------------------------------------------------------------------------------
+
+def sweep_heatmap(xs, ys, z, info, out, xname, yname, zname, size=None, dpi=150):
+    """z[x, y] on the grid of unique x and y values."""
+    size = size or (7.0, 5.5)
+    fig, axs = _figure(size)
+    ax = axs[0, 0]
+    im = ax.imshow(z.T, origin="lower", aspect="auto", cmap="viridis",
+                   extent=None, interpolation="nearest")
+    ax.set_xticks(range(len(xs)))
+    ax.set_xticklabels([f"{x:g}" for x in xs])
+    ax.set_yticks(range(len(ys)))
+    ax.set_yticklabels([f"{y:g}" for y in ys])
+    ax.set_xlabel(xname)
+    ax.set_ylabel(yname)
+    cb = fig.colorbar(im, ax=ax)
+    cb.set_label(zname)
+    _label(fig, info, f"Sweep: {zname}")
+    return save(fig, out, dpi)
+
+
+def sweep_line(xs, center, bands, info, out, xname, zname, size=None, dpi=150):
+    """center[x]; bands = ((lo90, hi90), (lo50, hi50)) arrays over x."""
+    size = size or (7.0, 4.5)
+    fig, axs = _figure(size)
+    ax = axs[0, 0]
+    (lo90, hi90), (lo50, hi50) = bands
+    ax.fill_between(xs, lo90, hi90, color="C0", alpha=0.2, linewidth=0, label="90%")
+    ax.fill_between(xs, lo50, hi50, color="C0", alpha=0.4, linewidth=0, label="50%")
+    ax.plot(xs, center, "o-", color="C0", label="estimate")
+    ax.set_xlabel(xname)
+    ax.set_ylabel(zname)
+    ax.legend(frameon=False)
+    _label(fig, info, f"Sweep: {zname}")
+    return save(fig, out, dpi)

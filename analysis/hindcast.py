@@ -1,0 +1,131 @@
+"""`hindcast`: compare the simulated event log with what history did (docs/analysis.md).
+
+Observed CSV columns: date (YYYY-MM or YYYY-MM-DD), kind (announce|exit|rescind|dissolve|
+found), state (id, empty for institution events or "any state"), institution (id), source.
+"""
+
+import numpy as np
+import pandas as pd
+
+from .data import month_label, month_step, quantile_steps
+
+KINDS = ("announce", "exit", "rescind", "dissolve", "found")
+
+
+def read_observed(path):
+    obs = pd.read_csv(path, dtype=str, keep_default_na=False)
+    missing = {"date", "kind", "institution"} - set(obs.columns)
+    if missing:
+        raise ValueError(f"{path}: missing column(s) {', '.join(sorted(missing))}; expected "
+                         "date,kind,state,institution,source")
+    for c in ("state", "source"):
+        if c not in obs.columns:
+            obs[c] = ""
+    obs = obs.apply(lambda s: s.str.strip())
+    bad = sorted(set(obs["kind"]) - set(KINDS))
+    if bad:
+        raise ValueError(f"{path}: unknown kind(s) {', '.join(bad)}; expected one of "
+                         f"{'|'.join(KINDS)}")
+    return obs
+
+
+def _first_steps(ev, replicates, kind, state, institution):
+    """First step of a matching event per replicate (-1 never). Empty state = any state."""
+    m = (ev["kind"] == kind) & (ev["institution"] == institution)
+    if state:
+        m &= ev["state"] == state
+    first = ev[m].groupby("replicate")["step"].min()
+    out = np.full(replicates, -1, np.int64)
+    idx = first.index.to_numpy()
+    keep = (idx >= 0) & (idx < replicates)
+    out[idx[keep]] = first.to_numpy()[keep]
+    return out
+
+
+def hindcast(ev, observed, start_month, replicates, last_step, min_share=0.10, states=None,
+             institutions=None):
+    """Returns (observed table, unobserved table).
+
+    Observed: per observed event, the share of replicates in which it happened by the observed
+    month (same month counts), the share in which it happened at all, and the simulated median
+    month and 90% interval over replicates where it happened. Unobserved: simulated
+    (kind, state, institution) of the same kinds that history does not have, in at least
+    `min_share` of replicates. `states` / `institutions` (the run's ids) let the note say when
+    an observed event involves an entity the scenario does not have."""
+    rows = []
+    for _, o in observed.iterrows():
+        step = month_step(start_month, o["date"])
+        first = _first_steps(ev, replicates, o["kind"], o["state"], o["institution"])
+        did = first[first >= 0]
+        q05, q50, q95 = quantile_steps(did)
+        note = "before start" if step < 0 else ("after end" if step > last_step else "")
+        if institutions is not None and o["institution"] not in institutions:
+            note = "institution not in run"
+        elif states is not None and o["state"] and o["state"] not in states:
+            note = "state not in run"
+        rows.append({
+            "date": str(o["date"])[:7], "kind": o["kind"], "state": o["state"],
+            "institution": o["institution"],
+            "P(by date)": np.nan if step < 0 else float(np.mean((first >= 0) & (first <= step))),
+            "P(ever)": float(did.size / replicates) if replicates else np.nan,
+            "sim median": month_label(start_month, q50),
+            "sim 90%": f"{month_label(start_month, q05)}..{month_label(start_month, q95)}"
+            if did.size else "",
+            "note": note, "source": o["source"],
+        })
+    obs_table = pd.DataFrame(rows, columns=["date", "kind", "state", "institution",
+                                            "P(by date)", "P(ever)", "sim median", "sim 90%",
+                                            "note", "source"])
+
+    seen = {(o["kind"], o["state"], o["institution"]) for _, o in observed.iterrows()}
+    any_state = {(k, i) for k, s, i in seen if not s}
+    sim = ev[ev["kind"].isin(KINDS)].copy()
+    sim["state"] = sim["state"].fillna("")
+    sim["institution"] = sim["institution"].fillna("")
+    firsts = sim.groupby(["kind", "state", "institution", "replicate"])["step"].min()
+    extra = []
+    for (kind, state, inst), steps in firsts.groupby(level=[0, 1, 2]):
+        if (kind, state, inst) in seen or (kind, inst) in any_state:
+            continue
+        share = steps.size / replicates
+        if share + 1e-12 < min_share:
+            continue
+        q05, q50, q95 = quantile_steps(steps.to_numpy())
+        extra.append({"kind": kind, "state": state, "institution": inst, "P(ever)": share,
+                      "sim median": month_label(start_month, q50),
+                      "sim 90%": f"{month_label(start_month, q05)}.."
+                                 f"{month_label(start_month, q95)}"})
+    extra_table = pd.DataFrame(extra, columns=["kind", "state", "institution", "P(ever)",
+                                               "sim median", "sim 90%"])
+    extra_table = extra_table.sort_values(["P(ever)", "kind", "state", "institution"],
+                                          ascending=[False, True, True, True],
+                                          ignore_index=True)
+    return obs_table, extra_table
+
+
+def render(info, obs_table, extra_table, min_share):
+    def fmt(df):
+        if not len(df):
+            return "(none)"
+        df = df.drop(columns=["source"], errors="ignore")  # long URLs: in the CSV only
+        text = df.to_string(index=False, formatters={
+            c: (lambda x: "" if isinstance(x, float) and np.isnan(x) else f"{x:.2f}")
+            for c in ("P(by date)", "P(ever)") if c in df.columns})
+        return "\n".join(line.rstrip() for line in text.splitlines())
+
+    return "\n".join([
+        f"# Hindcast: {info.label}; start {info.start_month}, {info.steps} steps",
+        "## Observed events: P(by date) = share of replicates where it happened by the observed "
+        "month; median / 90% over replicates where it happened",
+        fmt(obs_table), "",
+        f"## Simulated events history did not have (in >= {min_share:.0%} of replicates)",
+        fmt(extra_table), "",
+    ])
+
+
+def tidy(obs_table, extra_table):
+    a = obs_table.assign(section="observed")
+    b = extra_table.assign(section="not_observed")
+    cols = ["section", "date", "kind", "state", "institution", "P(by date)", "P(ever)",
+            "sim median", "sim 90%", "note", "source"]
+    return pd.concat([a, b], ignore_index=True).reindex(columns=cols)

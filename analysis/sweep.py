@@ -1,0 +1,108 @@
+"""Sweep files (PROVISIONAL format, docs/analysis.md "sweep"): a `point` dimension; the swept
+parameters either as datasets `param_<name>(point)` at the root or as datasets `<name>(point)`
+in a `/points` group; summaries (`exit_step`, `announce_step`, `cascade_size`, ...) with a
+leading `point` axis before `replicate`."""
+
+import re
+
+import h5py
+import numpy as np
+
+from .data import _plain
+
+
+def read_points(f):
+    """{parameter name: values over point}."""
+    params = {}
+    if "points" in f and isinstance(f["points"], h5py.Group):
+        for name, d in f["points"].items():
+            if isinstance(d, h5py.Dataset) and d.ndim == 1:
+                params[name] = d[()]
+    for name, d in f.items():
+        if name.startswith("param_") and isinstance(d, h5py.Dataset) and d.ndim == 1:
+            params[name[len("param_"):]] = d[()]
+    if not params:
+        raise ValueError("not a sweep file: no /points group and no param_<name>(point) "
+                         "datasets (docs/analysis.md, 'sweep')")
+    return params
+
+
+_METRICS = [
+    (re.compile(r"^\s*P\(\s*(\S+)\s+loses\s*>=\s*(\d+)\s+members?\s*\)\s*$", re.I), "loses"),
+    (re.compile(r"^\s*loses:([^:]+):(\d+)\s*$"), "loses"),
+    (re.compile(r"^\s*P\(\s*(\S+)\s+exits\s+(\S+)\s*\)\s*$", re.I), "exit"),
+    (re.compile(r"^\s*exit:([^:]+):([^:]+)\s*$"), "exit"),
+    (re.compile(r"^\s*P\(\s*(\S+)\s+announces\s+(\S+)\s*\)\s*$", re.I), "announce"),
+    (re.compile(r"^\s*announce:([^:]+):([^:]+)\s*$"), "announce"),
+    (re.compile(r"^\s*cascade:([^:]+)\s*$"), "cascade"),
+]
+METRIC_HELP = ('"P(INST loses >= K members)" or loses:INST:K; "P(STATE exits INST)" or '
+               'exit:STATE:INST; "P(STATE announces INST)" or announce:STATE:INST; '
+               "cascade:INST (mean final cascade size)")
+
+
+def _index(f, dim, name):
+    ids = [_plain(x) for x in f[dim][()]]
+    if name not in ids:
+        raise ValueError(f"unknown {dim} {name!r}; the file has {', '.join(ids)}")
+    return ids.index(name)
+
+
+def metric_values(f, z):
+    """(values[point, replicate], is_probability)."""
+    for rx, kind in _METRICS:
+        m = rx.match(z)
+        if not m:
+            continue
+        if kind == "loses":
+            i = _index(f, "institution", m.group(1))
+            return (f["cascade_size"][:, :, i] >= int(m.group(2))).astype(float), True
+        if kind == "cascade":
+            i = _index(f, "institution", m.group(1))
+            return f["cascade_size"][:, :, i].astype(float), False
+        s, i = _index(f, "state", m.group(1)), _index(f, "institution", m.group(2))
+        ds = "exit_step" if kind == "exit" else "announce_step"
+        return (f[ds][:, :, s, i] >= 0).astype(float), True
+    raise ValueError(f"unknown metric {z!r}; use {METRIC_HELP}")
+
+
+def grid(params, values, x, y=None):
+    """Mean of `values` (point, replicate) over replicates and over any parameter other than x
+    (and y): (xs, ys, z[x, y]) or, without y, (xs, per-x pooled replicate values)."""
+    for name in (x, y):
+        if name is not None and name not in params:
+            raise ValueError(f"unknown parameter {name!r}; the file sweeps "
+                             f"{', '.join(sorted(params))}")
+    xs = np.unique(params[x])
+    if y is None:
+        return xs, [values[params[x] == v].ravel() for v in xs]
+    ys = np.unique(params[y])
+    z = np.full((len(xs), len(ys)), np.nan)
+    for a, xv in enumerate(xs):
+        for b, yv in enumerate(ys):
+            sel = (params[x] == xv) & (params[y] == yv)
+            if sel.any():
+                z[a, b] = values[sel].mean()
+    return xs, ys, z
+
+
+def line_bands(pooled, is_probability):
+    """center, ((lo90, hi90), (lo50, hi50)): for probabilities the mean and Jeffreys
+    intervals; otherwise the mean and quantiles over replicates."""
+    from scipy import stats  # slow to import; only needed here
+
+    center = np.array([v.mean() for v in pooled])
+    if is_probability:
+        k = np.array([v.sum() for v in pooled])
+        n = np.array([v.size for v in pooled])
+
+        def iv(level):
+            a = (1 - level) / 2
+            # Brown, Cai & DasGupta (2001): lower 0 at k = 0, upper 1 at k = n
+            lo = np.where(k == 0, 0.0, stats.beta.ppf(a, k + 0.5, n - k + 0.5))
+            hi = np.where(k == n, 1.0, stats.beta.ppf(1 - a, k + 0.5, n - k + 0.5))
+            return lo, hi
+
+        return center, (iv(0.9), iv(0.5))
+    q = np.array([np.quantile(v, [0.05, 0.95, 0.25, 0.75]) for v in pooled])
+    return center, ((q[:, 0], q[:, 1]), (q[:, 2], q[:, 3]))

@@ -1,0 +1,126 @@
+"""Every figure command writes a non-empty image of the requested pixel size."""
+
+import matplotlib.image as mpimg
+import numpy as np
+import pytest
+
+import analysis
+from analysis.cli import main
+from analysis.figures import network_graph, scenario_ties
+
+SIZE, DPI = (6.0, 4.0), 50  # small to keep the tests fast: 300 x 200 pixels
+
+
+def _check_png(path, size=SIZE, dpi=DPI):
+    img = mpimg.imread(str(path))
+    assert img.shape[:2] == (round(size[1] * dpi), round(size[0] * dpi))
+    rgb = img[..., :3]
+    assert rgb.std() > 0.01  # something was drawn: not a blank canvas
+    return img
+
+
+@pytest.mark.parametrize("command,extra", [
+    ("timeline", []),
+    ("timeline", ["--replicate", "0", "--states", "MLI,BFA"]),
+    ("trajectories", []),
+    ("cascades", []),
+    ("network", []),
+])
+def test_figure_png_size(run_file, tmp_path, command, extra, is_synthetic):
+    if not is_synthetic and "--states" in extra:
+        ds = analysis.load(run_file)
+        extra = ["--replicate", "0", "--states", ",".join(map(str, ds.state.values[:2]))]
+    out = tmp_path / f"{command}.png"
+    args = [command, str(run_file), "-o", str(out), "--size", "6,4", "--dpi", str(DPI)]
+    assert main(args + extra) == 0
+    _check_png(out)
+
+
+def test_default_sizes_and_vector_formats(run_file, tmp_path):
+    out = tmp_path / "t.png"
+    assert main(["timeline", str(run_file), "-o", str(out), "--dpi", "40"]) == 0
+    img = mpimg.imread(str(out))
+    assert img.shape[1] == 400  # default width 10 in
+    for ext, magic in ((".svg", b"<?xml"), (".pdf", b"%PDF")):
+        out = tmp_path / f"c{ext}"
+        assert main(["cascades", str(run_file), "-o", str(out)]) == 0
+        assert out.read_bytes()[:5].startswith(magic[:4])
+
+
+def test_timeline_filters(run_file, tmp_path, capsys):
+    inst = str(analysis.load(run_file).institution.values[0])
+    out = tmp_path / "t.png"
+    assert main(["timeline", str(run_file), "-o", str(out), "--institutions", inst]) == 0
+    assert main(["timeline", str(run_file), "-o", str(out), "--states", "NOPE"]) == 1
+    assert "unknown id" in capsys.readouterr().err
+
+
+def test_network_graph_structure(run_file):
+    ds = analysis.load(run_file)
+    g = network_graph(ds, str(ds.attrs.get("scenario_text", "")))
+    ext = ds["exit_step"].values
+    for k, s in enumerate(ds.state.values):
+        assert g.nodes[str(s)]["p_exit"] == pytest.approx((ext[:, k, :] >= 0).any(axis=1).mean())
+    member = (ds["status"] > 0).any(("replicate", "time")).values
+    mem_edges = [e for e in g.edges(data=True) if e[2]["kind"] == "membership"]
+    assert len(mem_edges) == int(member.sum())
+
+
+def test_scenario_ties_parsing():
+    assert scenario_ties('[[tie]]\na = "A"\nb = "B"\nweight = 2.0\n') == [("A", "B", 2.0)]
+    assert scenario_ties("not toml [[[") == []
+    assert scenario_ties("") == []
+
+
+def test_sweep_heatmap_and_line(sweep_file, tmp_path):
+    path, pw, sc, exited = sweep_file
+    out = tmp_path / "heat.png"
+    z = "P(ECOWAS loses >= 3 members)"
+    assert main(["sweep", str(path), "--x", "model.peer_weight", "--y",
+                 "institution.ECOWAS.sovereignty_cost", "--z", z, "-o", str(out),
+                 "--size", "6,4", "--dpi", str(DPI)]) == 0
+    _check_png(out)
+    out = tmp_path / "line.png"
+    assert main(["sweep", str(path), "--x", "model.peer_weight", "--z", "cascade:ECOWAS",
+                 "-o", str(out), "--size", "6,4", "--dpi", str(DPI)]) == 0
+    _check_png(out)
+
+
+def test_sweep_grid_values(sweep_file, tmp_path):
+    import h5py
+
+    from analysis import sweep
+
+    path, pw, sc, exited = sweep_file
+    with h5py.File(path, "r") as f:
+        params = sweep.read_points(f)
+        values, is_p = sweep.metric_values(f, "P(ECOWAS loses >= 3 members)")
+    assert is_p
+    xs, ys, z = sweep.grid(params, values, "model.peer_weight",
+                           "institution.ECOWAS.sovereignty_cost")
+    expected = exited[:, :, :, 0].sum(axis=2) >= 3  # (point, replicate)
+    for a, x in enumerate(xs):
+        for b, y in enumerate(ys):
+            sel = (pw == x) & (sc == y)
+            assert z[a, b] == pytest.approx(expected[sel].mean())
+    xs, pooled = sweep.grid(params, values, "model.peer_weight")
+    center, ((lo90, hi90), (lo50, hi50)) = sweep.line_bands(pooled, True)
+    assert np.all(lo90 <= lo50) and np.all(lo50 <= center) and np.all(center <= hi50)
+    assert np.all(hi50 <= hi90)
+
+
+def test_sweep_points_group_layout(tmp_path):
+    import h5py
+    import make_sample_file
+
+    from analysis import sweep
+
+    path, *_ = make_sample_file.make_sample_sweep(tmp_path / "g.h5", layout="group")
+    with h5py.File(path, "r") as f:
+        assert set(sweep.read_points(f)) == {"model.peer_weight",
+                                             "institution.ECOWAS.sovereignty_cost"}
+
+
+def test_sweep_refuses_plain_run(run_file, capsys):
+    assert main(["sweep", str(run_file), "--z", "cascade:X", "-o", "/dev/null"]) == 1
+    assert "not a sweep file" in capsys.readouterr().err

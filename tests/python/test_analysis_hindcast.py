@@ -1,0 +1,112 @@
+"""`hindcast` on a hand-made file and observed CSV whose answer is worked out by hand."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from make_sample_file import write_run
+
+from analysis.cli import main
+
+R = 20
+
+
+@pytest.fixture
+def hand_case(tmp_path):
+    """2 states (AAA, BBB), institutions X and latent Y, 20 replicates, 12 steps from 2020-01.
+    r0: announce AAA X @2, found Y @3, join AAA Y @3, exit AAA X @5
+    r1: announce AAA X @4, exit AAA X @7
+    r2: announce BBB X @1, rescind BBB X @3, coup BBB @0
+    r4: announce BBB X @6
+    others: nothing."""
+    ev = [
+        dict(replicate=0, step=2, kind="announce", cause="utility", state=0, institution=0),
+        dict(replicate=0, step=3, kind="found", cause="founding", institution=1),
+        dict(replicate=0, step=3, kind="join", cause="founding", state=0, institution=1),
+        dict(replicate=0, step=5, kind="exit", cause="notice_elapsed", state=0, institution=0),
+        dict(replicate=1, step=4, kind="announce", cause="utility", state=0, institution=0),
+        dict(replicate=1, step=7, kind="exit", cause="notice_elapsed", state=0, institution=0),
+        dict(replicate=2, step=0, kind="coup", cause="scheduled", state=1),
+        dict(replicate=2, step=1, kind="announce", cause="utility", state=1, institution=0),
+        dict(replicate=2, step=3, kind="rescind", cause="utility", state=1, institution=0),
+        dict(replicate=4, step=6, kind="announce", cause="utility", state=1, institution=0),
+    ]
+    S, I = 2, 2
+    ann = np.full((R, S, I), -1)
+    ext = np.full((R, S, I), -1)
+    ann[0, 0, 0], ann[1, 0, 0], ann[2, 1, 0], ann[4, 1, 0] = 2, 4, 1, 6
+    ext[0, 0, 0], ext[1, 0, 0] = 5, 7
+    fnd = np.tile([0, -1], (R, 1))
+    fnd[0, 1] = 3
+    path = tmp_path / "hand.h5"
+    write_run(path, states=[("AAA", "A"), ("BBB", "B")], institutions=[("X", "X"), ("Y", "Y")],
+              steps=12, start_month="2020-01", replicates=R, announce_step=ann, exit_step=ext,
+              final_status=np.ones((R, S, I)), dissolve_step=np.full((R, I), -1),
+              found_step=fnd, cascade_size=(ext >= 0).sum(axis=1), events=ev,
+              attrs=dict(scenario_name="hand"))
+    obs = tmp_path / "observed.csv"
+    obs.write_text(
+        "date,kind,state,institution,source\n"
+        "2020-03,announce,AAA,X,test\n"          # step 2
+        "2020-06-15,exit,AAA,X,test\n"           # step 5
+        "2020-05,found,,Y,test\n"                # step 4
+        "2020-02,dissolve,,X,test\n"             # never simulated
+        "2021-06,announce,AAA,Y,test\n"          # after the run's end
+    )
+    return path, obs
+
+
+def test_hindcast_table_matches_hand_count(hand_case, tmp_path, capsys):
+    path, obs = hand_case
+    out_csv = tmp_path / "h.csv"
+    assert main(["hindcast", str(path), str(obs), "--csv", str(out_csv)]) == 0
+    text = capsys.readouterr().out
+    assert "history did not have" in text
+    df = pd.read_csv(out_csv, keep_default_na=False)
+    o = df[df.section == "observed"].reset_index(drop=True)
+    assert list(o["kind"]) == ["announce", "exit", "found", "dissolve", "announce"]
+    # P(by date): AAA announces X by 2020-03 only in r0 (r1 in 2020-05) -> 1/20
+    assert o["P(by date)"].astype(float).tolist() == [0.05, 0.05, 0.05, 0.0, 0.0]
+    assert o["P(ever)"].astype(float).tolist() == [0.10, 0.10, 0.05, 0.0, 0.0]
+    # medians over replicates that did it, inverted-CDF: {2, 4} -> 2 (2020-03), 90%: 2..4
+    assert o["sim median"].tolist() == ["2020-03", "2020-06", "2020-04", "", ""]
+    assert o["sim 90%"].tolist() == ["2020-03..2020-05", "2020-06..2020-08",
+                                     "2020-04..2020-04", "", ""]
+    assert o["note"].tolist() == ["", "", "", "", "after end"]
+    # not in history: BBB announces X in r2 and r4 (2/20 = 10%, kept); BBB rescinds X in
+    # r2 only (5%, dropped); join and coup are not hindcast kinds.
+    n = df[df.section == "not_observed"].reset_index(drop=True)
+    assert len(n) == 1
+    assert (n.loc[0, "kind"], n.loc[0, "state"], n.loc[0, "institution"]) == \
+        ("announce", "BBB", "X")
+    assert float(n.loc[0, "P(ever)"]) == 0.10
+    assert n.loc[0, "sim median"] == "2020-02"
+    assert n.loc[0, "sim 90%"] == "2020-02..2020-07"
+
+
+def test_hindcast_min_share(hand_case, tmp_path):
+    path, obs = hand_case
+    out_csv = tmp_path / "h.csv"
+    assert main(["hindcast", str(path), str(obs), "--csv", str(out_csv),
+                 "--min-share", "0.05"]) == 0
+    n = pd.read_csv(out_csv, keep_default_na=False).query("section == 'not_observed'")
+    assert sorted(n["kind"]) == ["announce", "rescind"]
+
+
+def test_hindcast_rejects_bad_csv(hand_case, tmp_path, capsys):
+    path, _ = hand_case
+    bad = tmp_path / "bad.csv"
+    bad.write_text("date,kind,state,institution,source\n2020-01,leave,AAA,X,x\n")
+    assert main(["hindcast", str(path), str(bad)]) == 1
+    assert "unknown kind" in capsys.readouterr().err
+
+
+def test_hindcast_runs_on_run_file(run_file, tmp_path):
+    import analysis
+
+    ev = analysis.events(run_file)
+    first = ev[ev.kind == "announce"].iloc[0]
+    obs = tmp_path / "o.csv"
+    obs.write_text("date,kind,state,institution,source\n"
+                   f"{str(first.date)[:7]},announce,{first.state},{first.institution},x\n")
+    assert main(["hindcast", str(run_file), str(obs), "-o", str(tmp_path / "h.txt")]) == 0
+    assert "Observed events" in (tmp_path / "h.txt").read_text()

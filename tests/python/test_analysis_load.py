@@ -1,0 +1,108 @@
+"""analysis.load / analysis.events against the raw file read with h5py."""
+
+import subprocess
+import sys
+
+import h5py
+import numpy as np
+import pandas as pd
+import pytest
+
+import analysis
+from analysis.data import month_dates, month_step, quantile_steps
+
+
+def test_load_has_named_dims_and_calendar_dates(run_file):
+    ds = analysis.load(run_file)
+    assert set(ds["status"].dims) == {"replicate", "time", "state", "institution"}
+    assert ds["date"].dims == ("time",)
+    assert np.issubdtype(ds["date"].dtype, np.datetime64)
+    start = ds.attrs["start_month"]
+    t0 = int(ds["time"][0])
+    expected = (np.datetime64(start, "M") + np.timedelta64(t0, "M")).astype("datetime64[ns]")
+    assert ds["date"].values[0] == expected
+    # date agrees with the stored YYYY-MM month coordinate, step by step
+    months = [str(m) for m in ds["month"].values]
+    assert [str(d)[:7] for d in ds["date"].values.astype("datetime64[M]")] == months
+    assert isinstance(ds["state"].values[0], str)
+    ds.status.sel(state=str(ds.state.values[0]), institution=str(ds.institution.values[0]))
+
+
+def test_month_helpers():
+    assert str(month_dates("2022-11", [0, 1, 2, 14])[3])[:10] == "2024-01-01"
+    assert month_step("2022-11", "2024-01-15") == 14
+    assert month_step("2022-11", "2022-10") == -1
+    assert quantile_steps(np.array([2, 4])) == [2.0, 2.0, 4.0]
+    assert all(np.isnan(quantile_steps(np.array([], int))))
+
+
+def test_events_match_raw_datasets(run_file):
+    ev = analysis.events(run_file)
+    assert list(ev.columns) == ["replicate", "step", "date", "kind", "cause", "state",
+                                "institution", "patron", "value"]
+    with h5py.File(run_file, "r") as f:
+        n = f["event_step"].shape[0]
+        kinds = f["event_kind"].attrs["flag_meanings"]
+        kinds = (kinds.decode() if isinstance(kinds, bytes) else kinds).split()
+        states = [s.decode() if isinstance(s, bytes) else s for s in f["state"][()]]
+        assert len(ev) == n
+        np.testing.assert_array_equal(ev["step"], f["event_step"][()])
+        assert list(ev["kind"]) == [kinds[k] for k in f["event_kind"][()]]
+        raw_state = f["event_state"][()]
+        assert [s is None for s in ev["state"]] == list(raw_state < 0)
+        assert [s for s in ev["state"] if s is not None] == [states[i] for i in raw_state
+                                                             if i >= 0]
+    assert pd.api.types.is_datetime64_any_dtype(ev["date"])
+    # ordered by replicate, then step
+    key = ev["replicate"].to_numpy() * 100000 + ev["step"].to_numpy()
+    assert (np.diff(key) >= 0).all()
+
+
+def test_events_consistent_with_summaries(run_file):
+    """Every exit event matches exit_step (the first one per membership)."""
+    ds = analysis.load(run_file)
+    ev = analysis.events(run_file)
+    ex = ev[ev.kind == "exit"].groupby(["replicate", "state", "institution"])["step"].min()
+    table = ds["exit_step"].to_series()
+    table = table[table >= 0]
+    assert len(table) == len(ex)
+    assert (table.sort_index() == ex.reindex(table.sort_index().index)).all()
+
+
+def test_load_refuses_incomplete(incomplete_file):
+    with pytest.raises(analysis.IncompleteFileError):
+        analysis.load(incomplete_file)
+    assert analysis.load(incomplete_file, allow_incomplete=True).sizes["replicate"] == 3
+
+
+def test_cli_refuses_incomplete_with_exit_2(incomplete_file, repo_root):
+    # one real `python3 -m analysis` process: the exit status and message users see
+    p = subprocess.run([sys.executable, "-m", "analysis", "summary", str(incomplete_file)],
+                       cwd=repo_root, capture_output=True, text=True)
+    assert p.returncode == 2
+    assert "not a complete regsim run" in p.stderr
+    assert "--allow-incomplete" in p.stderr
+
+    from analysis.cli import main
+
+    assert main(["summary", str(incomplete_file), "--allow-incomplete"]) == 0
+
+
+def test_cli_help_for_every_command(capsys):
+    from analysis.cli import build_parser, main
+
+    commands = build_parser()._subparsers._group_actions[0].choices
+    assert {"summary", "timeline", "trajectories", "cascades", "network", "sweep",
+            "hindcast"} <= set(commands)
+    for name in commands:
+        with pytest.raises(SystemExit) as e:
+            main([name, "--help"])
+        assert e.value.code == 0
+        assert "usage:" in capsys.readouterr().out, name
+
+
+def test_cli_missing_file_is_an_error(tmp_path, capsys):
+    from analysis.cli import main
+
+    assert main(["summary", str(tmp_path / "nope.h5")]) == 1
+    assert "no such file" in capsys.readouterr().err

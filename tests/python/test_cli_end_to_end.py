@@ -1,0 +1,176 @@
+"""End-to-end tests of the `regsim` command: bad input, clobbering, determinism across
+thread counts, provenance, and a golden run."""
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import h5py
+import numpy as np
+import pytest
+
+ROOT = Path(os.environ.get("REGSIM_SOURCE_DIR", Path(__file__).resolve().parents[2]))
+BINARY = Path(os.environ.get("REGSIM_BINARY", ROOT / "build" / "sim" / "cli" / "regsim"))
+DEFAULT = ROOT / "scenarios" / "west_africa.toml"
+GOLDEN = Path(__file__).with_name("golden_west_africa.json")
+
+pytestmark = pytest.mark.skipif(not BINARY.exists(), reason=f"regsim not built at {BINARY}")
+
+
+def regsim(*args, check=False):
+    proc = subprocess.run([str(BINARY), *map(str, args)], capture_output=True, text=True)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"regsim {args} failed ({proc.returncode}):\n{proc.stderr}")
+    return proc
+
+
+VALID = """
+[scenario]
+name = "tiny"
+start = "2022-01"
+steps = 6
+replicates = 3
+seed = 5
+
+[model]
+decision_sharpness = 4.0
+hazard_cap = 0.2
+
+[[state]]
+id = "AAA"
+
+[[state]]
+id = "BBB"
+
+[[institution]]
+id = "CLUB"
+benefit = 0.1
+members = ["AAA", "BBB"]
+"""
+
+
+def line_of(text, fragment):
+    """1-based line of the first line containing fragment."""
+    return next(n for n, line in enumerate(text.splitlines(), 1) if fragment in line)
+
+
+def case(name, old, new, fragment, column, key):
+    text = VALID.replace(old, new)
+    return (name, text, line_of(text, fragment), column, key)
+
+
+# (name, text, expected line, expected column or None, key fragment)
+BAD = [
+    case("syntax", 'id = "BBB"', 'id = "BBB', 'id = "BBB', None, ""),
+    case("unknown_key", "benefit = 0.1", "benefit = 0.1\nquorom = 2", "quorom", 1, "quorom"),
+    case("wrong_type", "steps = 6", 'steps = "six"', "steps", None, "scenario.steps"),
+    case("out_of_range", "hazard_cap = 0.2", "hazard_cap = 1.5", "hazard_cap", None, "hazard_cap"),
+    case("unknown_id", '["AAA", "BBB"]', '["AAA", "XXX"]', "members", None, "members"),
+    # The second `id = "AAA"` (the line before `name = "dup"`) is the duplicate.
+    (lambda t: ("duplicate_id", t, line_of(t, 'name = "dup"') - 1, None, "id"))(
+        VALID.replace('id = "BBB"', 'id = "AAA"\nname = "dup"')),
+    case("empty_members", '["AAA", "BBB"]', "[]", "members", None, "members"),
+]
+
+
+@pytest.mark.parametrize("name,text,line,column,key", BAD, ids=[b[0] for b in BAD])
+def test_bad_input_exits_2_with_location_and_leaves_no_file(tmp_path, name, text, line, column, key):
+    scenario = tmp_path / "bad.toml"
+    scenario.write_text(text)
+    out = tmp_path / "out.h5"
+    proc = regsim("run", scenario, "-o", out)
+    assert proc.returncode == 2, proc.stderr
+    message = proc.stderr.strip()
+    assert message.count("\n") == 0, f"one message expected, got:\n{message}"
+    prefix = f"{scenario}:{line}:"
+    assert message.startswith(prefix), f"expected {prefix!r} in {message!r}"
+    if column is not None:
+        assert message.startswith(f"{prefix}{column}:"), message
+    assert key in message
+    assert not out.exists() and not Path(str(out) + ".part").exists()
+
+
+def test_check_accepts_the_default_scenario():
+    proc = regsim("check", DEFAULT, check=True)
+    assert "ok" in proc.stdout
+
+
+def test_version():
+    proc = regsim("--version", check=True)
+    assert proc.stdout.startswith("regsim ")
+
+
+def test_existing_output_is_refused_without_force(tmp_path):
+    out = tmp_path / "keep.h5"
+    out.write_bytes(b"precious")
+    proc = regsim("run", DEFAULT, "-o", out, "--replicates", 2, "--quiet")
+    assert proc.returncode == 2
+    assert "--force" in proc.stderr
+    assert out.read_bytes() == b"precious"
+    regsim("run", DEFAULT, "-o", out, "--replicates", 2, "--quiet", "--force", check=True)
+    with h5py.File(out, "r") as f:
+        assert f.attrs["complete"] == 1
+
+
+def datasets(path):
+    out = {}
+    with h5py.File(path, "r") as f:
+        f.visititems(lambda name, obj: out.__setitem__(name, obj[()]) if isinstance(obj, h5py.Dataset) else None)
+    return out
+
+
+def test_thread_count_leaves_every_dataset_identical(tmp_path):
+    a, b = tmp_path / "t1.h5", tmp_path / "t2.h5"
+    regsim("run", DEFAULT, "-o", a, "--replicates", 24, "--threads", 1, "--quiet", check=True)
+    regsim("run", DEFAULT, "-o", b, "--replicates", 24, "--threads", 2, "--quiet", check=True)
+    da, db = datasets(a), datasets(b)
+    assert da.keys() == db.keys()
+    assert "status" in da and "event_kind" in da
+    for name in da:
+        assert np.array_equal(da[name], db[name]), name
+    # And the run did something: the default scenario is not a quiet world.
+    assert len(da["event_kind"]) > 0
+
+
+def test_provenance_is_recorded(tmp_path):
+    out = tmp_path / "p.h5"
+    regsim("run", DEFAULT, "-o", out, "--replicates", 2, "--seed", 99, "--set", "model.peer_weight=0.25",
+           "--quiet", check=True)
+    with h5py.File(out, "r") as f:
+        attrs = dict(f.attrs)
+    text = lambda v: v.decode() if isinstance(v, bytes) else str(v)
+    assert text(attrs["scenario_text"]) == DEFAULT.read_text()
+    params = json.loads(text(attrs["parameters"]))
+    assert json.dumps(params).count("0.25") >= 1
+    assert int(attrs["seed"]) == 99
+    assert "--set" in text(attrs["command_line"])
+    assert text(attrs["regsim_version"]).startswith("regsim")
+    for key in ("git_commit", "started_at", "finished_at"):
+        assert text(attrs[key])
+    info = regsim("info", out, check=True).stdout
+    assert "complete" in info
+
+
+def summary_digest(path):
+    with h5py.File(path, "r") as f:
+        return {
+            "announce_step": f["announce_step"][()].tolist(),
+            "exit_step": f["exit_step"][()].tolist(),
+            "cascade_size": f["cascade_size"][()].tolist(),
+            "event_count": int(f["event_kind"].shape[0]),
+            "sovereignty_sum": float(np.round(f["sovereignty"][()].sum(), 9)),
+        }
+
+
+def test_golden_run_of_the_default_scenario(tmp_path):
+    """A fixed run of the default scenario must not change unless the model does; update
+    deliberately with REGSIM_UPDATE_GOLDEN=1 and explain the change in the commit."""
+    out = tmp_path / "golden.h5"
+    regsim("run", DEFAULT, "-o", out, "--replicates", 8, "--seed", 123, "--steps", 24, "--quiet",
+           check=True)
+    digest = summary_digest(out)
+    if os.environ.get("REGSIM_UPDATE_GOLDEN") == "1" or not GOLDEN.exists():
+        if os.environ.get("CI") and not GOLDEN.exists():
+            pytest.fail("golden file missing in CI")
+        GOLDEN.write_text(json.dumps(digest, indent=1) + "\n")
+    assert digest == json.loads(GOLDEN.read_text())
