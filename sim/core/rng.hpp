@@ -63,7 +63,8 @@ class RandomStream {
 
     // Uniform integer in [0, n) by Lemire's multiply-shift (bias < 2^-32 for n < 2^32).
     std::uint64_t below(std::uint64_t n) {
-        return static_cast<std::uint64_t>((static_cast<unsigned __int128>(nextU64()) * n) >> 64);
+        __extension__ using Wide = unsigned __int128;  // GCC/Clang; -Wpedantic-clean
+        return static_cast<std::uint64_t>((static_cast<Wide>(nextU64()) * n) >> 64);
     }
 
   private:
