@@ -1,0 +1,30 @@
+#pragma once
+// buildNetwork: turns a scenario's [network] table into states and ties (docs/networks.md).
+// Generated kinds add `spec.states` states "S0".."S{n-1}"; file kinds read an edge list or a
+// GraphML file whose ids either name existing states or create new ones. The graph is built
+// once per scenario and shared by every replicate.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/network_spec.hpp"
+#include "core/scenario.hpp"
+
+namespace regsim {
+
+struct GeneratedNetwork {
+    std::vector<std::string> new_state_ids;  // states to create, appended after the existing ones
+    // Indices: existing states 0..E-1, new states E..E+n-1. Undirected, each tie listed once,
+    // no self-loops, no duplicates.
+    std::vector<TieSpec> ties;
+};
+
+// Throws std::runtime_error with a message naming the file and line ("edges.csv:17: ...") or
+// the format ("graphml: ...") on bad input, and "network: ..." on bad parameters.
+// The seed used is spec.seed when non-zero, else `seed`.
+GeneratedNetwork buildNetwork(const NetworkSpec& spec,
+                              const std::vector<std::string>& existing_state_ids,
+                              std::uint64_t seed);
+
+}  // namespace regsim

@@ -1,0 +1,288 @@
+// Every kind of bad input gives a ScenarioError with the exact file, line, column and key.
+#include <gtest/gtest.h>
+
+#include "scenario/scenario_loader.hpp"
+#include "scenario_test_util.hpp"
+
+namespace regsim {
+namespace {
+
+using scenario_test::kHeader;
+using scenario_test::loadError;
+
+// Two states, one institution and a patron on lines 5..14; tests append from line 15 on.
+const std::string kWorld = kHeader + R"([[state]]
+id = "MLI"
+[[state]]
+id = "SEN"
+[[institution]]
+id = "ECOWAS"
+members = ["MLI", "SEN"]
+[[patron]]
+id = "RUS"
+# line 14
+)";
+
+TEST(ScenarioErrorTest, WhatHasFileLineColumnKeyMessage) {
+    const ScenarioError e("west.toml", 12, 11, "institution[2].quorum",
+                          "-1 is outside [0, 4294967295]");
+    EXPECT_STREQ(e.what(), "west.toml:12:11: institution[2].quorum: -1 is outside [0, 4294967295]");
+    const ScenarioError nofile("x.toml", 0, 0, "", "cannot read");
+    EXPECT_STREQ(nofile.what(), "x.toml: cannot read");
+}
+
+TEST(ScenarioErrorTest, TomlSyntaxError) {
+    const auto err = loadError(kHeader + "seed = = 3\n");
+    EXPECT_SCENARIO_ERROR(err, "w.toml", 5, 8, "", "TOML syntax error");
+}
+
+TEST(ScenarioErrorTest, MissingFile) {
+    try {
+        loadScenarioFile("/nonexistent/dir/x.toml");
+        FAIL() << "no error";
+    } catch (const ScenarioError& e) {
+        EXPECT_EQ(e.file, "/nonexistent/dir/x.toml");
+        EXPECT_EQ(e.line, 0);
+        EXPECT_EQ(e.column, 0);
+        EXPECT_EQ(e.key, "");
+        EXPECT_NE(std::string(e.what()).find("no such file"), std::string::npos);
+    }
+}
+
+TEST(ScenarioErrorTest, UnknownKeySuggestsTheClosest) {
+    const auto err = loadError(kWorld + "[[institution]]\nid = \"AES\"\nquorom = 3\n");
+    EXPECT_SCENARIO_ERROR(err, "w.toml", 17, 1, "institution.AES.quorom", "did you mean 'quorum'?");
+    EXPECT_NE(err->message.find("valid keys: id, name, kind"), std::string::npos);
+}
+
+TEST(ScenarioErrorTest, UnknownKeyWithoutCloseMatchListsValidKeys) {
+    const auto err = loadError(kHeader + "colour = \"red\"\n");
+    EXPECT_SCENARIO_ERROR(err, "w.toml", 5, 1, "scenario.colour", "valid keys: name,");
+    EXPECT_EQ(err->message.find("did you mean"), std::string::npos);
+}
+
+TEST(ScenarioErrorTest, UnknownTopLevelTable) {
+    const auto err = loadError(kHeader + "[modle]\npeer_weight = 1\n");
+    EXPECT_SCENARIO_ERROR(err, "w.toml", 5, 2, "modle", "did you mean 'model'?");
+}
+
+TEST(ScenarioErrorTest, UnknownModelKey) {
+    const auto err = loadError(kHeader + "[model]\npeer_wieght = 1\n");
+    EXPECT_SCENARIO_ERROR(err, "w.toml", 6, 1, "model.peer_wieght", "did you mean 'peer_weight'?");
+}
+
+TEST(ScenarioErrorTest, WrongType) {
+    const auto err = loadError(kHeader + "[[state]]\nid = \"MLI\"\nsovereignty = \"high\"\n");
+    EXPECT_SCENARIO_ERROR(err, "w.toml", 7, 15, "state.MLI.sovereignty",
+                          "expected a float, got a string");
+}
+
+TEST(ScenarioErrorTest, FloatWhereIntegerExpected) {
+    const auto err = loadError("[scenario]\nname = \"t\"\nstart = \"2022-01\"\nsteps = 1.5\n");
+    EXPECT_SCENARIO_ERROR(err, "w.toml", 4, 9, "scenario.steps",
+                          "expected an integer, got a float");
+}
+
+TEST(ScenarioErrorTest, OutOfRangeInteger) {
+    const auto err = loadError(kWorld +
+                               "[[institution]]\nid = \"AES\"\nmembers = \"all\"\n"
+                               "quorum = -1\n");
+    EXPECT_SCENARIO_ERROR(err, "w.toml", 18, 10, "institution.AES.quorum",
+                          "-1 is outside [0, 4294967295]");
+}
+
+TEST(ScenarioErrorTest, OutOfRangeFloat) {
+    const auto err = loadError(kHeader + "[[state]]\nid = \"MLI\"\nweight = 0\n");
+    EXPECT_SCENARIO_ERROR(err, "w.toml", 7, 10, "state.MLI.weight", "0 is outside (0, inf)");
+}
+
+TEST(ScenarioErrorTest, AlignmentNeedsOneValuePerAxis) {
+    const auto err = loadError(kHeader + "[[state]]\nid = \"MLI\"\nalignment = [0.1, 0.2]\n");
+    EXPECT_SCENARIO_ERROR(err, "w.toml", 7, 13, "state.MLI.alignment",
+                          "expected 1 values (one per axis: west), got 2");
+    const auto elem = loadError(kHeader + "[[state]]\nid = \"MLI\"\nalignment = [1.5]\n");
+    EXPECT_SCENARIO_ERROR(elem, "w.toml", 7, 14, "state.MLI.alignment[0]",
+                          "1.5 is outside [-1, 1]");
+}
+
+TEST(ScenarioErrorTest, ModelValidateIsMappedToTheKey) {
+    const auto err = loadError(kHeader + "[model]\nhazard_cap = 2\n");
+    EXPECT_SCENARIO_ERROR(err, "w.toml", 6, 14, "model.hazard_cap", "outside");
+    const auto shift = loadError(kHeader + "[model]\nmilitary_alignment_shift = [0.1, 0.2]\n");
+    EXPECT_SCENARIO_ERROR(shift, "w.toml", 6, 28, "model.military_alignment_shift", "one per axis");
+    const auto sharp = loadError(kHeader + "[model]\ndecision_sharpness = 0\n");
+    EXPECT_SCENARIO_ERROR(sharp, "w.toml", 6, 22, "model.decision_sharpness", "must be > 0");
+}
+
+TEST(ScenarioErrorTest, UnknownMemberId) {
+    const auto err =
+        loadError(kWorld + "[[institution]]\nid = \"AES\"\nmembers = [\"MLI\", \"XXX\"]\n");
+    EXPECT_SCENARIO_ERROR(err, "w.toml", 17, 19, "institution.AES.members[1]",
+                          "unknown state 'XXX'");
+    const auto close = loadError(kWorld + "[[institution]]\nid = \"AES\"\nmembers = [\"MLU\"]\n");
+    EXPECT_SCENARIO_ERROR(close, "w.toml", 17, 12, "institution.AES.members[0]",
+                          "did you mean 'MLI'?");
+}
+
+TEST(ScenarioErrorTest, DuplicateIds) {
+    const auto state = loadError(kWorld + "[[state]]\nid = \"MLI\"\n");
+    EXPECT_SCENARIO_ERROR(state, "w.toml", 16, 6, "state[2].id", "duplicate state id 'MLI'");
+    const auto inst = loadError(kWorld + "[[institution]]\nid = \"ECOWAS\"\nmembers = \"all\"\n");
+    EXPECT_SCENARIO_ERROR(inst, "w.toml", 16, 6, "institution[1].id",
+                          "duplicate institution id 'ECOWAS'");
+    const auto bad = loadError(kHeader + "[[state]]\nid = \"M L\"\n");
+    EXPECT_SCENARIO_ERROR(bad, "w.toml", 6, 6, "state[0].id", "not a valid id");
+    const auto twice =
+        loadError(kWorld + "[[institution]]\nid = \"A\"\nmembers = [\"MLI\", \"MLI\"]\n");
+    EXPECT_SCENARIO_ERROR(twice, "w.toml", 17, 19, "institution.A.members[1]", "listed twice");
+}
+
+TEST(ScenarioErrorTest, EmptyMemberList) {
+    const auto err = loadError(kWorld + "[[institution]]\nid = \"AES\"\nmembers = []\n");
+    EXPECT_SCENARIO_ERROR(err, "w.toml", 17, 11, "institution.AES.members", "empty member list");
+}
+
+TEST(ScenarioErrorTest, MissingRequiredKeys) {
+    const auto steps = loadError("[scenario]\nname = \"t\"\nstart = \"2022-01\"\n");
+    EXPECT_SCENARIO_ERROR(steps, "w.toml", 1, 1, "scenario.steps", "missing required key 'steps'");
+    const auto scenario = loadError("[model]\n");
+    EXPECT_SCENARIO_ERROR(scenario, "w.toml", 1, 1, "scenario", "missing required table");
+    // An array-of-tables element is located at its [[header]].
+    const auto id = loadError(kWorld + "\n[[state]]\nname = \"Mali\"\n");
+    EXPECT_SCENARIO_ERROR(id, "w.toml", 16, 1, "state[2].id", "missing required key 'id'");
+    const auto members = loadError(kWorld + "[[institution]]\nid = \"AES\"\n");
+    EXPECT_SCENARIO_ERROR(members, "w.toml", 15, 1, "institution.AES.members",
+                          "missing required key 'members'");
+}
+
+TEST(ScenarioErrorTest, StartMustBeAMonth) {
+    const auto err = loadError("[scenario]\nname = \"t\"\nstart = \"2022-13\"\nsteps = 2\n");
+    EXPECT_SCENARIO_ERROR(err, "w.toml", 3, 9, "scenario.start", "YYYY-MM");
+}
+
+TEST(ScenarioErrorTest, ArrayOfTablesExpected) {
+    const auto err = loadError(kHeader + "[state]\nid = \"MLI\"\n");
+    EXPECT_SCENARIO_ERROR(err, "w.toml", 5, 1, "state", "expected an array of tables ([[state]])");
+}
+
+TEST(ScenarioErrorTest, LatentRules) {
+    const auto members =
+        loadError(kWorld + "[[institution]]\nid = \"AES\"\nlatent = true\nmembers = [\"MLI\"]\n");
+    EXPECT_SCENARIO_ERROR(members, "w.toml", 18, 11, "institution.AES.members", "latent");
+    const auto founding = loadError(kWorld +
+                                    "[[institution]]\nid = \"AES\"\nmembers = \"all\"\n"
+                                    "founding = { min_founders = 2 }\n");
+    EXPECT_SCENARIO_ERROR(founding, "w.toml", 18, 12, "institution.AES.founding",
+                          "only allowed when latent");
+    const auto sub = loadError(kWorld +
+                               "[[institution]]\nid = \"AES\"\nlatent = true\n"
+                               "founding = { min_founder = 2 }\n");
+    EXPECT_SCENARIO_ERROR(sub, "w.toml", 18, 14, "institution.AES.founding.min_founder",
+                          "did you mean 'min_founders'?");
+}
+
+TEST(ScenarioErrorTest, MembershipRules) {
+    const std::string base = kWorld + "[[institution]]\nid = \"G5\"\nmembers = [\"MLI\"]\n";
+    // lines 15..17 above; membership from line 18.
+    const auto not_member =
+        loadError(base + "[[membership]]\nstate = \"SEN\"\ninstitution = \"G5\"\n");
+    EXPECT_SCENARIO_ERROR(not_member, "w.toml", 19, 9, "membership[0].state",
+                          "'SEN' is not a member of 'G5'");
+    const auto dup = loadError(base + "[[membership]]\nstate = \"MLI\"\ninstitution = \"G5\"\n" +
+                               "[[membership]]\nstate = \"MLI\"\ninstitution = \"G5\"\n");
+    EXPECT_SCENARIO_ERROR(dup, "w.toml", 21, 1, "membership[1]", "duplicate membership");
+    const auto status = loadError(base + "[[membership]]\nstate = \"MLI\"\ninstitution = \"G5\"\n" +
+                                  "status = \"withdrawn\"\n");
+    EXPECT_SCENARIO_ERROR(status, "w.toml", 21, 10, "membership[0].status",
+                          "is not one of member, suspended");
+}
+
+TEST(ScenarioErrorTest, TieLinkSubstitutionRules) {
+    const auto tie = loadError(kWorld + "[[tie]]\na = \"MLI\"\nb = \"MLI\"\n");
+    EXPECT_SCENARIO_ERROR(tie, "w.toml", 17, 5, "tie[0].b", "two distinct states");
+    const auto link = loadError(kWorld + "[[link]]\nfrom = \"ECOWAS\"\nto = \"AU\"\n");
+    EXPECT_SCENARIO_ERROR(link, "w.toml", 17, 6, "link[0].to", "unknown institution 'AU'");
+    const auto sub = loadError(kWorld + "[[substitution]]\nalternative = \"ECOWAS\"\n");
+    EXPECT_SCENARIO_ERROR(sub, "w.toml", 15, 1, "substitution[0].replaces", "missing required key");
+    const auto weight =
+        loadError(kWorld + "[[link]]\nfrom = \"ECOWAS\"\nto = \"ECOWAS\"\nweight = -1\n");
+    EXPECT_SCENARIO_ERROR(weight, "w.toml", 17, 6, "link[0].to", "two distinct institutions");
+}
+
+TEST(ScenarioErrorTest, PatronEngagementNamesStates) {
+    const auto err =
+        loadError(kWorld + "[[patron]]\nid = \"FRA\"\nengagement = { SEN = 1, XXX = 2 }\n");
+    EXPECT_SCENARIO_ERROR(err, "w.toml", 17, 25, "patron.FRA.engagement.XXX",
+                          "unknown state 'XXX'");
+    const auto neg = loadError(kWorld + "[[patron]]\nid = \"FRA\"\nengagement = { SEN = -1 }\n");
+    EXPECT_SCENARIO_ERROR(neg, "w.toml", 17, 22, "patron.FRA.engagement.SEN", "outside [0, inf)");
+    const auto dup = loadError(kWorld + "[[patron]]\nid = \"RUS\"\n");
+    EXPECT_SCENARIO_ERROR(dup, "w.toml", 16, 6, "patron[1].id", "duplicate patron id 'RUS'");
+}
+
+TEST(ScenarioErrorTest, EventDateOutsideTheRun) {
+    const auto err =
+        loadError(kWorld + "[[event]]\ndate = \"2024-01\"\nkind = \"coup\"\nstate = \"MLI\"\n");
+    EXPECT_SCENARIO_ERROR(
+        err, "w.toml", 16, 8, "event[0].date",
+        "2024-01 is step 24, outside the run: steps [0, 24) = 2022-01 to 2023-12");
+    const auto before =
+        loadError(kWorld + "[[event]]\ndate = \"2021-12\"\nkind = \"coup\"\nstate = \"MLI\"\n");
+    EXPECT_SCENARIO_ERROR(before, "w.toml", 16, 8, "event[0].date", "is step -1");
+    const auto step =
+        loadError(kWorld + "[[event]]\nstep = 24\nkind = \"coup\"\nstate = \"MLI\"\n");
+    EXPECT_SCENARIO_ERROR(step, "w.toml", 16, 8, "event[0].step", "step 24 is outside the run");
+    const auto both = loadError(kWorld +
+                                "[[event]]\nstep = 1\ndate = \"2022-02\"\nkind = \"coup\"\n"
+                                "state = \"MLI\"\n");
+    EXPECT_SCENARIO_ERROR(both, "w.toml", 16, 8, "event[0].step", "not both");
+    const auto none = loadError(kWorld + "[[event]]\nkind = \"coup\"\nstate = \"MLI\"\n");
+    EXPECT_SCENARIO_ERROR(none, "w.toml", 15, 1, "event[0].date", "missing 'date'");
+}
+
+TEST(ScenarioErrorTest, EventKindRules) {
+    const auto missing = loadError(kWorld + "[[event]]\nstep = 1\nkind = \"coup\"\n");
+    EXPECT_SCENARIO_ERROR(missing, "w.toml", 15, 1, "event[0].state",
+                          "missing required key 'state'");
+    const auto extra = loadError(kWorld +
+                                 "[[event]]\nstep = 1\nkind = \"coup\"\nstate = \"MLI\"\n"
+                                 "institution = \"ECOWAS\"\n");
+    EXPECT_SCENARIO_ERROR(extra, "w.toml", 19, 1, "event[0].institution",
+                          "unknown key 'institution' in a 'coup' event");
+    const auto kind = loadError(kWorld + "[[event]]\nstep = 1\nkind = \"copu\"\n");
+    EXPECT_SCENARIO_ERROR(kind, "w.toml", 17, 8, "event[0].kind", "did you mean 'coup'?");
+    const auto no_kind = loadError(kWorld + "[[event]]\nstep = 1\n");
+    EXPECT_SCENARIO_ERROR(no_kind, "w.toml", 15, 1, "event[0].kind", "missing required key 'kind'");
+    const auto value = loadError(kWorld +
+                                 "[[event]]\nstep = 1\nkind = \"patron_engagement\"\n"
+                                 "patron = \"RUS\"\nstate = \"MLI\"\n");
+    EXPECT_SCENARIO_ERROR(value, "w.toml", 15, 1, "event[0].value", "missing required key 'value'");
+    const auto param = loadError(kWorld +
+                                 "[[event]]\nstep = 1\nkind = \"institution_param\"\n"
+                                 "institution = \"ECOWAS\"\nparam = \"quorum\"\n"
+                                 "value = 1.5\n");
+    EXPECT_SCENARIO_ERROR(param, "w.toml", 20, 9, "event[0].value", "expected an integer");
+    const auto sanction = loadError(kWorld +
+                                    "[[event]]\nstep = 1\nkind = \"sanction\"\n"
+                                    "institution = \"ECOWAS\"\nstate = \"MLI\"\n"
+                                    "value = 2\n");
+    EXPECT_SCENARIO_ERROR(sanction, "w.toml", 20, 9, "event[0].value", "2 is outside [0, 1]");
+    const auto patron = loadError(kWorld +
+                                  "[[event]]\nstep = 1\nkind = \"patron_engagement\"\n"
+                                  "patron = \"CHN\"\nstate = \"MLI\"\nvalue = 1\n");
+    EXPECT_SCENARIO_ERROR(patron, "w.toml", 18, 10, "event[0].patron", "unknown patron 'CHN'");
+}
+
+TEST(ScenarioErrorTest, NetworkRules) {
+    const auto kind = loadError(kHeader + "[network]\nkind = \"random\"\nstates = 5\n");
+    EXPECT_SCENARIO_ERROR(kind, "w.toml", 6, 8, "network.kind", "is not one of erdos_renyi");
+    const auto states = loadError(kHeader + "[network]\nkind = \"erdos_renyi\"\n");
+    EXPECT_SCENARIO_ERROR(states, "w.toml", 5, 1, "network.states", "missing required key");
+    const auto small = loadError(kHeader + "[network]\nkind = \"erdos_renyi\"\nstates = 1\n");
+    EXPECT_SCENARIO_ERROR(small, "w.toml", 7, 10, "network.states", "1 is outside [2, 4294967295]");
+    const auto path = loadError(kHeader + "[network]\nkind = \"graphml\"\n");
+    EXPECT_SCENARIO_ERROR(path, "w.toml", 5, 1, "network.path", "missing required key 'path'");
+}
+
+}  // namespace
+}  // namespace regsim
