@@ -21,6 +21,9 @@ struct RunMetadata {
     std::string version;
     std::string git_commit;
     std::string started_at;  // UTC ISO 8601
+    // How often written replicates are flushed to disk, so that a killed run leaves a
+    // readable .part. 0 = after every replicate (slow: each flush writes partial chunks).
+    double flush_interval_seconds = 5.0;
 };
 
 }  // namespace regsim

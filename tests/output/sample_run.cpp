@@ -44,6 +44,7 @@ Scenario makeScenario() {
 
 RunMetadata makeMetadata(const Scenario& scenario, bool trajectories) {
     RunMetadata m;
+    m.flush_interval_seconds = 0;  // the kill test reads every replicate back
     m.scenario = &scenario;
     m.record.trajectories = trajectories;
     m.record.every = kEvery;
