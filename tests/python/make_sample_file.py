@@ -244,15 +244,16 @@ def make_sample_run(path, replicates=50, steps=36, seed=7, complete=True):
                     ext[r, s, i] = t
                     del notice_end[(s, i)]
                     ev(t, "exit", "notice_elapsed", state=s, inst=i)
-            # dissolution of G5S below quorum 2 (active = member, suspended, withdrawing)
+            # dissolution of G5S below quorum 2 (active = member, suspended; docs/model.md);
+            # memberships it ends are not exits by decision: exit_step stays -1
             if dis[r, G5S] < 0:
-                active = np.isin(st[:, G5S], (MEMBER, SUSPENDED, WITHDRAWING))
+                active = np.isin(st[:, G5S], (MEMBER, SUSPENDED))
+                belonging = np.isin(st[:, G5S], (MEMBER, SUSPENDED, WITHDRAWING))
                 if active.sum() < 2 and t > 0:
                     dis[r, G5S] = t
                     ev(t, "dissolve", "quorum", inst=G5S)
-                    for s in np.flatnonzero(active):
+                    for s in np.flatnonzero(belonging):
                         st[s, G5S] = WITHDRAWN
-                        ext[r, s, G5S] = t
                         notice_end.pop((s, G5S), None)
                         ev(t, "exit", "dissolution", state=int(s), inst=G5S)
             # founding of the latent AES: at least two military, suspended states

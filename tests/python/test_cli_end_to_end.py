@@ -166,7 +166,7 @@ def test_golden_run_of_the_default_scenario(tmp_path):
     """A fixed run of the default scenario must not change unless the model does; update
     deliberately with REGSIM_UPDATE_GOLDEN=1 and explain the change in the commit."""
     out = tmp_path / "golden.h5"
-    regsim("run", DEFAULT, "-o", out, "--replicates", 8, "--seed", 123, "--steps", 24, "--quiet",
+    regsim("run", DEFAULT, "-o", out, "--replicates", 8, "--seed", 123, "--quiet",
            check=True)
     digest = summary_digest(out)
     if os.environ.get("REGSIM_UPDATE_GOLDEN") == "1" or not GOLDEN.exists():

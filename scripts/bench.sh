@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Benchmarks (not tests): prints one table measured in one run on this machine.
+#   runs/s of the default scenario on 1 and 2 threads, with and without trajectories, and the
+#   share of wall time the writer thread was busy.
+# Usage: scripts/bench.sh [replicates]   (default 1000). Results go in docs/performance.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+replicates=${1:-1000}
+bin=build/regsim
+[ -x "$bin" ] || bash scripts/build.sh
+scenario=scenarios/west_africa.toml
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+echo "regsim:  $($bin --version)"
+echo "scenario: $scenario, $replicates replicates"
+printf '\n| threads | output | wall (s) | runs/s | writer busy (%% of wall) |\n|---|---|---|---|---|\n'
+for threads in 1 2; do
+  for mode in trajectories summaries; do
+    extra=()
+    [ "$mode" = summaries ] && extra=(--no-trajectories)
+    line=$($bin run "$scenario" -o "$tmp/b.h5" --force --quiet --timings \
+           --replicates "$replicates" --threads "$threads" "${extra[@]}")
+    # timings: load L s, build B s, simulate+write S s, write W s (P% of wall), R runs/s
+    wall=$(echo "$line" | sed -E 's/.*simulate\+write ([0-9.]+) s.*/\1/')
+    share=$(echo "$line" | sed -E 's/.*\(([0-9.]+)% of wall\).*/\1/')
+    rate=$(echo "$line" | sed -E 's/.*, ([0-9.]+) runs\/s.*/\1/')
+    size=$(du -h "$tmp/b.h5" | cut -f1)
+    printf '| %s | %s (%s) | %s | %s | %s |\n' "$threads" "$mode" "$size" "$wall" "$rate" "$share"
+  done
+done
