@@ -65,7 +65,8 @@ double globalCascadeFrequency(double z, std::uint32_t replicates) {
     return double(global) / replicates;
 }
 
-// Watts (2002), fig. 1 and eq. (4): for phi = 0.18 global cascades occur for 1 < z < ~6.3.
+// Watts (2002), eq. (4) with Poisson degrees: for phi = 0.18 global cascades are possible for
+// 1.02 < z < 5.76 (scripts/validate_watts.py computes the window).
 TEST(WattsTest, GlobalCascadesInsideTheWindowNotOutside) {
     const double inside = globalCascadeFrequency(3.0, 80);
     const double outside = globalCascadeFrequency(10.0, 80);

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Regenerates every number in docs/validation.md (prints markdown to stdout):
+# Granovetter, the Watts window over z = 1..10, and both hindcasts with the shipped parameters.
+# Usage: scripts/make_validation.sh [replicates]   (default 1000 for the hindcasts)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+reps=${1:-1000}
+bin=build/regsim
+[ -x "$bin" ] || bash scripts/build.sh
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+py=/usr/bin/python3
+
+echo "## Granovetter"
+for f in granovetter granovetter_one_exit; do
+  $bin run scenarios/validation/$f.toml -o "$tmp/$f.h5" --quiet --no-trajectories
+  $py -c "import h5py,sys; f=h5py.File(sys.argv[1]); print(f'- {sys.argv[2]}: {int(f[\"cascade_size\"][0,0])} exits of 100')" "$tmp/$f.h5" $f
+done
+echo
+echo "## Watts"
+$py scripts/validate_watts.py --replicates 200
+echo
+for s in sahel_2022 icc_africa_2016; do
+  echo "## Hindcast: $s ($reps replicates)"
+  $bin run scenarios/$s.toml -o "$tmp/$s.h5" --quiet --replicates "$reps" --no-trajectories
+  echo '```'
+  $py -m analysis hindcast "$tmp/$s.h5" scenarios/observed/$s.csv
+  echo '```'
+done
