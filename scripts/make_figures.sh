@@ -11,7 +11,8 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 regsim="${REGSIM_BINARY:-$root/build/regsim}"
 py=/usr/bin/python3   # Debian's python3: the one with h5py, xarray, matplotlib
 reps="${1:-200}"
-out="$root/out"
+out="$(mktemp -d)"   # runs and tables are scratch: the figures are what is kept
+trap 'rm -rf "$out"' EXIT
 img="$root/docs/img"
 
 if [ ! -x "$regsim" ]; then
@@ -37,5 +38,8 @@ if [ -f "$root/scenarios/sahel_2022.toml" ]; then
   "$regsim" run "$root/scenarios/sahel_2022.toml" -o "$sahel" --replicates "$reps" --quiet
   analysis hindcast "$sahel" "$root/scenarios/observed/sahel_2022.csv" \
     --csv "$out/sahel_2022-hindcast.csv"
+  # The README's headline figure: the Sahel story as the share of replicates in each status.
+  analysis timeline "$sahel" --states MLI,BFA,NER,TCD,MRT,SEN \
+    --institutions G5S,AES,ECOWAS,OIF,ICC -o "$img/sahel_timeline.png"
 fi
-echo "make_figures: figures in $img, tables in $out"
+echo "make_figures: figures in $img"
