@@ -40,8 +40,9 @@ struct FoundingCondition {
     std::vector<StateIndex> candidates;  // empty = every state
     std::uint32_t min_founders = 3;      // k
     bool require_military = true;
-    bool require_suspended = true;  // suspended by at least one institution
-    bool require_connected = true;  // founders connected in the influence graph
+    bool require_suspended = true;   // suspended by at least one institution
+    bool require_connected = true;   // founders connected in the influence graph
+    std::uint32_t delay_months = 0;  // the condition must hold this many months more first
 };
 
 struct InstitutionSpec {

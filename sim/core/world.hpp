@@ -32,7 +32,8 @@ struct WorldState {
     std::vector<std::uint32_t> notice_months;
     std::vector<std::uint32_t> quorum;
     std::vector<std::uint8_t> democracy_clause;
-    std::vector<double> club_base_weight;  // initial members plus later joiners, by weight
+    std::vector<double> club_base_weight;        // initial members plus later joiners, by weight
+    std::vector<std::uint32_t> founding_streak;  // months in a row a latent bloc's condition held
 };
 
 inline bool isActive(MembershipStatus s) {

@@ -3,7 +3,8 @@
 //    members remain active (member or suspended); every membership ends (G5 Sahel, 2023).
 //  - founding (amendment 5 of the brief): a latent bloc is founded when at least k of its
 //    candidates meet its condition (military rule, suspended somewhere) and, if required,
-//    form a connected group in the influence graph; the founders join.
+//    form a connected group in the influence graph, for delay_months + 1 months in a row;
+//    the founders join.
 
 #include "dynamics/phases.hpp"
 
@@ -55,6 +56,7 @@ void tryFound(StepContext& ctx, InstitutionIndex j) {
         count += ok;
     }
     if (count < cond.min_founders) {
+        ctx.next.founding_streak[j] = 0;
         for (auto k = first; k < last; ++k)
             qualifies[topo.membership_state[topo.institution_memberships[k]]] = 0;
         return;
@@ -102,7 +104,11 @@ void tryFound(StepContext& ctx, InstitutionIndex j) {
             founders += size;
         }
     }
-    if (founders > 0) {
+    // The condition must have held for delay_months + 1 consecutive months (a negotiation lag:
+    // the AES charter was signed two months after the last of its founders' coups).
+    auto& streak = ctx.next.founding_streak[j];
+    streak = founders > 0 ? ctx.now.founding_streak[j] + 1 : 0;
+    if (founders > 0 && streak > cond.delay_months) {
         auto& next = ctx.next;
         next.phase[j] = std::uint8_t(InstitutionPhase::active);
         ctx.tracker.found_step[j] = std::int32_t(ctx.step);

@@ -31,6 +31,7 @@ WorldState initialWorld(const Scenario& sc, const Topology& topo) {
     w.quorum.resize(J);
     w.democracy_clause.resize(J);
     w.club_base_weight.assign(J, 0.0);
+    w.founding_streak.assign(J, 0);
     for (InstitutionIndex j = 0; j < J; ++j) {
         const auto& inst = sc.institutions[j];
         w.phase[j] =
@@ -59,7 +60,7 @@ WorldState initialWorld(const Scenario& sc, const Topology& topo) {
     return w;
 }
 
-Simulation::Simulation(const Scenario& scenario, const Topology& topology)
+Simulation::Simulation(const Scenario& scenario, const Topology& topology, Engine engine)
     : scenario_(scenario), topology_(topology), initial_(initialWorld(scenario, topology)) {
     if (topology.axis_count == 0 || topology.axis_count > 16)
         throw std::invalid_argument("a scenario needs between 1 and 16 alignment axes");
@@ -77,6 +78,8 @@ Simulation::Simulation(const Scenario& scenario, const Topology& topology)
     tracker_.exit_step.assign(M, -1);
     tracker_.dissolve_step.assign(topology.institution_count, -1);
     tracker_.found_step.assign(topology.institution_count, -1);
+    if (engine == Engine::automatic && frontierApplies(scenario))
+        frontier_ = std::make_unique<FrontierCascade>(scenario, topology);
 }
 
 void Simulation::record(const WorldState& w, std::size_t slot, RunResult& out) const {
@@ -94,6 +97,10 @@ void Simulation::record(const WorldState& w, std::size_t slot, RunResult& out) c
 
 void Simulation::run(std::uint64_t seed, std::uint32_t replicate, std::uint32_t steps,
                      const RecordConfig& rc, RunResult& out) {
+    if (frontier_) {
+        frontier_->run(seed, replicate, steps, rc, out);
+        return;
+    }
     const std::size_t N = topology_.state_count, J = topology_.institution_count,
                       D = topology_.axis_count;
     const auto recorded = recordedSteps(steps, rc.every);

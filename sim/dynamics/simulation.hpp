@@ -5,18 +5,25 @@
 // that writers consume (output/).
 
 #include <cstdint>
+#include <memory>
 
 #include "core/scenario.hpp"
 #include "core/world.hpp"
+#include "dynamics/frontier_cascade.hpp"
 #include "dynamics/phases.hpp"
 #include "graph/topology.hpp"
 #include "record/run_result.hpp"
 
 namespace regsim {
 
+// Which step engine runs a replicate. `automatic` takes the frontier engine wherever it
+// applies (frontierApplies); `general` forces the per-step engine (tests compare the two).
+enum class Engine { automatic, general };
+
 class Simulation {
   public:
-    Simulation(const Scenario& scenario, const Topology& topology);
+    Simulation(const Scenario& scenario, const Topology& topology,
+               Engine engine = Engine::automatic);
 
     // Runs replicate `replicate` seeded by (seed, replicate) for `steps` steps into `out`.
     void run(std::uint64_t seed, std::uint32_t replicate, std::uint32_t steps,
@@ -34,6 +41,9 @@ class Simulation {
     WorldState now_, next_;
     StepScratch scratch_;
     RunTracker tracker_;
+    // Event-driven engine for scenarios that reduce to a threshold cascade (docs/performance.md);
+    // it gives the same RunResult as the general step, bit for bit (tests/dynamics/frontier_test).
+    std::unique_ptr<FrontierCascade> frontier_;
 };
 
 // Builds the t = 0 world from the scenario.

@@ -310,5 +310,30 @@ TEST(FoundingTest, LatentBlocIsFoundedExactlyWhenItsConditionFirstHolds) {
     EXPECT_EQ(run.count(EventKind::join), 3);
 }
 
+TEST(FoundingTest, DelayMonthsWaitsForTheConditionToHoldThatLong) {
+    auto sc = emptyScenario(8);
+    const auto a = addState(sc, "A", 0.5, 0.0, Regime::military);
+    const auto b = addState(sc, "B", 0.5, 0.0, Regime::military);
+    const auto c = addState(sc, "C");
+    tie(sc, a, b);
+    tie(sc, b, c);
+    const auto eco = addInstitution(sc, "ECO", {a, b, c}, 1.0);
+    sc.institutions[eco].democracy_clause = true;
+    InstitutionSpec aes;
+    aes.id = "AES";
+    aes.orientation = {0.0};
+    aes.latent = true;
+    aes.founding.min_founders = 3;
+    aes.founding.delay_months = 2;
+    sc.institutions.push_back(aes);
+    // The condition first holds in step 1, breaks in step 2 (C's transition), holds again
+    // from step 3: founded in step 3 + 2 = 5.
+    schedule(sc, 1, EventKind::coup, c);
+    schedule(sc, 2, EventKind::transition, c);
+    schedule(sc, 3, EventKind::coup, c);
+    Trial run(sc);
+    EXPECT_EQ(run.result.found_step[1], 5);
+}
+
 }  // namespace
 }  // namespace regsim

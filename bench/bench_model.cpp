@@ -1,0 +1,159 @@
+// bench_model: time per step of the general engine on the full political model
+// (scripts/bench_watts.sh, "Full model step").
+//   bench_model N STEPS THREADS
+// N states on an ER graph (z = 4), two axes, three institutions every state belongs to (one with
+// a democracy clause and a 12-month notice), a patron, and every coefficient of phases 3-7
+// nonzero with finite beta. Prints Simulation::run's time per step and a per-phase breakdown
+// of the same steps (phases called in step.cpp's order), one key=value line.
+
+#include <tbb/global_control.h>
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "bench_common.hpp"
+#include "core/rng.hpp"
+#include "dynamics/phases.hpp"
+#include "dynamics/simulation.hpp"
+#include "graph/generators.hpp"
+#include "graph/topology.hpp"
+
+using namespace regsim;
+using regsim::bench::peakRssBytes;
+using regsim::bench::seconds;
+
+namespace {
+
+Scenario politicalModel(std::uint32_t n, std::uint64_t seed) {
+    Scenario sc;
+    sc.name = "full_model";
+    sc.axes = {"west", "south"};
+    sc.seed = seed;
+    RandomStream rng(RngKey{seed, 0, 0, 0, Purpose::network});
+    sc.states.resize(n);
+    for (std::uint32_t i = 0; i < n; ++i) {
+        auto& s = sc.states[i];
+        s.id = "S" + std::to_string(i);
+        s.sovereignty = s.sovereignty_baseline = rng.uniform();
+        s.alignment = {2 * rng.uniform() - 1, 2 * rng.uniform() - 1};
+        s.alignment_baseline = s.alignment;
+        s.regime = rng.uniform() < 0.05 ? Regime::military : Regime::civilian;
+    }
+    sc.ties = generateErdosRenyi(n, 4.0, 1.0, rng);
+    for (int j = 0; j < 3; ++j) {
+        InstitutionSpec inst;
+        inst.id = "I" + std::to_string(j);
+        inst.orientation = {j == 0 ? 0.5 : -0.3, j == 2 ? 0.6 : 0.0};
+        inst.benefit = 1.0;
+        inst.sovereignty_cost = 0.3;
+        inst.notice_months = j == 0 ? 12 : 0;
+        inst.democracy_clause = j == 0;
+        inst.sanction = 0.5;
+        inst.members.resize(n);
+        for (std::uint32_t i = 0; i < n; ++i) inst.members[i] = i;
+        sc.institutions.push_back(std::move(inst));
+    }
+    PatronSpec patron;
+    patron.id = "P";
+    patron.orientation = {-1.0, 0.0};
+    patron.engagement.assign(n, 0.0);
+    for (std::uint32_t i = 0; i < n; i += 10) patron.engagement[i] = 0.5;
+    sc.patrons.push_back(std::move(patron));
+    auto& p = sc.model;
+    p.peer_alignment_rate = 0.1;
+    p.confidence_bound = 1.0;
+    p.patron_pull = 0.05;
+    p.institution_pull = 0.05;
+    p.alignment_reversion = 0.05;
+    p.alignment_noise = 0.02;
+    p.sovereignty_reversion = 0.05;
+    p.rally = 0.1;
+    p.club_exponent = 0.5;
+    p.sanction_benefit_cut = 0.5;
+    p.alignment_cost = 0.3;
+    p.peer_weight = 0.5;
+    p.patron_opposition_weight = 0.2;
+    p.status_quo_bias = 0.05;
+    p.decision_sharpness = 5.0;
+    p.hazard_cap = 0.05;
+    p.rescind_margin = 0.1;
+    return sc;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc != 4) {
+        std::fprintf(stderr, "usage: bench_model N STEPS THREADS\n");
+        return 2;
+    }
+    const auto n = std::uint32_t(std::stoul(argv[1]));
+    const auto steps = std::uint32_t(std::stoul(argv[2]));
+    const auto threads = std::size_t(std::stoul(argv[3]));
+    tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
+    const auto sc = politicalModel(n, 1);
+    const auto topo = buildTopology(sc);
+    Simulation sim(sc, topo);
+    RunResult out;
+    sim.run(sc.seed, 0, 1, RecordConfig{false, 1}, out);  // warm up: pages, TBB pool
+    const double a = seconds();
+    sim.run(sc.seed, 0, steps, RecordConfig{false, 1}, out);
+    const double per_step = (seconds() - a) / steps;
+
+    // The same steps phase by phase (step.cpp's order), to show where the time goes.
+    WorldState now = sim.initialState(), next = now;
+    StepScratch scratch;
+    scratch.utility.assign(topo.membershipCount(), 0.0);
+    scratch.club.assign(topo.institution_count, 1.0);
+    scratch.sanctioned.assign(n, 0);
+    scratch.qualifies.assign(n, 0);
+    scratch.component.assign(n, kNone);
+    scratch.stack.reserve(n);
+    scratch.alliance_of.assign(n, kNone);
+    RunTracker tracker;
+    tracker.first_announce.assign(topo.membershipCount(), -1);
+    tracker.exit_step.assign(topo.membershipCount(), -1);
+    tracker.dissolve_step.assign(topo.institution_count, -1);
+    tracker.found_step.assign(topo.institution_count, 0);
+    std::vector<EventRecord> events;
+    tracker.events = &events;
+    const char* names[] = {"events_clause", "copy",     "alignment", "sovereignty",
+                           "utility",       "decision", "notice",    "dissolution"};
+    double phase[8] = {};
+    std::size_t next_event = 0;
+    for (std::uint32_t t = 0; t < steps; ++t) {
+        StepContext ctx{sc, topo, sc.seed, 0, t, now, next, scratch, tracker};
+        double c = seconds(), d;
+        const auto lap = [&](int k) {
+            d = seconds();
+            phase[k] += d - c;
+            c = d;
+        };
+        applyScheduledEvents(ctx, next_event);
+        applyInstitutionalReactions(ctx);
+        lap(0);
+        ctx.next = ctx.now;
+        lap(1);
+        updateAlignment(ctx);
+        lap(2);
+        updateSovereignty(ctx);
+        lap(3);
+        computeUtilities(ctx);
+        lap(4);
+        decideExits(ctx);
+        lap(5);
+        advanceNotices(ctx);
+        lap(6);
+        dissolveAndFound(ctx);
+        lap(7);
+        std::swap(now, next);
+    }
+    std::printf("states=%u memberships=%u peer_entries=%llu threads=%zu step_ms=%.2f", n,
+                topo.membershipCount(), (unsigned long long)topo.peers.edgeCount(), threads,
+                1e3 * per_step);
+    for (int k = 0; k < 8; ++k) std::printf(" %s_ms=%.2f", names[k], 1e3 * phase[k] / steps);
+    std::printf(" events=%zu peak_rss=%llu\n", out.events.size(),
+                (unsigned long long)peakRssBytes());
+    return 0;
+}

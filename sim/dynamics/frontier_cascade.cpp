@@ -1,0 +1,503 @@
+#include "dynamics/frontier_cascade.hpp"
+
+#include <tbb/blocked_range.h>
+#include <tbb/global_control.h>
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
+
+#include <algorithm>
+#include <atomic>
+#include <bit>
+#include <cmath>
+#include <stdexcept>
+#include <type_traits>
+
+#include "core/rng.hpp"
+#include "core/world.hpp"
+#include "dynamics/simulation.hpp"
+
+namespace regsim {
+
+namespace {
+
+// Leavers per step above which their peers are notified in parallel (atomic decrements; the
+// set of memberships that cross is the same whatever the interleaving).
+constexpr std::size_t kParallelFrontier = 1u << 13;
+constexpr std::uint32_t kNoStamp = 0xFFFFFFFFu;
+
+bool decides(double u) { return u < 0 && !std::isinf(u); }  // phase 6 with beta = inf
+
+}  // namespace
+
+bool frontierApplies(const Scenario& sc) {
+    const auto& p = sc.model;
+    if (sc.axes.empty() || sc.axes.size() > 16) return false;  // Simulation rejects these
+    if (!(std::isinf(p.decision_sharpness) && p.decision_sharpness > 0)) return false;
+    if (!(p.hazard_cap > 0)) return false;
+    // s_i and a_i constant.
+    if (p.peer_alignment_rate != 0 || p.patron_pull != 0 || p.institution_pull != 0 ||
+        p.alignment_reversion != 0 || p.alignment_noise != 0 || p.sovereignty_reversion != 0 ||
+        p.rally != 0)
+        return false;
+    // U falls only when a peer leaves: no club term, no cross-institution terms, kappa >= 0.
+    if (p.club_exponent != 0 || !(p.peer_weight >= 0)) return false;
+    if (p.linkage_weight != 0 && !sc.links.empty()) return false;
+    if (p.substitution_weight != 0 && !sc.substitutions.empty()) return false;
+    if (p.patron_opposition_weight != 0 && !sc.patrons.empty()) return false;
+    for (const auto& inst : sc.institutions) {
+        if (inst.notice_months != 0 || inst.democracy_clause || inst.quorum != 0 ||
+            inst.coordinated_exit || inst.latent)
+            return false;
+    }
+    for (const auto& ms : sc.memberships) {
+        if (ms.status != MembershipStatus::member && ms.status != MembershipStatus::suspended)
+            return false;
+    }
+    for (const auto& ev : sc.events) {
+        if (ev.kind != EventKind::force_exit) return false;
+    }
+    return true;
+}
+
+double cascadeUtility(double base, double kappa, double bias, double peer_gap) {
+    double u = base;
+    if (kappa != 0) u += kappa * peer_gap;  // phase 5 skips the term when kappa = 0
+    return u + bias;
+}
+
+std::int32_t exitThreshold(double base, double kappa, double bias, std::uint32_t all) {
+    const auto leaves = [&](std::uint32_t gone) {
+        const double in = double(all - gone), total = double(all);
+        const double gap = total > 0 ? in / total - 1.0 : 0.0;
+        return decides(cascadeUtility(base, kappa, bias, gap));
+    };
+    // Monotone in `gone` (each floating-point step is), so bisect.
+    if (!leaves(all)) return kNeverLeaves;
+    std::uint32_t lo = 0, hi = all;
+    while (lo < hi) {
+        const std::uint32_t mid = lo + (hi - lo) / 2;
+        if (leaves(mid)) {
+            hi = mid;
+        } else {
+            lo = mid + 1;
+        }
+    }
+    return std::int32_t(lo);
+}
+
+FrontierCascade::FrontierCascade(const Scenario& sc, const Topology& topo)
+    : scenario_(&sc), topology_(&topo), count_(topo.membershipCount()) {
+    if (!frontierApplies(sc))
+        throw std::invalid_argument("the scenario is not a monotone threshold cascade");
+    const auto peers = topo.peers.view();
+    offsets_ = peers.offsets;
+    targets_ = peers.targets;
+    weights_ = peers.weights;
+    const auto E = topo.peers.edgeCount();
+    unit_ =
+        std::all_of(weights_, weights_ + E, [](const EdgeWeight& w) { return w.weight == 1.0; });
+
+    // The t = 0 world exactly as the general engine builds it.
+    WorldState w = initialWorld(sc, topo);
+    initial_status_ = std::move(w.status);
+    sovereignty_ = std::move(w.sovereignty);
+    alignment_ = std::move(w.alignment);
+    regime_ = std::move(w.regime);
+
+    const auto& p = sc.model;
+    kappa_ = p.peer_weight;
+    bias_ = p.status_quo_bias;
+    const std::uint32_t D = topo.axis_count;
+    std::vector<std::int32_t> need(unit_ ? count_ : 0, kNeverLeaves);
+    if (!unit_) base_.assign(count_, 0.0);
+    for (std::uint32_t m = 0; m < count_; ++m) {
+        if (!belongs(static_cast<MembershipStatus>(initial_status_[m]))) continue;
+        const auto i = topo.membership_state[m];
+        const auto j = topo.membership_institution[m];
+        // Phase 5 up to the peer term, in its order of operations (club = 1 as gamma = 0).
+        const double bo = topo.membership_benefit[m];
+        const double co = topo.membership_cost[m];
+        const double b = std::isnan(bo) ? w.benefit[j] : bo;
+        const double c = std::isnan(co) ? w.sovereignty_cost[j] : co;
+        double u = b * 1.0 * (1.0 - p.sanction_benefit_cut * w.sanction[m]);
+        u -= sovereignty_[i] * c;
+        if (p.alignment_cost != 0) {
+            const auto& o = sc.institutions[j].orientation;
+            double d2 = 0.0;
+            for (std::uint32_t d = 0; d < D; ++d) {
+                const double x = alignment_[std::size_t(i) * D + d] - o[d];
+                d2 += x * x;
+            }
+            u -= p.alignment_cost * std::sqrt(d2);
+        }
+        if (unit_) {
+            std::uint32_t all = 0;  // peers that ever belonged (none never changes here)
+            for (auto e = offsets_[m]; e < offsets_[m + 1]; ++e)
+                all += initial_status_[targets_[e]] != std::uint8_t(MembershipStatus::none);
+            need[m] = exitThreshold(u, kappa_, bias_, all);
+            if (need[m] == 0) zero_need_.push_back(m);
+        } else {
+            base_[m] = u;
+            if (decides(cascadeUtility(u, kappa_, bias_, 0.0))) zero_need_.push_back(m);
+        }
+    }
+    if (unit_) initCounters(need);
+    exit_step_.assign(count_, -1);
+    if (!unit_) stamp_.assign(count_, kNoStamp);
+    pending_.assign(std::size_t(count_) + 1, 0);  // +1: the branch-free push writes one past
+    frontier_.reserve(count_);
+    marks_.assign((std::size_t(count_) + 63) / 64, 0);
+}
+
+FrontierCascade::FrontierCascade(std::vector<std::uint32_t> offsets,
+                                 std::vector<std::uint32_t> targets, std::vector<std::int32_t> need)
+    : count_(std::uint32_t(offsets.empty() ? 0 : offsets.size() - 1)),
+      own_offsets_(std::move(offsets)),
+      own_targets_(std::move(targets)) {
+    if (need.size() != count_) throw std::invalid_argument("one need per node");
+    offsets_ = own_offsets_.data();
+    targets_ = own_targets_.data();
+    initial_status_.assign(count_, std::uint8_t(MembershipStatus::member));
+    for (std::uint32_t m = 0; m < count_; ++m)
+        if (need[m] == 0) zero_need_.push_back(m);
+    initCounters(need);
+    exit_step_.assign(count_, -1);
+    pending_.assign(std::size_t(count_) + 1, 0);  // +1: the branch-free push writes one past
+    frontier_.reserve(count_);
+    marks_.assign((std::size_t(count_) + 63) / 64, 0);
+}
+
+bool FrontierCascade::belongsNow(std::uint32_t m) const {
+    return exit_step_[m] < 0 && belongs(static_cast<MembershipStatus>(initial_status_[m]));
+}
+
+bool FrontierCascade::leavesNow(std::uint32_t m) const {
+    // peerShareGap of utility.cpp, over the same rows in the same order.
+    double in = 0.0, all = 0.0;
+    for (auto e = offsets_[m]; e < offsets_[m + 1]; ++e) {
+        const auto k = targets_[e];
+        if (initial_status_[k] == std::uint8_t(MembershipStatus::none)) continue;
+        const double wt = weights_[e].weight;
+        all += wt;
+        if (exit_step_[k] < 0) in += wt;
+    }
+    const double gap = all > 0 ? in / all - 1.0 : 0.0;
+    return decides(cascadeUtility(base_[m], kappa_, bias_, gap));
+}
+
+void FrontierCascade::initCounters(const std::vector<std::int32_t>& need) {
+    std::uint64_t widest = 0;
+    for (std::uint32_t m = 0; m < count_; ++m)
+        widest = std::max<std::uint64_t>(widest, std::uint64_t(peerCount(m)) + 1);
+    const auto fill = [&](auto& start, auto& now) {
+        start.resize(count_);
+        for (std::uint32_t m = 0; m < count_; ++m) {
+            const std::uint64_t never = std::uint64_t(peerCount(m)) + 1;
+            const std::uint64_t n = need[m] < 0 ? never : std::uint64_t(need[m]);
+            start[m] = static_cast<std::remove_reference_t<decltype(start[0])>>(std::min(n, never));
+        }
+        now.resize(count_);
+    };
+    if (widest < 0xFF) {
+        width_ = 1;
+        fill(start8_, now8_);
+    } else if (widest < 0xFFFF) {
+        width_ = 2;
+        fill(start16_, now16_);
+    } else {
+        width_ = 4;
+        fill(start32_, now32_);
+    }
+}
+
+template <typename Fn>
+void FrontierCascade::withCounters(Fn&& fn) {
+    if (width_ == 1) {
+        fn(now8_.data());
+    } else if (width_ == 2) {
+        fn(now16_.data());
+    } else {
+        fn(now32_.data());
+    }
+}
+
+void FrontierCascade::leave(std::uint32_t m, std::uint32_t step) {
+    exit_step_[m] = std::int32_t(step);
+    if (unit_) {
+        withCounters([&](auto* counter) {  // gone: never reaches 0 again
+            counter[m] = std::numeric_limits<std::remove_reference_t<decltype(*counter)>>::max();
+        });
+    }
+}
+
+template <typename T>
+void FrontierCascade::notifyRows(T* counter, std::span<const std::uint32_t> leavers) {
+    // Locals: stores through T* (a char type when T is uint8_t) would otherwise force the
+    // members to be reloaded after every decrement.
+    const std::uint32_t* const offsets = offsets_;
+    const std::uint32_t* const targets = targets_;
+    std::uint32_t* const out = pending_.data();
+    std::size_t n = pending_count_;
+    const std::size_t count = leavers.size();
+    // A three-stage software pipeline: the leaver's row start 32 leavers ahead, its row 16
+    // ahead, its peers' counters 4 ahead. Rows of a sparse graph are shorter than a cache
+    // line, so each leaver costs a fresh line of `targets`; without this the loop waits on it.
+    for (std::size_t x = 0; x < count; ++x) {
+        if (x + 32 < count) __builtin_prefetch(offsets + leavers[x + 32]);
+        if (x + 16 < count) __builtin_prefetch(targets + offsets[leavers[x + 16]]);
+        if (x + 4 < count) {
+            const auto a = leavers[x + 4];
+            for (auto e = offsets[a]; e < offsets[a + 1]; ++e)
+                __builtin_prefetch(counter + targets[e], 1);
+        }
+        const auto m = leavers[x];
+        for (auto e = offsets[m]; e < offsets[m + 1]; ++e) {
+            const auto k = targets[e];
+            out[n] = k;  // branch-free push: kept only when the counter reaches 0
+            n += --counter[k] == 0;
+        }
+    }
+    pending_count_ = n;
+}
+
+template <typename T>
+void FrontierCascade::notifyRowsParallel(T* counter) {
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, frontier_.size(), 1024),
+                      [&](const tbb::blocked_range<std::size_t>& r) {
+                          for (auto x = r.begin(); x != r.end(); ++x) {
+                              const auto m = frontier_[x];
+                              for (auto e = offsets_[m]; e < offsets_[m + 1]; ++e) {
+                                  const auto k = targets_[e];
+                                  std::atomic_ref<T> left(counter[k]);
+                                  if (left.fetch_sub(1, std::memory_order_relaxed) != 1) continue;
+                                  std::atomic_ref<std::uint64_t> word(marks_[k >> 6]);
+                                  word.fetch_or(std::uint64_t(1) << (k & 63),
+                                                std::memory_order_relaxed);
+                              }
+                          }
+                      });
+    marks_used_ = true;
+}
+
+void FrontierCascade::notify(std::uint32_t m) {
+    if (unit_) {
+        withCounters([&](auto* counter) { notifyRows(counter, {&m, 1}); });
+        return;
+    }
+    // Weighted: queue each still-active peer once per step for an exact re-evaluation.
+    const auto step = stamp_step_;
+    for (auto e = offsets_[m]; e < offsets_[m + 1]; ++e) {
+        const auto k = targets_[e];
+        if (stamp_[k] == step || !belongsNow(k)) continue;
+        stamp_[k] = step;
+        pending_[pending_count_++] = k;
+    }
+}
+
+void FrontierCascade::notifyFrontier() {
+    if (!unit_) {
+        for (const auto m : frontier_) notify(m);
+        return;
+    }
+    // Both limits: the arena's and a tbb::global_control's (how regsim sets --threads).
+    const bool parallel =
+        frontier_.size() >= kParallelFrontier && tbb::this_task_arena::max_concurrency() > 1 &&
+        tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism) > 1;
+    withCounters([&](auto* counter) {
+        if (parallel) {
+            notifyRowsParallel(counter);
+        } else {
+            notifyRows(counter, frontier_);
+        }
+    });
+}
+
+void FrontierCascade::orderPending() {
+    frontier_.clear();
+    const auto keep = [&](std::uint32_t m) {
+        return exit_step_[m] < 0 && (unit_ || leavesNow(m));  // forced out meanwhile?
+    };
+    // Small sets: sort. Large ones: mark and scan the bitmap (count/64 words), which is linear.
+    const auto pending = std::span(pending_).first(pending_count_);
+    if (marks_used_ || pending.size() > count_ / 1024 + 64) {
+        for (const auto m : pending) marks_[m >> 6] |= std::uint64_t(1) << (m & 63);
+        for (std::size_t wi = 0; wi < marks_.size(); ++wi) {
+            auto bits = marks_[wi];
+            if (bits == 0) continue;
+            marks_[wi] = 0;
+            while (bits != 0) {
+                const auto m = std::uint32_t(wi * 64 + std::countr_zero(bits));
+                bits &= bits - 1;
+                if (keep(m)) frontier_.push_back(m);
+            }
+        }
+    } else {
+        std::sort(pending.begin(), pending.end());
+        for (const auto m : pending)
+            if (keep(m)) frontier_.push_back(m);
+    }
+    pending_count_ = 0;
+    marks_used_ = false;
+}
+
+template <typename Forced>
+void FrontierCascade::simulate(std::uint32_t steps, Forced&& forced,
+                               std::vector<EventRecord>* events) {
+    if (unit_) {
+        std::copy(start8_.begin(), start8_.end(), now8_.begin());
+        std::copy(start16_.begin(), start16_.end(), now16_.begin());
+        std::copy(start32_.begin(), start32_.end(), now32_.begin());
+    }
+    std::fill(exit_step_.begin(), exit_step_.end(), -1);
+    if (!unit_) {
+        std::fill(stamp_.begin(), stamp_.end(), kNoStamp);
+        for (const auto m : zero_need_) stamp_[m] = 0;
+    }
+    std::copy(zero_need_.begin(), zero_need_.end(), pending_.begin());
+    pending_count_ = zero_need_.size();
+    marks_used_ = false;
+    active_rounds_ = 0;
+    for (std::uint32_t t = 0; t < steps; ++t) {
+        // Phase 1: forced exits act at once; their peers may leave in this same step.
+        stamp_step_ = t;
+        const bool more_events = forced(t);
+        // Phases 5-7: every membership whose count crossed leaves now, in index order.
+        orderPending();
+        if (!frontier_.empty()) {
+            ++active_rounds_;
+            if (events != nullptr) {
+                const auto& topo = *topology_;
+                for (const auto m : frontier_)
+                    events->push_back(EventRecord{t, EventKind::announce, EventCause::utility,
+                                                  topo.membership_state[m],
+                                                  topo.membership_institution[m], kNone, 0.0});
+                for (const auto m : frontier_)
+                    events->push_back(EventRecord{t, EventKind::exit, EventCause::notice_elapsed,
+                                                  topo.membership_state[m],
+                                                  topo.membership_institution[m], kNone, 0.0});
+            }
+            for (const auto m : frontier_) leave(m, t);
+            stamp_step_ = t + 1;
+            notifyFrontier();
+        }
+        if (pending_count_ == 0 && !marks_used_ && !more_events) break;  // nothing can move
+    }
+    // A bitmap filled by the last step must not leak into the next run.
+    if (marks_used_) {
+        std::fill(marks_.begin(), marks_.end(), 0);
+        marks_used_ = false;
+    }
+    pending_count_ = 0;
+}
+
+std::uint64_t FrontierCascade::cascade(std::span<const std::uint32_t> seeds, std::uint32_t steps) {
+    const auto forced = [&](std::uint32_t t) {
+        if (t != 0) return false;
+        for (const auto m : seeds) {
+            if (!belongsNow(m)) continue;
+            leave(m, 0);
+            notify(m);
+        }
+        return false;
+    };
+    simulate(steps, forced, nullptr);
+    std::uint64_t left = 0;
+    for (const auto s : exit_step_) left += s >= 0;
+    return left;
+}
+
+StateIndex FrontierCascade::pickRandomMember(std::uint64_t seed, std::uint32_t replicate,
+                                             std::uint32_t step, InstitutionIndex j,
+                                             std::size_t event_index) const {
+    // scheduled_events.cpp, draw for draw.
+    const auto& t = *topology_;
+    const auto first = t.institution_first_membership[j];
+    const auto count = t.institution_first_membership[j + 1] - first;
+    if (count == 0) return kNone;
+    RandomStream rng(RngKey{seed, replicate, step, event_index, Purpose::initial_exit});
+    for (int attempt = 0; attempt < 64; ++attempt) {
+        const auto m = t.institution_memberships[first + rng.below(count)];
+        if (belongsNow(m)) return t.membership_state[m];
+    }
+    for (auto k = first; k < first + count; ++k) {
+        const auto m = t.institution_memberships[k];
+        if (belongsNow(m)) return t.membership_state[m];
+    }
+    return kNone;
+}
+
+void FrontierCascade::run(std::uint64_t seed, std::uint32_t replicate, std::uint32_t steps,
+                          const RecordConfig& rc, RunResult& out) {
+    if (scenario_ == nullptr) throw std::logic_error("run() needs a scenario engine");
+    const auto& sc = *scenario_;
+    const auto& topo = *topology_;
+    const std::size_t N = topo.state_count, J = topo.institution_count, D = topo.axis_count;
+    out.replicate = replicate;
+    out.events.clear();
+    out.events.reserve(sc.events.size() + 2 * std::size_t(count_));  // the most it can log
+
+    std::size_t next_event = 0;
+    const auto forced = [&](std::uint32_t t) {
+        const auto& evs = sc.events;
+        for (; next_event < evs.size() && evs[next_event].step == t; ++next_event) {
+            const auto& ev = evs[next_event];  // force_exit only (frontierApplies)
+            const StateIndex i =
+                ev.random_state ? pickRandomMember(seed, replicate, t, ev.institution, next_event)
+                                : ev.state;
+            if (i == kNone) continue;
+            const auto m = topo.membershipIndex(i, ev.institution);
+            if (m == kNone || !belongsNow(m)) continue;
+            leave(m, t);
+            out.events.push_back(EventRecord{t, EventKind::force_exit, EventCause::scheduled, i,
+                                             ev.institution, kNone, 0.0});
+            notify(m);
+        }
+        return next_event < evs.size() && evs[next_event].step < steps;
+    };
+    simulate(steps, forced, &out.events);
+
+    const auto statusAt = [&](std::uint32_t m, std::int64_t time) {
+        const auto s = exit_step_[m];
+        return s >= 0 && s < time ? std::uint8_t(MembershipStatus::withdrawn) : initial_status_[m];
+    };
+    if (rc.trajectories) {
+        // s_i, a_i and regimes never change here; statuses follow from the exit steps.
+        const auto recorded = recordedSteps(steps, rc.every);
+        const auto T = recorded.size();
+        out.sovereignty.resize(T * N);
+        out.alignment.resize(T * N * D);
+        out.regime.resize(T * N);
+        out.status.assign(T * N * J, std::uint8_t(MembershipStatus::none));
+        for (std::size_t slot = 0; slot < T; ++slot) {
+            std::copy(sovereignty_.begin(), sovereignty_.end(), out.sovereignty.begin() + slot * N);
+            std::copy(alignment_.begin(), alignment_.end(), out.alignment.begin() + slot * N * D);
+            std::copy(regime_.begin(), regime_.end(), out.regime.begin() + slot * N);
+            auto* status = out.status.data() + slot * N * J;
+            for (std::uint32_t m = 0; m < count_; ++m)
+                status[topo.membership_state[m] * J + topo.membership_institution[m]] =
+                    statusAt(m, recorded[slot]);
+        }
+    } else {
+        out.sovereignty.clear();
+        out.alignment.clear();
+        out.regime.clear();
+        out.status.clear();
+    }
+
+    // Summaries, as Simulation::run: an exit here is always announced at the same step.
+    out.announce_step.assign(N * J, -1);
+    out.exit_step.assign(N * J, -1);
+    out.final_status.assign(N * J, std::uint8_t(MembershipStatus::none));
+    out.dissolve_step.assign(J, -1);
+    out.found_step.assign(J, 0);  // no latent institution
+    out.cascade_size.assign(J, 0);
+    for (std::uint32_t m = 0; m < count_; ++m) {
+        const auto cell = topo.membership_state[m] * J + topo.membership_institution[m];
+        out.announce_step[cell] = exit_step_[m];
+        out.exit_step[cell] = exit_step_[m];
+        out.final_status[cell] = statusAt(m, std::int64_t(steps) + 1);
+        if (exit_step_[m] >= 0) ++out.cascade_size[topo.membership_institution[m]];
+    }
+}
+
+}  // namespace regsim

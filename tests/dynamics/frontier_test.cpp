@@ -1,0 +1,311 @@
+// The frontier cascade engine against the general per-step engine: on every scenario where
+// frontierApplies holds, both give the same RunResult bit for bit (summaries, trajectories and
+// the event log in order), for several seeds and replicates and for any thread count.
+
+#include <gtest/gtest.h>
+#include <tbb/global_control.h>
+
+#include "core/rng.hpp"
+#include "dynamics/frontier_cascade.hpp"
+#include "dynamics/simulation.hpp"
+#include "graph/generators.hpp"
+#include "graph/topology.hpp"
+#include "world_builder.hpp"
+
+namespace regsim {
+namespace {
+
+using namespace regsim::testing;
+
+// scenarios/validation/watts.toml, built in code (N states, mean degree z).
+Scenario watts(std::uint32_t n, double z, std::uint64_t seed) {
+    auto sc = emptyScenario(200);
+    sc.seed = seed;
+    sc.model.peer_weight = 1.0;
+    std::vector<StateIndex> all;
+    for (std::uint32_t k = 0; k < n; ++k) all.push_back(addState(sc, "S" + std::to_string(k)));
+    RandomStream rng(RngKey{seed, 0, 0, 0, Purpose::network});
+    sc.ties = generateErdosRenyi(n, z, 1.0, rng);
+    addInstitution(sc, "NORM", all, 0.179999999);
+    ScheduledEvent ev;
+    ev.step = 0;
+    ev.kind = EventKind::force_exit;
+    ev.institution = 0;
+    ev.random_state = true;
+    sc.events.push_back(ev);
+    return sc;
+}
+
+// Granovetter: a complete graph, thresholds spread by per-membership benefits; some states
+// leave with no peer gone, and one is forced out later. With exact_ties, n - 1 = 32 peers and
+// benefits in 32nds make U exactly 0 at the threshold count: only U < 0 leaves.
+Scenario granovetter(std::uint32_t n, std::uint64_t seed, bool exact_ties = false) {
+    if (exact_ties) n = 33;
+    auto sc = emptyScenario(40);
+    sc.seed = seed;
+    sc.model.peer_weight = 1.0;
+    RandomStream rng(RngKey{seed, 1, 0, 0, Purpose::network});
+    std::vector<StateIndex> all;
+    for (std::uint32_t k = 0; k < n; ++k) all.push_back(addState(sc, "G" + std::to_string(k)));
+    for (std::uint32_t a = 0; a < n; ++a)
+        for (std::uint32_t b = a + 1; b < n; ++b) tie(sc, a, b);
+    addInstitution(sc, "NORM", all, 0.5);
+    for (std::uint32_t k = 0; k < n; ++k) {
+        MembershipSpec ms;
+        ms.state = k;
+        ms.institution = 0;
+        ms.benefit = exact_ties ? double(k % 6) / 32.0                          // ties
+                                : double(k % 7 == 0 ? -1 : 1) * rng.uniform();  // in [0, 1)
+        sc.memberships.push_back(ms);
+    }
+    schedule(sc, 3, EventKind::force_exit, StateIndex(rng.below(n)), 0);
+    return sc;
+}
+
+// A random world with several institutions, weighted or unit ties, and every constant term of
+// U: costs, alignment, sanctions, suspended and never-joined memberships, bias.
+Scenario randomWorld(std::uint64_t seed, bool weighted) {
+    RandomStream rng(RngKey{seed, 2, 0, 0, Purpose::network});
+    auto sc = emptyScenario(30);
+    sc.seed = seed;
+    sc.axes = {"west", "south"};
+    const auto n = 40 + std::uint32_t(rng.below(80));
+    for (std::uint32_t k = 0; k < n; ++k) {
+        addState(sc, "R" + std::to_string(k), rng.uniform(), 2 * rng.uniform() - 1);
+        sc.states.back().alignment[1] = 2 * rng.uniform() - 1;
+    }
+    for (std::uint32_t e = 0; e < 3 * n; ++e) {
+        const auto a = StateIndex(rng.below(n)), b = StateIndex(rng.below(n));
+        tie(sc, a, b, weighted ? 0.3 + 2 * rng.uniform() : 1.0);  // self-ties and repeats too
+    }
+    const auto J = 1 + std::uint32_t(rng.below(3));
+    for (std::uint32_t j = 0; j < J; ++j) {
+        std::vector<StateIndex> members;
+        for (StateIndex i = 0; i < n; ++i)
+            if (rng.uniform() < 0.8) members.push_back(i);
+        const auto inst = addInstitution(sc, "I" + std::to_string(j), members, rng.uniform());
+        sc.institutions[inst].orientation = {2 * rng.uniform() - 1, 2 * rng.uniform() - 1};
+        sc.institutions[inst].sovereignty_cost = 0.3 * rng.uniform();
+        for (int k = 0; k < 4; ++k) {  // overrides: suspended, sanctioned, or never joined
+            MembershipSpec ms;
+            ms.state = StateIndex(rng.below(n));
+            ms.institution = inst;
+            const bool listed = std::any_of(
+                sc.memberships.begin(), sc.memberships.end(), [&](const MembershipSpec& o) {
+                    return o.state == ms.state && o.institution == ms.institution;
+                });
+            if (listed) continue;
+            ms.status = k % 2 == 0 ? MembershipStatus::suspended : MembershipStatus::member;
+            ms.sanction = rng.uniform();
+            if (k == 3) ms.benefit = rng.uniform();
+            sc.memberships.push_back(ms);
+        }
+    }
+    for (int k = 0; k < 5; ++k) {
+        ScheduledEvent ev;
+        ev.step = std::uint32_t(rng.below(12));
+        ev.kind = EventKind::force_exit;
+        ev.institution = InstitutionIndex(rng.below(J));
+        ev.random_state = k % 2 == 0;
+        ev.state = ev.random_state ? kNone : StateIndex(rng.below(n));
+        sc.events.push_back(ev);
+    }
+    std::stable_sort(sc.events.begin(), sc.events.end(),
+                     [](const auto& x, const auto& y) { return x.step < y.step; });
+    auto& p = sc.model;
+    p.peer_weight = 0.5 + rng.uniform();
+    p.alignment_cost = 0.2 * rng.uniform();
+    p.sanction_benefit_cut = rng.uniform();
+    p.status_quo_bias = 0.1 * rng.uniform() - 0.02;
+    p.linkage_weight = 0.3;  // irrelevant: no links
+    return sc;
+}
+
+void expectSameEvents(const std::vector<EventRecord>& a, const std::vector<EventRecord>& b) {
+    ASSERT_EQ(a.size(), b.size());
+    for (std::size_t k = 0; k < a.size(); ++k) {
+        SCOPED_TRACE("event " + std::to_string(k));
+        EXPECT_EQ(a[k].step, b[k].step);
+        EXPECT_EQ(a[k].kind, b[k].kind);
+        EXPECT_EQ(a[k].cause, b[k].cause);
+        EXPECT_EQ(a[k].state, b[k].state);
+        EXPECT_EQ(a[k].institution, b[k].institution);
+        EXPECT_EQ(a[k].patron, b[k].patron);
+        EXPECT_EQ(a[k].value, b[k].value);
+    }
+}
+
+void expectSameResult(const RunResult& a, const RunResult& b) {
+    EXPECT_EQ(a.replicate, b.replicate);
+    EXPECT_EQ(a.sovereignty, b.sovereignty);
+    EXPECT_EQ(a.alignment, b.alignment);
+    EXPECT_EQ(a.regime, b.regime);
+    EXPECT_EQ(a.status, b.status);
+    EXPECT_EQ(a.announce_step, b.announce_step);
+    EXPECT_EQ(a.exit_step, b.exit_step);
+    EXPECT_EQ(a.final_status, b.final_status);
+    EXPECT_EQ(a.dissolve_step, b.dissolve_step);
+    EXPECT_EQ(a.found_step, b.found_step);
+    EXPECT_EQ(a.cascade_size, b.cascade_size);
+    expectSameEvents(a.events, b.events);
+}
+
+// Runs both engines on replicates 0..replicates-1 with two record configurations; returns the
+// largest cascade seen so callers can check the case was not trivial.
+std::int32_t compareEngines(const Scenario& sc, std::uint32_t replicates) {
+    EXPECT_TRUE(frontierApplies(sc));
+    const auto topo = buildTopology(sc);
+    Simulation general(sc, topo, Engine::general);
+    FrontierCascade frontier(sc, topo);
+    std::int32_t largest = 0;
+    for (const RecordConfig rc :
+         {RecordConfig{true, 1}, RecordConfig{true, 7}, RecordConfig{false, 1}}) {
+        for (std::uint32_t r = 0; r < replicates; ++r) {
+            SCOPED_TRACE("replicate " + std::to_string(r));
+            RunResult a, b;
+            general.run(sc.seed, r, sc.steps, rc, a);
+            frontier.run(sc.seed, r, sc.steps, rc, b);
+            expectSameResult(a, b);
+            for (const auto c : a.cascade_size) largest = std::max(largest, c);
+        }
+    }
+    return largest;
+}
+
+TEST(FrontierCascadeTest, WattsMatchesTheGeneralEngine) {
+    std::int32_t largest = 0;
+    for (const double z : {3.0, 4.0}) {
+        for (const std::uint64_t seed : {2002u, 7u}) {
+            SCOPED_TRACE("z " + std::to_string(z) + " seed " + std::to_string(seed));
+            const auto sc = watts(3000, z, seed);
+            largest = std::max(largest, compareEngines(sc, 4));
+        }
+    }
+    EXPECT_GT(largest, 300);  // at least one global cascade was compared
+}
+
+TEST(FrontierCascadeTest, GranovetterCompleteGraphsMatch) {
+    for (const std::uint64_t seed : {1u, 2u, 3u, 4u}) {
+        SCOPED_TRACE("seed " + std::to_string(seed));
+        EXPECT_GT(compareEngines(granovetter(30 + 10 * std::uint32_t(seed), seed), 2), 0);
+        EXPECT_GT(compareEngines(granovetter(0, seed, true), 2), 1);
+    }
+}
+
+TEST(FrontierCascadeTest, RandomWeightedAndUnitWorldsMatch) {
+    for (std::uint64_t seed = 1; seed <= 12; ++seed) {
+        for (const bool weighted : {false, true}) {
+            SCOPED_TRACE("seed " + std::to_string(seed) + (weighted ? " weighted" : " unit"));
+            const auto sc = randomWorld(seed, weighted);
+            compareEngines(sc, 3);
+            const auto topo = buildTopology(sc);
+            EXPECT_EQ(FrontierCascade(sc, topo).unitWeights(), !weighted);
+        }
+    }
+}
+
+TEST(FrontierCascadeTest, LargeFrontiersGiveTheSameResultOnAnyThreadCount) {
+    // Rounds of > 8192 leavers take the parallel path when two threads are allowed.
+    const auto sc = watts(200000, 4.0, 11);
+    const auto topo = buildTopology(sc);
+    FrontierCascade frontier(sc, topo);
+    const RecordConfig rc{false, 1};
+    RunResult one, two, general;
+    {
+        tbb::global_control limit(tbb::global_control::max_allowed_parallelism, 1);
+        frontier.run(sc.seed, 0, sc.steps, rc, one);
+    }
+    {
+        tbb::global_control limit(tbb::global_control::max_allowed_parallelism, 2);
+        frontier.run(sc.seed, 0, sc.steps, rc, two);
+    }
+    ASSERT_GT(one.cascade_size[0], 100000);
+    expectSameResult(one, two);
+    Simulation(sc, topo, Engine::general).run(sc.seed, 0, sc.steps, rc, general);
+    expectSameResult(general, one);
+}
+
+TEST(FrontierCascadeTest, BareCascadeMatchesTheScenarioEngine) {
+    const auto sc = watts(5000, 4.0, 5);
+    const auto topo = buildTopology(sc);
+    RunResult r;
+    FrontierCascade(sc, topo).run(sc.seed, 1, sc.steps, RecordConfig{false, 1}, r);
+    ASSERT_FALSE(r.events.empty());
+    const auto peers = topo.peers.view();
+    std::vector<std::uint32_t> offsets(peers.offsets, peers.offsets + topo.membershipCount() + 1);
+    std::vector<std::uint32_t> targets(peers.targets, peers.targets + topo.peers.edgeCount());
+    std::vector<std::int32_t> need(topo.membershipCount());
+    for (std::uint32_t m = 0; m < need.size(); ++m)
+        need[m] = exitThreshold(0.179999999, 1.0, 0.0, offsets[m + 1] - offsets[m]);
+    FrontierCascade bare(std::move(offsets), std::move(targets), std::move(need));
+    const std::uint32_t seed = r.events.front().state;  // one state, one membership each
+    EXPECT_EQ(bare.cascade({&seed, 1}, sc.steps), std::uint64_t(r.cascade_size[0]));
+    EXPECT_EQ(bare.exitSteps(), r.exit_step);
+    EXPECT_EQ(bare.cascade({&seed, 1}, sc.steps), std::uint64_t(r.cascade_size[0]));  // reset
+}
+
+TEST(FrontierCascadeTest, ThresholdsUseTheEnginesOwnArithmetic) {
+    // Watts: leave iff share gone >= 0.18 (b = phi - 1e-9).
+    EXPECT_EQ(exitThreshold(0.179999999, 1.0, 0.0, 4), 1);
+    EXPECT_EQ(exitThreshold(0.179999999, 1.0, 0.0, 50), 9);    // 9/50 = 0.18 exactly
+    EXPECT_EQ(exitThreshold(0.179999999, 1.0, 0.0, 100), 18);  // 18/100
+    EXPECT_EQ(exitThreshold(0.179999999, 1.0, 0.0, 0), kNeverLeaves);
+    EXPECT_EQ(exitThreshold(-0.1, 1.0, 0.0, 5), 0);  // leaves with no peer gone
+    EXPECT_EQ(exitThreshold(0.5, 0.0, 0.0, 5), kNeverLeaves);
+    EXPECT_EQ(exitThreshold(1.5, 1.0, 0.0, 5), kNeverLeaves);  // even all gone is not enough
+    EXPECT_EQ(exitThreshold(0.5, 1.0, 0.0, 2), 2);             // U = 0 at one gone: not < 0
+}
+
+TEST(FrontierCascadeTest, AppliesOnlyToMonotoneThresholdCascades) {
+    const auto base = watts(50, 4.0, 1);
+    EXPECT_TRUE(frontierApplies(base));
+    const auto rejects = [&](auto change) {
+        auto sc = base;
+        change(sc);
+        return !frontierApplies(sc);
+    };
+    EXPECT_TRUE(rejects([](Scenario& s) { s.model.alignment_noise = 0.1; }));
+    EXPECT_TRUE(rejects([](Scenario& s) { s.model.peer_alignment_rate = 0.1; }));
+    EXPECT_TRUE(rejects([](Scenario& s) { s.model.sovereignty_reversion = 0.1; }));
+    EXPECT_TRUE(rejects([](Scenario& s) { s.model.rally = 0.1; }));
+    EXPECT_TRUE(rejects([](Scenario& s) { s.model.institution_pull = 0.1; }));
+    EXPECT_TRUE(rejects([](Scenario& s) { s.model.decision_sharpness = 5.0; }));
+    EXPECT_TRUE(rejects([](Scenario& s) { s.model.hazard_cap = 0.0; }));
+    EXPECT_TRUE(rejects([](Scenario& s) { s.model.club_exponent = 1.0; }));
+    EXPECT_TRUE(rejects([](Scenario& s) { s.institutions[0].notice_months = 12; }));
+    EXPECT_TRUE(rejects([](Scenario& s) { s.institutions[0].democracy_clause = true; }));
+    EXPECT_TRUE(rejects([](Scenario& s) { s.institutions[0].quorum = 3; }));
+    EXPECT_TRUE(rejects([](Scenario& s) { s.institutions[0].coordinated_exit = true; }));
+    EXPECT_TRUE(rejects([](Scenario& s) {
+        InstitutionSpec bloc;
+        bloc.latent = true;
+        s.institutions.push_back(bloc);
+    }));
+    EXPECT_TRUE(rejects([](Scenario& s) {
+        s.links.push_back(LinkSpec{0, 0, 1.0});
+        s.model.linkage_weight = 0.5;
+    }));
+    EXPECT_TRUE(rejects([](Scenario& s) {
+        s.substitutions.push_back(SubstitutionSpec{0, 0, 1.0});
+        s.model.substitution_weight = 0.5;
+    }));
+    EXPECT_TRUE(rejects([](Scenario& s) {
+        s.patrons.push_back(PatronSpec{});
+        s.model.patron_opposition_weight = 0.5;
+    }));
+    EXPECT_TRUE(rejects([](Scenario& s) { schedule(s, 2, EventKind::coup, 0); }));
+    EXPECT_TRUE(rejects([](Scenario& s) { schedule(s, 2, EventKind::sanction, 0, 0, 0.5); }));
+    EXPECT_TRUE(rejects([](Scenario& s) { schedule(s, 2, EventKind::force_join, 0, 0); }));
+    EXPECT_TRUE(rejects([](Scenario& s) { s.axes.clear(); }));
+    // Irrelevant coefficients do not matter.
+    EXPECT_FALSE(rejects([](Scenario& s) { s.model.linkage_weight = 0.5; }));
+    EXPECT_FALSE(rejects([](Scenario& s) { s.model.rescind_margin = 0.5; }));
+    EXPECT_FALSE(rejects([](Scenario& s) { s.model.alignment_cost = 0.5; }));
+    const auto topo = buildTopology(base);
+    auto noisy = base;
+    noisy.model.alignment_noise = 0.1;
+    EXPECT_THROW(FrontierCascade(noisy, topo), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace regsim
