@@ -281,6 +281,7 @@ std::string resolvedParametersJson(const Scenario& sc) {
             w.field("require_military", in.founding.require_military);
             w.field("require_suspended", in.founding.require_suspended);
             w.field("require_connected", in.founding.require_connected);
+            w.field("delay_months", in.founding.delay_months);
             w.endObject();
         }
         w.endObject();

@@ -55,8 +55,8 @@ const Keys kInstitutionKeys = {"id",
                                "latent",
                                "members",
                                "founding"};
-const Keys kFoundingKeys = {"candidates", "min_founders", "require_military", "require_suspended",
-                            "require_connected"};
+const Keys kFoundingKeys = {"candidates",        "min_founders",      "require_military",
+                            "require_suspended", "require_connected", "delay_months"};
 const Keys kMembershipKeys = {"state",  "institution", "benefit", "sovereignty_cost",
                               "status", "sanction"};
 const Keys kTieKeys = {"a", "b", "weight"};
@@ -816,6 +816,8 @@ class Loader {
                     s.founding.require_military = ft.getBool("require_military", true);
                     s.founding.require_suspended = ft.getBool("require_suspended", true);
                     s.founding.require_connected = ft.getBool("require_connected", true);
+                    s.founding.delay_months =
+                        static_cast<std::uint32_t>(ft.getInt("delay_months", 0, kCount));
                 }
             } else {
                 if (t.get("founding")) {
