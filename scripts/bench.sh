@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 replicates=${1:-1000}
 bin=build/regsim
 [ -x "$bin" ] || bash scripts/build.sh
-scenario=scenarios/west_africa.toml
+scenario=scenarios/sahel_2022.toml
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
