@@ -162,8 +162,9 @@ struct Scenario {
     std::vector<LinkSpec> links;
     std::vector<SubstitutionSpec> substitutions;
     std::vector<PatronSpec> patrons;
-    std::vector<ScheduledEvent> events;  // sorted by step, then file order
-    std::optional<NetworkSpec> network;  // synthetic or file influence graph, if any
+    std::vector<ScheduledEvent> events;      // sorted by step, then file order
+    std::uint32_t events_after_horizon = 0;  // dated after the last step: validated, not run
+    std::optional<NetworkSpec> network;      // synthetic or file influence graph, if any
     ScenarioSource source;
 
     std::size_t axisCount() const { return axes.size(); }

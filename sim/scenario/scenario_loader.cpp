@@ -1032,7 +1032,12 @@ class Loader {
                 default:
                     break;
             }
-            events.push_back(ev);
+            // Dated after the horizon (e.g. a run shortened with --steps): validated, not run.
+            if (ev.step < sc_.steps) {
+                events.push_back(ev);
+            } else {
+                ++sc_.events_after_horizon;
+            }
         }
         std::stable_sort(events.begin(), events.end(),
                          [](const auto& x, const auto& y) { return x.step < y.step; });
@@ -1046,14 +1051,12 @@ class Loader {
         if (!date && !step) {
             ctx_.fail(t.loc(), t.key("date"), "missing 'date' (\"YYYY-MM\") or 'step'");
         }
-        const std::string range = "outside the run: steps [0, " + std::to_string(sc_.steps) +
-                                  ") = " + sc_.calendarMonth(0) + " to " +
-                                  sc_.calendarMonth(sc_.steps - 1);
+        // Before the start is an error (a typo, or a fact that belongs in the initial state);
+        // after the horizon is allowed and the caller drops the event.
+        const std::string range = "before the run's start " + sc_.calendarMonth(0) +
+                                  " (step 0); put what happened before it in the initial state";
         if (step) {
-            const auto s = asInt(ctx_, *step, t.key("step"), {kI64Max * -1, kI64Max});
-            if (s < 0 || s >= static_cast<std::int64_t>(sc_.steps)) {
-                t.failAt("step", "step " + std::to_string(s) + " is " + range);
-            }
+            const auto s = asInt(ctx_, *step, t.key("step"), {0, kU32Max});
             return static_cast<std::uint32_t>(s);
         }
         const auto text = asString(ctx_, *date, t.key("date"));
@@ -1061,10 +1064,8 @@ class Loader {
         if (!ym) t.failAt("date", "'" + text + "' is not a month \"YYYY-MM\"");
         const std::int64_t s = (static_cast<std::int64_t>(ym->first) - sc_.start_year) * 12 +
                                (ym->second - sc_.start_month);
-        if (s < 0 || s >= static_cast<std::int64_t>(sc_.steps)) {
-            t.failAt("date", text + " is step " + std::to_string(s) + ", " + range);
-        }
-        return static_cast<std::uint32_t>(s);
+        if (s < 0) t.failAt("date", text + " is " + range);
+        return static_cast<std::uint32_t>(std::min<std::int64_t>(s, kU32Max));
     }
 
     void readParamEvent(const TableView& t, ScheduledEvent& ev) const {

@@ -68,7 +68,10 @@ std::string describeScenario(const Scenario& sc) {
     }
     out << "\n";
 
-    out << "Events: " << sc.events.size() << "\n";
+    out << "Events: " << sc.events.size();
+    if (sc.events_after_horizon > 0)
+        out << " (" << sc.events_after_horizon << " more dated after the last step, left out)";
+    out << "\n";
     std::map<std::uint32_t, std::vector<const ScheduledEvent*>> by_step;
     for (const auto& e : sc.events) by_step[e.step].push_back(&e);
     for (const auto& [step, events] : by_step) {

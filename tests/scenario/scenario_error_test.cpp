@@ -220,18 +220,25 @@ TEST(ScenarioErrorTest, PatronEngagementNamesStates) {
     EXPECT_SCENARIO_ERROR(dup, "w.toml", 16, 6, "patron[1].id", "duplicate patron id 'RUS'");
 }
 
-TEST(ScenarioErrorTest, EventDateOutsideTheRun) {
-    const auto err =
-        loadError(kWorld + "[[event]]\ndate = \"2024-01\"\nkind = \"coup\"\nstate = \"MLI\"\n");
-    EXPECT_SCENARIO_ERROR(
-        err, "w.toml", 16, 8, "event[0].date",
-        "2024-01 is step 24, outside the run: steps [0, 24) = 2022-01 to 2023-12");
+TEST(ScenarioErrorTest, EventDateBeforeTheRunIsAnErrorAfterItIsDropped) {
     const auto before =
         loadError(kWorld + "[[event]]\ndate = \"2021-12\"\nkind = \"coup\"\nstate = \"MLI\"\n");
-    EXPECT_SCENARIO_ERROR(before, "w.toml", 16, 8, "event[0].date", "is step -1");
-    const auto step =
-        loadError(kWorld + "[[event]]\nstep = 24\nkind = \"coup\"\nstate = \"MLI\"\n");
-    EXPECT_SCENARIO_ERROR(step, "w.toml", 16, 8, "event[0].step", "step 24 is outside the run");
+    EXPECT_SCENARIO_ERROR(before, "w.toml", 16, 8, "event[0].date",
+                          "2021-12 is before the run's start 2022-01");
+    const auto negative =
+        loadError(kWorld + "[[event]]\nstep = -1\nkind = \"coup\"\nstate = \"MLI\"\n");
+    EXPECT_SCENARIO_ERROR(negative, "w.toml", 16, 8, "event[0].step", "outside [0,");
+    // After the horizon (a run shortened with --steps): validated, counted, not run.
+    const auto after = loadScenarioText(
+        kWorld + "[[event]]\ndate = \"2024-01\"\nkind = \"coup\"\nstate = \"MLI\"\n" +
+            "[[event]]\nstep = 3\nkind = \"coup\"\nstate = \"MLI\"\n",
+        "w.toml");
+    ASSERT_EQ(after.events.size(), 1u);
+    EXPECT_EQ(after.events[0].step, 3u);
+    EXPECT_EQ(after.events_after_horizon, 1u);
+    const auto bad_after =
+        loadError(kWorld + "[[event]]\ndate = \"2024-01\"\nkind = \"coup\"\nstate = \"XXX\"\n");
+    EXPECT_SCENARIO_ERROR(bad_after, "w.toml", 18, 9, "event[0].state", "unknown state 'XXX'");
     const auto both = loadError(kWorld +
                                 "[[event]]\nstep = 1\ndate = \"2022-02\"\nkind = \"coup\"\n"
                                 "state = \"MLI\"\n");
