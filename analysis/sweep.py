@@ -1,7 +1,8 @@
-"""Sweep files (PROVISIONAL format, docs/analysis.md "sweep"): a `point` dimension; the swept
-parameters either as datasets `param_<name>(point)` at the root or as datasets `<name>(point)`
-in a `/points` group; summaries (`exit_step`, `announce_step`, `cascade_size`, ...) with a
-leading `point` axis before `replicate`."""
+"""Sweep files as `regsim sweep` writes them (docs/sweeps.md, "Output"): a `point` dimension,
+the design as `point_values(point, parameter)` with the key paths in the `parameter`
+coordinate (and one `param_<key with . as __>(point)` dataset per parameter), summaries
+(`exit_step`, `announce_step`, `cascade_size`, ...) with leading `point`, `replicate` axes.
+Older hand-made layouts are still read: `param_<name>(point)` datasets or a `/points` group."""
 
 import re
 
@@ -12,15 +13,19 @@ from .data import _plain
 
 
 def read_points(f):
-    """{parameter name: values over point}."""
+    """{parameter key path: values over point}."""
     params = {}
+    if "point_values" in f and "parameter" in f:
+        keys = [_plain(k) for k in f["parameter"][()]]
+        values = f["point_values"][()]
+        return {k: values[:, d] for d, k in enumerate(keys)}
     if "points" in f and isinstance(f["points"], h5py.Group):
         for name, d in f["points"].items():
             if isinstance(d, h5py.Dataset) and d.ndim == 1:
                 params[name] = d[()]
     for name, d in f.items():
         if name.startswith("param_") and isinstance(d, h5py.Dataset) and d.ndim == 1:
-            params[name[len("param_"):]] = d[()]
+            params[name[len("param_"):].replace("__", ".")] = d[()]
     if not params:
         raise ValueError("not a sweep file: no /points group and no param_<name>(point) "
                          "datasets (docs/analysis.md, 'sweep')")

@@ -10,4 +10,7 @@ status=0
 # Debian's python3 sees Debian's packages; a python3 earlier on PATH may not.
 REGSIM_BINARY="$PWD/build/regsim" REGSIM_BUILD_DIR="$PWD/build" REGSIM_SOURCE_DIR="$PWD" \
   /usr/bin/python3 -m pytest tests/python -q -p no:cacheprovider || status=1
+# A real one-node Slurm cluster: a 4-task array sweep merged and compared with one process.
+# Prints "SKIPPED: <reason>" (not a pass) where it cannot run (not root, not Debian).
+bash tests/slurm/test_slurm_sweep.sh || status=1
 exit $status

@@ -15,6 +15,8 @@ inline constexpr int kExitInterrupted = 130;
 int runCommand(int argc, char** argv, const std::string& command_line);
 int checkCommand(int argc, char** argv);
 int infoCommand(int argc, char** argv);
+int sweepCommand(int argc, char** argv, const std::string& command_line);
+int mergeCommand(int argc, char** argv, const std::string& command_line);
 
 // "regsim 0.1.0 (commit abc123)".
 std::string versionString();

@@ -14,6 +14,8 @@ commands:
   run SCENARIO.toml [-o FILE.h5]   simulate replicates, write trajectories to HDF5
   check SCENARIO.toml              validate a scenario and print a summary
   info FILE.h5                     show what a file holds and how it was made
+  sweep SWEEP.toml -o OUT.h5       run a parameter sweep [--shard K/N|auto] [--resume]
+  merge SHARD.h5... -o OUT.h5      merge the shard files of a sweep [--virtual]
 
   regsim <command> --help          options of a command
   regsim --version
@@ -51,6 +53,8 @@ int main(int argc, char** argv) {
     if (command == "run") return runCommand(argc - 1, argv + 1, joinArgs(argc, argv));
     if (command == "check") return checkCommand(argc - 1, argv + 1);
     if (command == "info") return infoCommand(argc - 1, argv + 1);
+    if (command == "sweep") return sweepCommand(argc - 1, argv + 1, joinArgs(argc, argv));
+    if (command == "merge") return mergeCommand(argc - 1, argv + 1, joinArgs(argc, argv));
     std::cerr << "regsim: unknown command '" << command << "'\n" << kUsage;
     return kExitBadInput;
 }

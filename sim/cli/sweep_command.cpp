@@ -1,0 +1,267 @@
+// `regsim sweep`: a sweep file in, one HDF5 file of (point, replicate) runs out; shardable
+// and resumable (docs/sweeps.md).
+
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <ctime>
+#include <cxxopts.hpp>
+#include <filesystem>
+#include <iostream>
+#include <limits>
+#include <memory>
+
+#include "cli/commands.hpp"
+#include "output/output_path.hpp"
+#include "output/sweep_writer.hpp"
+#include "output/writer_thread.hpp"
+#include "scenario/scenario_loader.hpp"
+#include "scenario/sweep_loader.hpp"
+#include "sweep/progress.hpp"
+#include "sweep/run_plan.hpp"
+#include "sweep/shard.hpp"
+#include "sweep/sweep_runner.hpp"
+
+namespace regsim::cli {
+
+namespace {
+
+std::atomic<bool> g_stop{false};
+extern "C" void onSweepSignal(int) { g_stop.store(true); }
+
+std::string utcNow() {
+    const std::time_t now = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&now, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+// Hands the WriterThread's ordered results (result.replicate = position in the run list) to
+// the SweepWriter under their real run index, and reports progress.
+class RunListWriter final : public Writer {
+  public:
+    RunListWriter(SweepWriter& out, const std::vector<std::uint64_t>& runs,
+                  std::uint32_t replicates, Progress& progress)
+        : out_(out), runs_(runs), replicates_(replicates), progress_(progress) {}
+    void write(const RunResult& r) override {
+        const std::uint64_t run = runs_[r.replicate];
+        RunResult& mutable_r = const_cast<RunResult&>(r);
+        mutable_r.replicate = std::uint32_t(run % replicates_);
+        out_.write(run, r);
+        progress_.update(out_.doneRuns());
+    }
+    void finish() override { out_.finish(); }
+
+  private:
+    SweepWriter& out_;
+    const std::vector<std::uint64_t>& runs_;
+    std::uint32_t replicates_;
+    Progress& progress_;
+};
+
+}  // namespace
+
+int sweepCommand(int argc, char** argv, const std::string& command_line) {
+    cxxopts::Options spec("regsim sweep", "Run a parameter sweep and write one HDF5 file.");
+    spec.positional_help("SWEEP.toml");
+    // clang-format off
+    spec.add_options()
+        ("sweep", "sweep file", cxxopts::value<std::string>())
+        ("o,output", "output file (default out/<sweep file name>.h5)", cxxopts::value<std::string>())
+        ("threads", "worker threads (0 = all cores)", cxxopts::value<int>()->default_value("0"))
+        ("shard", "run only shard K/N of the points (K 0-based), or 'auto' from the batch system's array task", cxxopts::value<std::string>())
+        ("resume", "continue OUT.part if it exists (same sweep and shard)")
+        ("force", "overwrite an existing output file or .part")
+        ("flush-interval", "seconds between flushes of finished runs to the file", cxxopts::value<double>()->default_value("2"))
+        ("queue", "writer queue capacity in runs", cxxopts::value<std::size_t>()->default_value("64"))
+        ("quiet", "print nothing but errors")
+        ("h,help", "show this help");
+    // clang-format on
+    spec.parse_positional({"sweep"});
+    cxxopts::ParseResult args;
+    try {
+        args = spec.parse(argc, argv);
+    } catch (const cxxopts::exceptions::exception& e) {
+        std::cerr << "regsim sweep: " << e.what() << "\n";
+        return kExitBadInput;
+    }
+    if (args.count("help")) {
+        std::cout << spec.help() << "\n";
+        return kExitOk;
+    }
+    if (!args.count("sweep")) {
+        std::cerr << "regsim sweep: missing SWEEP.toml\n" << spec.help() << "\n";
+        return kExitBadInput;
+    }
+    const int threads = args["threads"].as<int>();
+    const auto queue = args["queue"].as<std::size_t>();
+    const double flush_interval = args["flush-interval"].as<double>();
+    if (threads < 0 || queue == 0 || !(flush_interval >= 0)) {
+        std::cerr << "regsim sweep: --threads and --flush-interval must be >= 0, --queue >= 1\n";
+        return kExitBadInput;
+    }
+    const bool quiet = args.count("quiet") > 0, resume = args.count("resume") > 0,
+               force = args.count("force") > 0;
+
+    ShardId shard;
+    if (args.count("shard")) {
+        try {
+            const auto text = args["shard"].as<std::string>();
+            shard = text == "auto" ? shardFromEnvironment() : parseShard(text);
+        } catch (const std::invalid_argument& e) {
+            std::cerr << "regsim sweep: " << e.what() << "\n";
+            return kExitBadInput;
+        }
+    }
+
+    const std::string sweep_path = args["sweep"].as<std::string>();
+    SweepSpec sw;
+    try {
+        sw = loadSweepFile(sweep_path);
+    } catch (const ScenarioError& e) {
+        std::cerr << e.what() << "\n";
+        return kExitBadInput;
+    }
+    const std::string path =
+        args.count("output") ? args["output"].as<std::string>()
+                             : "out/" + std::filesystem::path(sweep_path).stem().string() + ".h5";
+    const std::string part = path + ".part";
+    std::error_code ec;
+    if (std::filesystem::exists(path, ec) && !force) {
+        if (resume) {
+            if (!quiet)
+                std::fprintf(stderr, "regsim sweep: %s is already complete\n", path.c_str());
+            return kExitOk;
+        }
+        std::cerr << "regsim sweep: " << path << " exists; use --force to overwrite\n";
+        return kExitBadInput;
+    }
+    const bool continuing = resume && !force && std::filesystem::exists(part, ec);
+    if (!continuing && std::filesystem::exists(part, ec) && !force) {
+        std::cerr << "regsim sweep: " << part
+                  << " exists (an unfinished sweep): use --resume to continue it or --force to "
+                     "start over\n";
+        return kExitBadInput;
+    }
+    try {
+        prepareOutputPath(path, true);
+    } catch (const std::exception& e) {
+        std::cerr << "regsim sweep: " << e.what() << "\n";
+        return kExitBadInput;
+    }
+
+    const std::uint64_t points_total = sw.points.size();
+    const PointRange range = shardPoints(points_total, shard.index, shard.count);
+    const Scenario& base = sw.scenario;
+    SweepMetadata meta;
+    for (const auto& s : base.states) meta.state_ids.push_back(s.id);
+    for (const auto& i : base.institutions) meta.institution_ids.push_back(i.id);
+    for (const auto& a : base.axes) meta.axis_names.push_back(a);
+    for (const auto& p : sw.design.parameters) meta.parameter_keys.push_back(p.key);
+    meta.trajectories = sw.record.trajectories;
+    meta.record_every = sw.record.every;
+    if (meta.trajectories)
+        for (auto t : recordedSteps(sw.steps, sw.record.every))
+            meta.time_steps.push_back(std::int32_t(t));
+    meta.steps = sw.steps;
+    meta.replicates = sw.replicates;
+    meta.points_total = points_total;
+    meta.point_first = range.first;
+    meta.point_count = range.count;
+    meta.point_values.assign(sw.points.begin() + long(range.first),
+                             sw.points.begin() + long(range.first + range.count));
+    meta.sweep_text = sw.text;
+    meta.sweep_path = sw.path;
+    meta.sweep_hash = sweepHash(sw);
+    meta.scenario_name = base.name;
+    meta.start_month = base.calendarMonth(0);
+    meta.scenario_text = sw.scenario_text;
+    meta.scenario_path = sw.scenario_path;
+    meta.parameters_json = sweepDesignJson(sw);
+    meta.design = std::string(designKindName(sw.design.kind));
+    meta.command_line = command_line;
+    meta.version = versionString();
+    meta.git_commit = gitCommit();
+    meta.started_at = utcNow();
+    meta.seed = sw.seed;
+    meta.design_seed = sw.design.design_seed;
+    meta.shard_index = shard.index;
+    meta.shard_count = shard.count;
+    meta.flush_interval_seconds = flush_interval;
+
+    std::signal(SIGINT, onSweepSignal);
+    std::signal(SIGTERM, onSweepSignal);
+    try {
+        std::unique_ptr<SweepWriter> opened;
+        try {
+            opened = std::make_unique<SweepWriter>(path, meta, continuing);
+        } catch (const SweepPartUnreadable& e) {
+            // Killed before its first flush: it holds nothing, start over.
+            std::cerr << "regsim sweep: " << e.what() << "; starting it over\n";
+            opened = std::make_unique<SweepWriter>(path, meta, false);
+        }
+        SweepWriter& out = *opened;
+        SweepJob job;
+        job.seed = sw.seed;
+        job.replicates = sw.replicates;
+        job.steps = sw.steps;
+        job.record = sw.record;
+        job.threads = threads;
+        job.point_first = range.first;
+        job.runs = out.pendingRuns();
+        if (job.runs.size() > std::numeric_limits<std::uint32_t>::max()) {
+            std::cerr << "regsim sweep: more than 2^32 runs in one process; use --shard\n";
+            return kExitBadInput;
+        }
+        job.scenario_for = [&](std::uint64_t p) { return loadPointScenario(sw, p); };
+        Progress progress(out.totalRuns(), out.doneRuns(), quiet);
+        if (!quiet && continuing) {
+            std::fprintf(stderr, "regsim sweep: resuming %s: %llu of %llu runs already done\n",
+                         part.c_str(), static_cast<unsigned long long>(out.doneRuns()),
+                         static_cast<unsigned long long>(out.totalRuns()));
+        }
+        RunListWriter adapter(out, job.runs, sw.replicates, progress);
+        std::uint64_t done = 0;
+        {
+            WriterThread writer(adapter, queue, 0, std::uint32_t(job.runs.size()));
+            try {
+                done = runSweep(
+                    job,
+                    [&](std::uint64_t seq, RunResult&& r) {
+                        r.replicate = std::uint32_t(seq);
+                        writer.push(std::move(r));
+                    },
+                    &g_stop);
+            } catch (const ScenarioError& e) {
+                writer.cancel();
+                std::cerr << "regsim sweep: " << e.what() << "\n";
+                return kExitBadInput;
+            }
+            if (done < job.runs.size()) {
+                writer.cancel();
+                progress.finish(out.doneRuns());
+                std::cerr << "regsim sweep: interrupted; the runs done so far are kept in " << part
+                          << " (continue with --resume)\n";
+                return kExitInterrupted;
+            }
+            writer.close();
+        }
+        progress.finish(out.totalRuns());
+        if (!quiet) {
+            std::fprintf(stderr, "regsim: wrote %s (%llu points x %u replicates, shard %u/%u)\n",
+                         path.c_str(), static_cast<unsigned long long>(range.count), sw.replicates,
+                         shard.index, shard.count);
+        }
+    } catch (const SweepFileMismatch& e) {
+        std::cerr << "regsim sweep: " << e.what() << "\n";
+        return kExitBadInput;
+    } catch (const std::exception& e) {
+        std::cerr << "regsim sweep: " << e.what() << "\n";
+        return kExitFailure;
+    }
+    return kExitOk;
+}
+
+}  // namespace regsim::cli

@@ -1,0 +1,623 @@
+#include "output/sweep_writer.hpp"
+
+#include <hdf5_hl.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <ctime>
+#include <filesystem>
+#include <functional>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "output/hdf5_handles.hpp"
+
+namespace regsim {
+namespace {
+
+using hdf5::check;
+using Dims = std::vector<hsize_t>;
+
+// Chunks of at most kChunkBytes and at most max(kMaxChunkPoints, kBlockRuns / replicates)
+// points: small blocks keep the work a kill can lose small (docs/sweeps.md, "Resume"), and
+// sweeps with few replicates still write a few dozen runs per block.
+constexpr hsize_t kChunkBytes = hsize_t{1} << 20;
+constexpr hsize_t kMaxChunkPoints = 4;
+constexpr hsize_t kBlockRuns = 64;
+constexpr unsigned kDeflateLevel = 1;
+constexpr double kFillFloat = std::numeric_limits<double>::quiet_NaN();
+constexpr std::uint8_t kFillFlag = 255;
+constexpr std::int32_t kFillInt = std::numeric_limits<std::int32_t>::min();
+constexpr const char* kStatusMeanings = "none member suspended withdrawing withdrawn";
+
+hsize_t product(const Dims& d, std::size_t from = 0) {
+    hsize_t n = 1;
+    for (std::size_t k = from; k < d.size(); ++k) n *= d[k];
+    return n;
+}
+
+std::string utcNow() {
+    const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+    std::tm tm{};
+    gmtime_r(&now, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+hdf5::PropertyList tracked(hid_t cls) {
+    hdf5::PropertyList p(H5Pcreate(cls), "H5Pcreate");
+    check(H5Pset_attr_creation_order(p.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
+          "H5Pset_attr_creation_order");
+    return p;
+}
+
+void stringAttr(hid_t obj, const char* name, const std::string& value) {
+    const auto type = hdf5::utf8StringType();
+    const hdf5::Dataspace space(H5Screate(H5S_SCALAR), "H5Screate");
+    const std::string what = std::string("cannot write attribute ") + name;
+    if (H5Aexists(obj, name) > 0) check(H5Adelete(obj, name), what);
+    const hdf5::Attribute a(
+        H5Acreate2(obj, name, type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT), what);
+    const char* text = value.c_str();
+    check(H5Awrite(a.get(), type.get(), &text), what);
+}
+
+void numberAttr(hid_t obj, const char* name, hid_t file_type, hid_t mem_type, const void* v,
+                hsize_t count = 1) {
+    const hdf5::Dataspace space(
+        count == 1 ? H5Screate(H5S_SCALAR) : H5Screate_simple(1, &count, nullptr), "H5Screate");
+    const std::string what = std::string("cannot write attribute ") + name;
+    if (H5Aexists(obj, name) > 0) check(H5Adelete(obj, name), what);
+    const hdf5::Attribute a(H5Acreate2(obj, name, file_type, space.get(), H5P_DEFAULT, H5P_DEFAULT),
+                            what);
+    check(H5Awrite(a.get(), mem_type, v), what);
+}
+
+void u64Attr(hid_t obj, const char* name, std::uint64_t v) {
+    numberAttr(obj, name, H5T_STD_U64LE, H5T_NATIVE_UINT64, &v);
+}
+void u32Attr(hid_t obj, const char* name, std::uint32_t v) {
+    numberAttr(obj, name, H5T_STD_U32LE, H5T_NATIVE_UINT32, &v);
+}
+
+std::string readStringAttr(hid_t obj, const char* name) {
+    if (H5Aexists(obj, name) <= 0) return {};
+    const hdf5::Attribute a(H5Aopen(obj, name, H5P_DEFAULT), std::string("cannot open ") + name);
+    const auto type = hdf5::utf8StringType();
+    char* text = nullptr;
+    check(H5Aread(a.get(), type.get(), &text), std::string("cannot read ") + name);
+    std::string out = text ? text : "";
+    H5free_memory(text);
+    return out;
+}
+
+std::uint64_t readU64Attr(hid_t obj, const char* name) {
+    if (H5Aexists(obj, name) <= 0) return ~std::uint64_t{0};
+    const hdf5::Attribute a(H5Aopen(obj, name, H5P_DEFAULT), std::string("cannot open ") + name);
+    std::uint64_t v = 0;
+    check(H5Aread(a.get(), H5T_NATIVE_UINT64, &v), std::string("cannot read ") + name);
+    return v;
+}
+
+void makeScale(hid_t ds, const std::string& name, std::int32_t dim_id) {
+    check(H5DSset_scale(ds, name.c_str()), "cannot make " + name + " a dimension scale");
+    numberAttr(ds, "_Netcdf4Dimid", H5T_STD_I32LE, H5T_NATIVE_INT32, &dim_id);
+}
+
+hdf5::Dataset coordinate(hid_t f, const std::string& name, hid_t file_type, hid_t mem_type,
+                         hsize_t size, const void* data) {
+    const std::string what = "cannot create coordinate " + name;
+    const hdf5::Dataspace space(H5Screate_simple(1, &size, nullptr), what);
+    auto dcpl = tracked(H5P_DATASET_CREATE);
+    hdf5::Dataset ds(
+        H5Dcreate2(f, name.c_str(), file_type, space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
+        what);
+    if (size > 0) check(H5Dwrite(ds.get(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), what);
+    return ds;
+}
+
+hdf5::Dataset stringCoordinate(hid_t f, const std::string& name,
+                               const std::vector<std::string>& values) {
+    const auto type = hdf5::utf8StringType();
+    std::vector<const char*> ptrs;
+    for (const auto& v : values) ptrs.push_back(v.c_str());
+    return coordinate(f, name, type.get(), type.get(), values.size(), ptrs.data());
+}
+
+void attach(hid_t ds, const std::vector<hid_t>& scales, const std::string& name) {
+    for (std::size_t k = 0; k < scales.size(); ++k) {
+        check(H5DSattach_scale(ds, scales[k], static_cast<unsigned>(k)),
+              "cannot attach dimension " + std::to_string(k) + " of " + name);
+    }
+}
+
+// Rows [first, first + count) of the leading axis of `ds`, whole along the others.
+void writeRows(hid_t ds, hid_t mem_type, const Dims& dims, hsize_t first, hsize_t count,
+               const void* data, const std::string& name) {
+    if (count == 0 || product(dims, 1) == 0) return;
+    const std::string what = "cannot write " + name;
+    const hdf5::Dataspace file_space(H5Dget_space(ds), what);
+    Dims start(dims.size(), 0), n = dims;
+    start[0] = first;
+    n[0] = count;
+    check(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start.data(), nullptr, n.data(),
+                              nullptr),
+          what);
+    // Memory space shaped like the selection (a 1-D one is ~10x slower, hdf5_run_writer.cpp).
+    const hdf5::Dataspace mem(H5Screate_simple(int(n.size()), n.data(), nullptr), what);
+    check(H5Dwrite(ds, mem_type, mem.get(), file_space.get(), H5P_DEFAULT, data), what);
+}
+
+// One data variable: (point, replicate, ...) and how to find one run's values in a RunResult.
+struct Variable {
+    std::string name;
+    const char* long_name;
+    hid_t file_type;
+    hid_t mem_type;
+    std::size_t element;
+    Dims dims;                // full shape, point first
+    std::vector<int> scales;  // indices into the coordinate list, per axis
+    const void* fill;
+    int flags = 0;  // > 0: CF flag_values 0..flags-1 with kStatusMeanings
+    std::function<std::pair<const void*, std::size_t>(const RunResult&)> values;
+    hdf5::Dataset ds;
+    std::vector<unsigned char> buffer;  // one block of points
+    std::size_t perRun() const { return std::size_t(product(dims, 2)); }
+};
+
+template <class T>
+std::function<std::pair<const void*, std::size_t>(const RunResult&)> field(
+    std::vector<T> RunResult::*member) {
+    return [member](const RunResult& r) {
+        const auto& v = r.*member;
+        return std::pair<const void*, std::size_t>(v.data(), v.size());
+    };
+}
+
+}  // namespace
+
+struct SweepWriter::Impl {
+    std::string path, part;
+    SweepMetadata meta;
+    hsize_t P = 0, R = 0;
+    hsize_t chunk_points = 1;
+    hdf5::File file;
+    std::vector<hdf5::Dataset> coords;  // kept open while attaching
+    std::vector<Variable> vars;
+    hdf5::Dataset run_done;
+    std::vector<std::uint8_t> done;  // [local point][replicate], mirrors the file
+    std::uint64_t done_count = 0;
+
+    // The block being filled.
+    hsize_t block = ~hsize_t{0};
+    hsize_t block_received = 0;
+    std::vector<hsize_t> unflagged_blocks;  // written, run_done not yet set
+    std::chrono::steady_clock::time_point last_flush = std::chrono::steady_clock::now();
+    bool closed = false;
+
+    hsize_t blockFirst(hsize_t b) const { return b * chunk_points; }
+    hsize_t blockCount(hsize_t b) const { return std::min(chunk_points, P - blockFirst(b)); }
+
+    void defineVariables();
+    void create();
+    void open();
+    void writeBlock();
+    void flagWritten();
+};
+
+void SweepWriter::Impl::defineVariables() {
+    const hsize_t S = meta.state_ids.size(), I = meta.institution_ids.size(),
+                  T = meta.time_steps.size(), A = meta.axis_names.size();
+    // Coordinate order: point replicate state institution parameter time axis.
+    enum { cP, cR, cS, cI, cPar, cT, cA };
+    const auto add = [&](const char* name, const char* long_name, hid_t ft, hid_t mt,
+                         std::size_t el, Dims rest, std::vector<int> sc, const void* fill,
+                         auto member, int flags = 0) {
+        Variable v;
+        v.name = name;
+        v.long_name = long_name;
+        v.file_type = ft;
+        v.mem_type = mt;
+        v.element = el;
+        v.dims = {P, R};
+        v.dims.insert(v.dims.end(), rest.begin(), rest.end());
+        v.scales = {cP, cR};
+        v.scales.insert(v.scales.end(), sc.begin(), sc.end());
+        v.fill = fill;
+        v.flags = flags;
+        v.values = field(member);
+        vars.push_back(std::move(v));
+    };
+    add("announce_step", "step of the first withdrawal announcement, -1 never", H5T_STD_I32LE,
+        H5T_NATIVE_INT32, 4, {S, I}, {cS, cI}, &kFillInt, &RunResult::announce_step);
+    add("exit_step", "step the exit took effect, -1 never", H5T_STD_I32LE, H5T_NATIVE_INT32, 4,
+        {S, I}, {cS, cI}, &kFillInt, &RunResult::exit_step);
+    add("final_status", "membership status at the last step", H5T_STD_U8LE, H5T_NATIVE_UINT8, 1,
+        {S, I}, {cS, cI}, &kFillFlag, &RunResult::final_status, 5);
+    add("dissolve_step", "step of dissolution, -1 never", H5T_STD_I32LE, H5T_NATIVE_INT32, 4, {I},
+        {cI}, &kFillInt, &RunResult::dissolve_step);
+    add("found_step", "0 active from the start, step of founding, -1 never", H5T_STD_I32LE,
+        H5T_NATIVE_INT32, 4, {I}, {cI}, &kFillInt, &RunResult::found_step);
+    add("cascade_size", "states whose exit took effect by the end", H5T_STD_I32LE, H5T_NATIVE_INT32,
+        4, {I}, {cI}, &kFillInt, &RunResult::cascade_size);
+    if (meta.trajectories) {
+        add("sovereignty", "sovereignty s_i(t) in [0,1]", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 8,
+            {T, S}, {cT, cS}, &kFillFloat, &RunResult::sovereignty);
+        add("alignment", "alignment a_i(t) in [-1,1]", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 8,
+            {T, S, A}, {cT, cS, cA}, &kFillFloat, &RunResult::alignment);
+        add("status", "membership status", H5T_STD_U8LE, H5T_NATIVE_UINT8, 1, {T, S, I},
+            {cT, cS, cI}, &kFillFlag, &RunResult::status, 5);
+    }
+    // Points per block: every variable's block fits kChunkBytes (at least one point).
+    const hsize_t max_points = std::max(kMaxChunkPoints, kBlockRuns / std::max<hsize_t>(1, R));
+    chunk_points = std::max<hsize_t>(1, std::min<hsize_t>(max_points, P));
+    for (const auto& v : vars) {
+        const hsize_t per_point = std::max<hsize_t>(1, R * v.perRun() * v.element);
+        chunk_points = std::clamp<hsize_t>(kChunkBytes / per_point, 1, chunk_points);
+    }
+}
+
+// Chunk shape of a variable: chunk_points points; the other axes whole, halved from the left
+// while one chunk exceeds kChunkBytes.
+static Dims chunkShape(const Variable& v, hsize_t chunk_points) {
+    Dims c = v.dims;
+    c[0] = chunk_points;
+    for (std::size_t k = 1; k < c.size(); ++k)
+        while (c[k] > 1 && v.element * product(c) > kChunkBytes) c[k] = (c[k] + 1) / 2;
+    return c;
+}
+
+void SweepWriter::Impl::create() {
+    hdf5::silenceErrorPrinting();
+    auto fcpl = tracked(H5P_FILE_CREATE);
+    check(H5Pset_link_creation_order(fcpl.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
+          "H5Pset_link_creation_order");
+    hdf5::PropertyList fapl(H5Pcreate(H5P_FILE_ACCESS), "H5Pcreate");
+    if (!meta.virtual_sources.empty()) {
+        // Virtual datasets need the 1.10 format.
+        check(H5Pset_libver_bounds(fapl.get(), H5F_LIBVER_V110, H5F_LIBVER_V110),
+              "H5Pset_libver_bounds");
+    }
+    file = hdf5::File(H5Fcreate(part.c_str(), H5F_ACC_TRUNC, fcpl.get(), fapl.get()),
+                      "cannot create output file " + part);
+    const hid_t f = file.get();
+
+    std::vector<std::int64_t> points(P);
+    for (hsize_t p = 0; p < P; ++p) points[p] = std::int64_t(meta.point_first + p);
+    std::vector<std::int32_t> reps(R);
+    for (hsize_t r = 0; r < R; ++r) reps[r] = std::int32_t(r);
+    coords.push_back(coordinate(f, "point", H5T_STD_I64LE, H5T_NATIVE_INT64, P, points.data()));
+    coords.push_back(coordinate(f, "replicate", H5T_STD_I32LE, H5T_NATIVE_INT32, R, reps.data()));
+    coords.push_back(stringCoordinate(f, "state", meta.state_ids));
+    coords.push_back(stringCoordinate(f, "institution", meta.institution_ids));
+    coords.push_back(stringCoordinate(f, "parameter", meta.parameter_keys));
+    const char* names[] = {"point",     "replicate", "state", "institution",
+                           "parameter", "time",      "axis"};
+    if (meta.trajectories) {
+        coords.push_back(coordinate(f, "time", H5T_STD_I32LE, H5T_NATIVE_INT32,
+                                    meta.time_steps.size(), meta.time_steps.data()));
+        coords.push_back(stringCoordinate(f, "axis", meta.axis_names));
+    }
+    for (std::size_t k = 0; k < coords.size(); ++k) makeScale(coords[k].get(), names[k], int(k));
+    stringAttr(coords[0].get(), "long_name", "global index of the design point");
+    stringAttr(coords[1].get(), "long_name", "replicate index");
+    stringAttr(coords[4].get(), "long_name", "swept scenario key path");
+    if (meta.trajectories)
+        stringAttr(coords[5].get(), "long_name", "step (months since the start)");
+
+    // The design: point_values(point, parameter) and one param_<key>(point) per parameter.
+    const hsize_t D = meta.parameter_keys.size();
+    std::vector<double> pv(P * D);
+    for (hsize_t p = 0; p < P; ++p)
+        for (hsize_t d = 0; d < D; ++d) pv[p * D + d] = meta.point_values.at(p).at(d);
+    {
+        const Dims dims{P, D};
+        const hdf5::Dataspace space(H5Screate_simple(2, dims.data(), nullptr), "point_values");
+        auto dcpl = tracked(H5P_DATASET_CREATE);
+        hdf5::Dataset ds(H5Dcreate2(f, "point_values", H5T_IEEE_F64LE, space.get(), H5P_DEFAULT,
+                                    dcpl.get(), H5P_DEFAULT),
+                         "cannot create point_values");
+        if (P * D > 0) {
+            check(H5Dwrite(ds.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, pv.data()),
+                  "cannot write point_values");
+        }
+        attach(ds.get(), {coords[0].get(), coords[4].get()}, "point_values");
+        stringAttr(ds.get(), "long_name", "value of each swept parameter at each point");
+    }
+    for (hsize_t d = 0; d < D; ++d) {
+        std::string name = "param_" + meta.parameter_keys[d];
+        for (std::size_t k = 0; k < name.size(); ++k)
+            if (name[k] == '.') name.replace(k, 1, "__");
+        std::vector<double> col(P);
+        for (hsize_t p = 0; p < P; ++p) col[p] = pv[p * D + d];
+        hdf5::Dataset ds = coordinate(f, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, P, col.data());
+        attach(ds.get(), {coords[0].get()}, name);
+        stringAttr(ds.get(), "long_name", meta.parameter_keys[d]);
+    }
+
+    // run_done: contiguous, allocated now and written in place (never moves).
+    {
+        const Dims dims{P, R};
+        const hdf5::Dataspace space(H5Screate_simple(2, dims.data(), nullptr), "run_done");
+        auto dcpl = tracked(H5P_DATASET_CREATE);
+        const std::uint8_t zero = 0;
+        check(H5Pset_fill_value(dcpl.get(), H5T_NATIVE_UINT8, &zero), "run_done");
+        check(H5Pset_alloc_time(dcpl.get(), H5D_ALLOC_TIME_EARLY), "run_done");
+        run_done = hdf5::Dataset(H5Dcreate2(f, "run_done", H5T_STD_U8LE, space.get(), H5P_DEFAULT,
+                                            dcpl.get(), H5P_DEFAULT),
+                                 "cannot create run_done");
+        attach(run_done.get(), {coords[0].get(), coords[1].get()}, "run_done");
+        stringAttr(run_done.get(), "long_name", "1 once the run's data is in the file");
+    }
+
+    for (auto& v : vars) {
+        const std::string what = "cannot create dataset " + v.name;
+        const hdf5::Dataspace space(H5Screate_simple(int(v.dims.size()), v.dims.data(), nullptr),
+                                    what);
+        auto dcpl = tracked(H5P_DATASET_CREATE);
+        check(H5Pset_fill_value(dcpl.get(), v.mem_type, v.fill), what);
+        if (!meta.virtual_sources.empty()) {
+            for (const auto& src : meta.virtual_sources) {
+                if (src.point_count == 0) continue;
+                const hdf5::Dataspace vspace(H5Scopy(space.get()), what);
+                Dims start(v.dims.size(), 0), count = v.dims;
+                start[0] = src.point_first;
+                count[0] = src.point_count;
+                check(H5Sselect_hyperslab(vspace.get(), H5S_SELECT_SET, start.data(), nullptr,
+                                          count.data(), nullptr),
+                      what);
+                const hdf5::Dataspace sspace(
+                    H5Screate_simple(int(count.size()), count.data(), nullptr), what);
+                check(H5Pset_virtual(dcpl.get(), vspace.get(), src.file.c_str(), v.name.c_str(),
+                                     sspace.get()),
+                      what);
+            }
+        } else if (product(v.dims) > 0) {
+            const Dims c = chunkShape(v, chunk_points);
+            check(H5Pset_chunk(dcpl.get(), int(c.size()), c.data()), what);
+            check(H5Pset_shuffle(dcpl.get()), what);
+            check(H5Pset_deflate(dcpl.get(), kDeflateLevel), what);
+        }
+        hdf5::PropertyList dapl(H5Pcreate(H5P_DATASET_ACCESS), "H5Pcreate");
+        check(H5Pset_chunk_cache(dapl.get(), 12421, 4 * kChunkBytes, 1.0), what);
+        v.ds = hdf5::Dataset(H5Dcreate2(f, v.name.c_str(), v.file_type, space.get(), H5P_DEFAULT,
+                                        dcpl.get(), dapl.get()),
+                             what);
+        std::vector<hid_t> scales;
+        for (int s : v.scales) scales.push_back(coords[std::size_t(s)].get());
+        attach(v.ds.get(), scales, v.name);
+        stringAttr(v.ds.get(), "long_name", v.long_name);
+        if (v.flags > 0) {
+            std::vector<std::uint8_t> fv(std::size_t(v.flags));
+            for (int k = 0; k < v.flags; ++k) fv[std::size_t(k)] = std::uint8_t(k);
+            numberAttr(v.ds.get(), "flag_values", H5T_STD_U8LE, H5T_NATIVE_UINT8, fv.data(),
+                       fv.size());
+            stringAttr(v.ds.get(), "flag_meanings", kStatusMeanings);
+        }
+    }
+
+    // Provenance: finished_at and complete come with finish().
+    stringAttr(f, "sweep_text", meta.sweep_text);
+    stringAttr(f, "sweep_path", meta.sweep_path);
+    stringAttr(f, "sweep_hash", meta.sweep_hash);
+    stringAttr(f, "scenario_name", meta.scenario_name);
+    stringAttr(f, "scenario_text", meta.scenario_text);
+    stringAttr(f, "scenario_path", meta.scenario_path);
+    stringAttr(f, "parameters", meta.parameters_json);
+    u64Attr(f, "seed", meta.seed);
+    stringAttr(f, "design", meta.design);
+    u64Attr(f, "design_seed", meta.design_seed);
+    u64Attr(f, "points_total", meta.points_total);
+    u32Attr(f, "replicates", meta.replicates);
+    u32Attr(f, "steps", meta.steps);
+    u32Attr(f, "record_every", meta.record_every);
+    stringAttr(f, "start_month", meta.start_month);
+    u32Attr(f, "shard_index", meta.shard_index);
+    u32Attr(f, "shard_count", meta.shard_count);
+    u64Attr(f, "point_first", meta.point_first);
+    u64Attr(f, "point_count", meta.point_count);
+    stringAttr(f, "regsim_version", meta.version);
+    stringAttr(f, "git_commit", meta.git_commit);
+    stringAttr(f, "command_line", meta.command_line);
+    stringAttr(f, "started_at", meta.started_at);
+    check(H5Fflush(f, H5F_SCOPE_GLOBAL), "cannot flush " + part);
+}
+
+void SweepWriter::Impl::open() {
+    hdf5::silenceErrorPrinting();
+    const hid_t id = H5Fopen(part.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+    if (id < 0) {
+        throw SweepPartUnreadable("cannot open " + part + " to resume it (" + hdf5::lastError() +
+                                  ")");
+    }
+    file = hdf5::File(id, "H5Fopen");
+    const hid_t f = file.get();
+    const std::string hash = readStringAttr(f, "sweep_hash");
+    if (hash != meta.sweep_hash) {
+        throw SweepFileMismatch(part + " belongs to another sweep (sweep_hash " + hash +
+                                ", this sweep " + meta.sweep_hash + "): use --force to start over");
+    }
+    const auto idx = readU64Attr(f, "shard_index"), cnt = readU64Attr(f, "shard_count");
+    if (idx != meta.shard_index || cnt != meta.shard_count ||
+        readU64Attr(f, "point_first") != meta.point_first ||
+        readU64Attr(f, "point_count") != meta.point_count ||
+        readU64Attr(f, "replicates") != meta.replicates) {
+        throw SweepFileMismatch(part + " is shard " + std::to_string(idx) + "/" +
+                                std::to_string(cnt) + ", not " + std::to_string(meta.shard_index) +
+                                "/" + std::to_string(meta.shard_count) +
+                                " of this sweep: use --force to start over");
+    }
+    for (auto& v : vars) {
+        v.ds = hdf5::Dataset(H5Dopen2(f, v.name.c_str(), H5P_DEFAULT),
+                             "cannot open " + v.name + " in " + part);
+        if (product(v.dims) > 0) {
+            const hdf5::PropertyList dcpl(H5Dget_create_plist(v.ds.get()), "H5Dget_create_plist");
+            Dims c(v.dims.size());
+            if (H5Pget_chunk(dcpl.get(), int(c.size()), c.data()) < 0 ||
+                c != chunkShape(v, chunk_points)) {
+                throw SweepFileMismatch(part + ": " + v.name +
+                                        " has another chunk layout; use --force to start over");
+            }
+        }
+    }
+    run_done = hdf5::Dataset(H5Dopen2(f, "run_done", H5P_DEFAULT), "cannot open run_done");
+    if (P * R > 0) {
+        check(H5Dread(run_done.get(), H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, done.data()),
+              "cannot read run_done");
+    }
+    done_count = 0;
+    for (auto d : done) done_count += d == 1;
+}
+
+void SweepWriter::Impl::writeBlock() {
+    const hsize_t first = blockFirst(block), n = blockCount(block);
+    for (auto& v : vars)
+        writeRows(v.ds.get(), v.mem_type, v.dims, first, n, v.buffer.data(), v.name);
+    unflagged_blocks.push_back(block);
+    block = ~hsize_t{0};
+    block_received = 0;
+    const double since =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - last_flush).count();
+    if (since >= meta.flush_interval_seconds) flagWritten();
+}
+
+// Data first, then run_done: each reaches the file with its own flush.
+void SweepWriter::Impl::flagWritten() {
+    if (!unflagged_blocks.empty()) {
+        check(H5Fflush(file.get(), H5F_SCOPE_GLOBAL), "cannot flush " + part);
+        for (hsize_t b : unflagged_blocks) {
+            const hsize_t first = blockFirst(b), n = blockCount(b);
+            std::fill(done.begin() + long(first * R), done.begin() + long((first + n) * R), 1);
+            writeRows(run_done.get(), H5T_NATIVE_UINT8, {P, R}, first, n, done.data() + first * R,
+                      "run_done");
+            done_count += n * R;
+        }
+        unflagged_blocks.clear();
+    }
+    check(H5Fflush(file.get(), H5F_SCOPE_GLOBAL), "cannot flush " + part);
+    last_flush = std::chrono::steady_clock::now();
+}
+
+SweepWriter::SweepWriter(const std::string& path, const SweepMetadata& metadata, bool resume)
+    : impl_(std::make_unique<Impl>()) {
+    Impl& w = *impl_;
+    w.path = path;
+    w.part = path + ".part";
+    w.meta = metadata;
+    w.P = metadata.point_count;
+    w.R = metadata.replicates;
+    if (metadata.point_values.size() != w.P) {
+        throw std::invalid_argument("SweepWriter: point_values has " +
+                                    std::to_string(metadata.point_values.size()) + " rows, not " +
+                                    std::to_string(w.P));
+    }
+    w.done.assign(w.P * w.R, 0);
+    w.defineVariables();
+    if (resume) {
+        w.open();
+    } else {
+        w.create();
+    }
+    if (!metadata.virtual_sources.empty()) {
+        std::fill(w.done.begin(), w.done.end(), 1);
+        if (w.P * w.R > 0) {
+            check(H5Dwrite(w.run_done.get(), H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT,
+                           w.done.data()),
+                  "cannot write run_done");
+        }
+        w.done_count = w.P * w.R;
+    }
+}
+
+SweepWriter::~SweepWriter() {
+    if (impl_ && !impl_->closed && impl_->file) {
+        try {
+            impl_->flagWritten();
+        } catch (...) {
+        }
+    }
+}
+
+std::uint64_t SweepWriter::chunkPoints() const { return impl_->chunk_points; }
+std::uint64_t SweepWriter::totalRuns() const { return impl_->P * impl_->R; }
+std::uint64_t SweepWriter::doneRuns() const {
+    std::uint64_t n = impl_->done_count;
+    for (auto b : impl_->unflagged_blocks) n += impl_->blockCount(b) * impl_->R;
+    return n + impl_->block_received;
+}
+
+std::vector<std::uint64_t> SweepWriter::pendingRuns() const {
+    const Impl& w = *impl_;
+    std::vector<std::uint64_t> runs;
+    if (w.R == 0) return runs;
+    const hsize_t blocks = (w.P + w.chunk_points - 1) / w.chunk_points;
+    for (hsize_t b = 0; b < blocks; ++b) {
+        const hsize_t first = w.blockFirst(b) * w.R,
+                      end = (w.blockFirst(b) + w.blockCount(b)) * w.R;
+        const bool complete = std::all_of(w.done.begin() + long(first), w.done.begin() + long(end),
+                                          [](std::uint8_t d) { return d == 1; });
+        if (!complete)
+            for (hsize_t r = first; r < end; ++r) runs.push_back(r);
+    }
+    return runs;
+}
+
+void SweepWriter::write(std::uint64_t run, const RunResult& result) {
+    Impl& w = *impl_;
+    if (w.closed) throw std::logic_error("SweepWriter::write after finish");
+    if (!w.meta.virtual_sources.empty()) throw std::logic_error("SweepWriter: virtual file");
+    const hsize_t p = run / w.R, r = run % w.R;
+    if (p >= w.P) throw std::runtime_error("run " + std::to_string(run) + " is outside the file");
+    const hsize_t b = p / w.chunk_points;
+    if (b != w.block) {
+        if (w.block != ~hsize_t{0}) {
+            throw std::logic_error("SweepWriter: run " + std::to_string(run) +
+                                   " arrived before block " + std::to_string(w.block) +
+                                   " was complete");
+        }
+        w.block = b;
+        w.block_received = 0;
+        for (auto& v : w.vars) v.buffer.assign(w.blockCount(b) * w.R * v.perRun() * v.element, 0);
+    }
+    const hsize_t slot = (p - w.blockFirst(b)) * w.R + r;
+    for (auto& v : w.vars) {
+        const auto [data, size] = v.values(result);
+        if (size != v.perRun()) {
+            throw std::runtime_error("run " + std::to_string(run) + ": " + v.name + " has " +
+                                     std::to_string(size) + " values, expected " +
+                                     std::to_string(v.perRun()));
+        }
+        std::memcpy(v.buffer.data() + slot * v.perRun() * v.element, data, size * v.element);
+    }
+    if (++w.block_received == w.blockCount(b) * w.R) w.writeBlock();
+}
+
+void SweepWriter::finish() {
+    Impl& w = *impl_;
+    if (w.closed) throw std::logic_error("SweepWriter::finish called twice");
+    w.flagWritten();
+    if (w.done_count != w.P * w.R) {
+        throw std::runtime_error(w.part + ": only " + std::to_string(w.done_count) + " of " +
+                                 std::to_string(w.P * w.R) +
+                                 " runs were written; the file is not complete");
+    }
+    const hid_t f = w.file.get();
+    stringAttr(f, "finished_at", utcNow());
+    check(H5Fflush(f, H5F_SCOPE_GLOBAL), "cannot flush " + w.part);
+    const std::int32_t complete = 1;  // last: its presence means every write before it landed
+    numberAttr(f, "complete", H5T_STD_I32LE, H5T_NATIVE_INT32, &complete);
+    for (auto& v : w.vars) v.ds.reset();
+    w.run_done.reset();
+    w.coords.clear();
+    w.closed = true;
+    w.file.close("cannot close " + w.part);
+    std::error_code ec;
+    std::filesystem::rename(w.part, w.path, ec);
+    if (ec)
+        throw std::runtime_error("cannot rename " + w.part + " to " + w.path + ": " + ec.message());
+}
+
+}  // namespace regsim

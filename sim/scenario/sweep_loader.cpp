@@ -1,0 +1,411 @@
+#include "scenario/sweep_loader.hpp"
+
+#include <toml++/toml.h>
+
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <sstream>
+#include <stdexcept>
+
+#include "scenario/scenario_loader.hpp"
+
+namespace regsim {
+namespace {
+
+struct Where {
+    int line = 0;
+    int column = 0;
+};
+
+Where whereOf(const toml::source_region& s) {
+    return {static_cast<int>(s.begin.line), static_cast<int>(s.begin.column)};
+}
+
+class SweepParser {
+  public:
+    SweepParser(const std::string& text, const std::string& path) : text_(text), path_(path) {}
+
+    SweepSpec parse();
+
+  private:
+    [[noreturn]] void fail(Where w, const std::string& key, const std::string& msg) const {
+        throw ScenarioError(path_, w.line, w.column, key, msg);
+    }
+    [[noreturn]] void fail(const toml::node& n, const std::string& key,
+                           const std::string& msg) const {
+        fail(whereOf(n.source()), key, msg);
+    }
+    void checkKeys(const toml::table& t, const std::string& prefix,
+                   std::initializer_list<const char*> known) const;
+    std::string readString(const toml::node& n, const std::string& key) const;
+    double readNumber(const toml::node& n, const std::string& key) const;
+    std::int64_t readInteger(const toml::node& n, const std::string& key, std::int64_t lo,
+                             std::int64_t hi) const;
+    bool readBool(const toml::node& n, const std::string& key) const;
+
+    const std::string& text_;
+    const std::string& path_;
+};
+
+void SweepParser::checkKeys(const toml::table& t, const std::string& prefix,
+                            std::initializer_list<const char*> known) const {
+    for (auto&& [k, v] : t) {
+        bool ok = false;
+        std::string list;
+        for (const char* name : known) {
+            ok = ok || k.str() == name;
+            list += (list.empty() ? "" : ", ") + std::string(name);
+        }
+        if (!ok) {
+            const Where w = k.source().begin.line ? whereOf(k.source()) : whereOf(v.source());
+            fail(w, prefix + std::string(k.str()), "unknown key; known: " + list);
+        }
+    }
+}
+
+std::string SweepParser::readString(const toml::node& n, const std::string& key) const {
+    if (const auto* s = n.as_string()) return s->get();
+    fail(n, key, "expected a string");
+}
+
+double SweepParser::readNumber(const toml::node& n, const std::string& key) const {
+    if (const auto* f = n.as_floating_point()) return f->get();
+    if (const auto* i = n.as_integer()) return static_cast<double>(i->get());
+    fail(n, key, "expected a number");
+}
+
+std::int64_t SweepParser::readInteger(const toml::node& n, const std::string& key, std::int64_t lo,
+                                      std::int64_t hi) const {
+    const auto* i = n.as_integer();
+    if (!i) fail(n, key, "expected an integer");
+    if (i->get() < lo || i->get() > hi) {
+        fail(n, key,
+             "must be in [" + std::to_string(lo) + ", " + std::to_string(hi) + "], got " +
+                 std::to_string(i->get()));
+    }
+    return i->get();
+}
+
+bool SweepParser::readBool(const toml::node& n, const std::string& key) const {
+    if (const auto* b = n.as_boolean()) return b->get();
+    fail(n, key, "expected true or false");
+}
+
+SweepSpec SweepParser::parse() {
+    toml::table root;
+    try {
+        root = toml::parse(std::string_view(text_), std::string_view(path_));
+    } catch (const toml::parse_error& e) {
+        fail(whereOf(e.source()), "", "TOML syntax error: " + std::string(e.description()));
+    }
+    checkKeys(root, "", {"sweep", "parameter"});
+    const auto* sweep_node = root.get("sweep");
+    if (!sweep_node || !sweep_node->is_table()) {
+        fail(sweep_node ? whereOf(sweep_node->source()) : Where{1, 1}, "sweep",
+             "a [sweep] table is required");
+    }
+    const toml::table& sw = *sweep_node->as_table();
+    checkKeys(sw, "sweep.",
+              {"scenario", "replicates", "seed", "steps", "design", "samples", "design_seed",
+               "scramble", "record", "max_points"});
+
+    SweepSpec spec;
+    spec.path = path_;
+    spec.text = text_;
+
+    // The base scenario, relative to the sweep file's folder.
+    const auto* scen = sw.get("scenario");
+    if (!scen) fail(whereOf(sw.source()), "sweep.scenario", "missing: the base scenario file");
+    std::filesystem::path sp = readString(*scen, "sweep.scenario");
+    if (sp.is_relative()) sp = std::filesystem::path(path_).parent_path() / sp;
+    spec.scenario_path = sp.lexically_normal().string();
+    {
+        std::ifstream in(spec.scenario_path, std::ios::binary);
+        if (!in || std::filesystem::is_directory(spec.scenario_path)) {
+            fail(*scen, "sweep.scenario", "cannot read scenario file " + spec.scenario_path);
+        }
+        std::ostringstream buf;
+        buf << in.rdbuf();
+        spec.scenario_text = buf.str();
+    }
+    // Errors inside the scenario itself keep the scenario's own file:line:column.
+    spec.scenario = loadScenarioText(spec.scenario_text, spec.scenario_path);
+    spec.replicates = spec.scenario.replicates;
+    spec.seed = spec.scenario.seed;
+    spec.steps = spec.scenario.steps;
+
+    constexpr std::int64_t u32 = std::numeric_limits<std::uint32_t>::max();
+    constexpr std::int64_t i64 = std::numeric_limits<std::int64_t>::max();
+    if (const auto* n = sw.get("replicates"))
+        spec.replicates = std::uint32_t(readInteger(*n, "sweep.replicates", 1, u32));
+    if (const auto* n = sw.get("seed"))
+        spec.seed = std::uint64_t(readInteger(*n, "sweep.seed", 0, i64));
+    if (const auto* n = sw.get("steps"))
+        spec.steps = std::uint32_t(readInteger(*n, "sweep.steps", 1, u32));
+    if (const auto* n = sw.get("design")) {
+        try {
+            spec.design.kind = designKindFromName(readString(*n, "sweep.design"));
+        } catch (const std::invalid_argument& e) {
+            fail(*n, "sweep.design", e.what());
+        }
+    }
+    if (const auto* n = sw.get("samples"))
+        spec.design.samples = std::uint64_t(readInteger(*n, "sweep.samples", 0, i64));
+    if (const auto* n = sw.get("design_seed"))
+        spec.design.design_seed = std::uint64_t(readInteger(*n, "sweep.design_seed", 0, i64));
+    if (const auto* n = sw.get("scramble")) spec.design.scramble = readBool(*n, "sweep.scramble");
+    if (const auto* n = sw.get("max_points"))
+        spec.design.max_points = std::uint64_t(readInteger(*n, "sweep.max_points", 1, i64));
+    if (const auto* n = sw.get("record")) {
+        spec.record_text = readString(*n, "sweep.record");
+        if (spec.record_text == "summary") {
+            spec.record = {false, 1};
+        } else if (spec.record_text == "full") {
+            spec.record = {true, 1};
+        } else if (spec.record_text.rfind("every:", 0) == 0) {
+            const std::string k = spec.record_text.substr(6);
+            char* end = nullptr;
+            errno = 0;
+            const unsigned long v = std::strtoul(k.c_str(), &end, 10);
+            if (k.empty() || *end != '\0' || errno || v == 0 || v > u32 || k[0] == '-') {
+                fail(*n, "sweep.record", "every:K needs an integer K >= 1, got '" + k + "'");
+            }
+            spec.record = {true, std::uint32_t(v)};
+        } else {
+            fail(*n, "sweep.record",
+                 "expected \"summary\", \"full\" or \"every:K\", got '" + spec.record_text + "'");
+        }
+    }
+
+    // [[parameter]] entries.
+    const auto* params_node = root.get("parameter");
+    if (!params_node) fail(whereOf(sw.source()), "parameter", "no [[parameter]] to sweep");
+    const auto* params = params_node->as_array();
+    if (!params || params->empty()) {
+        fail(*params_node, "parameter", "expected one or more [[parameter]] tables");
+    }
+    std::vector<Where> param_where;
+    for (std::size_t k = 0; k < params->size(); ++k) {
+        const toml::node& pn = (*params)[k];
+        const std::string at = "parameter[" + std::to_string(k) + "]";
+        const auto* pt = pn.as_table();
+        if (!pt) fail(pn, at, "expected a table");
+        checkKeys(*pt, at + ".", {"key", "values", "low", "high", "steps", "log", "integer"});
+        const auto* kn = pt->get("key");
+        if (!kn) fail(pn, at + ".key", "missing: the scenario key path to sweep");
+        SweptParameter p;
+        p.key = readString(*kn, at + ".key");
+        const std::string& key = p.key;
+        if (key.rfind("scenario.", 0) == 0) {
+            fail(*kn, key, "scenario.* keys (steps, replicates, seed, ...) cannot be swept");
+        }
+        // The key path must exist: apply it to the base scenario (with its current value
+        // where there is one, else 0) and report --set's message at this line.
+        if (const auto* n = pt->get("log")) p.log_scale = readBool(*n, key + ".log");
+        if (const auto* n = pt->get("integer")) p.integer = readBool(*n, key + ".integer");
+        const auto* vn = pt->get("values");
+        const auto* lo = pt->get("low");
+        const auto* hi = pt->get("high");
+        const auto* st = pt->get("steps");
+        if (vn) {
+            const auto* arr = vn->as_array();
+            if (!arr) fail(*vn, key + ".values", "expected an array of numbers");
+            if (arr->empty()) fail(*vn, key + ".values", "empty values");
+            for (const auto& v : *arr) p.values.push_back(readNumber(v, key + ".values"));
+            if (lo || hi || st)
+                fail(lo ? *lo : hi ? *hi : *st, key, "give values or low/high, not both");
+        } else {
+            if (!lo || !hi) fail(pn, key, "needs values = [...] or low and high");
+            p.low = readNumber(*lo, key + ".low");
+            p.high = readNumber(*hi, key + ".high");
+            if (spec.design.kind == DesignKind::grid) {
+                if (!st) fail(pn, key + ".steps", "a grid over low..high needs steps");
+                const auto steps = std::uint64_t(readInteger(*st, key + ".steps", 1, 1'000'000));
+                if (!(p.low < p.high) && !(steps == 1 && p.low == p.high)) {
+                    fail(*lo, key,
+                         "empty range: low (" + std::to_string(p.low) + ") >= high (" +
+                             std::to_string(p.high) + ")");
+                }
+                if (p.log_scale && p.low <= 0) fail(*lo, key, "log needs low > 0");
+                p.values =
+                    p.log_scale ? logspace(p.low, p.high, steps) : linspace(p.low, p.high, steps);
+                if (p.integer)
+                    for (double& v : p.values) v = std::round(v);
+            } else if (st) {
+                fail(*st, key + ".steps", "steps applies to grid designs only");
+            }
+        }
+        // Validate the key path and the end values against the base scenario.
+        std::vector<double> probe = p.values;
+        if (probe.empty()) {
+            probe = p.integer ? std::vector<double>{std::ceil(p.low), std::floor(p.high)}
+                              : std::vector<double>{p.low, p.high};
+        }
+        for (double v : {probe.front(), probe.back()}) {
+            char buf[64];
+            std::snprintf(buf, sizeof buf, "%.17g", v);
+            try {
+                (void)loadScenarioText(spec.scenario_text, spec.scenario_path, {key + "=" + buf});
+            } catch (const ScenarioError& e) {
+                fail(*kn, key, e.message + " (value " + buf + ")");
+            }
+        }
+        for (std::size_t j = 0; j < spec.design.parameters.size(); ++j) {
+            if (spec.design.parameters[j].key == key) fail(*kn, key, "parameter swept twice");
+        }
+        spec.design.parameters.push_back(std::move(p));
+        param_where.push_back(whereOf(pn.source()));
+    }
+
+    // The design itself: its errors name a parameter or the design.
+    const std::uint64_t count = designPointCount(spec.design);
+    const auto* design_at = sw.get("samples") ? sw.get("samples") : sw.get("design");
+    const Where dw = design_at ? whereOf(design_at->source()) : whereOf(sw.source());
+    try {
+        if (count > spec.design.max_points) {
+            throw std::invalid_argument("too many points: " + std::to_string(count) +
+                                        " > max_points (" + std::to_string(spec.design.max_points) +
+                                        ")");
+        }
+        spec.points = makeDesign(spec.design);
+    } catch (const std::invalid_argument& e) {
+        const std::string msg = e.what();
+        for (std::size_t j = 0; j < spec.design.parameters.size(); ++j) {
+            const auto& key = spec.design.parameters[j].key;
+            if (msg.find(key) != std::string::npos) fail(param_where[j], key, msg);
+        }
+        fail(dw, "sweep", msg);
+    }
+    return spec;
+}
+
+std::string formatValue(double v) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.17g", v);
+    std::string s = buf;
+    // TOML spells these differently from printf.
+    if (s == "inf") return "inf";
+    if (s == "-inf") return "-inf";
+    if (s == "nan" || s == "-nan") return "nan";
+    return s;
+}
+
+void appendJsonNumber(std::string& out, double v) {
+    if (!std::isfinite(v)) {
+        out += "null";
+        return;
+    }
+    out += formatValue(v);
+}
+
+void appendJsonString(std::string& out, const std::string& s) {
+    out += '"';
+    for (char c : s) {
+        if (c == '"' || c == '\\') {
+            out += '\\';
+            out += c;
+        } else if (static_cast<unsigned char>(c) < 0x20) {
+            char buf[8];
+            std::snprintf(buf, sizeof buf, "\\u%04x", c);
+            out += buf;
+        } else {
+            out += c;
+        }
+    }
+    out += '"';
+}
+
+}  // namespace
+
+SweepSpec loadSweepText(const std::string& text, const std::string& path) {
+    return SweepParser(text, path).parse();
+}
+
+SweepSpec loadSweepFile(const std::string& path) {
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec)) {
+        throw ScenarioError(path, 0, 0, "", "cannot read sweep file: no such file");
+    }
+    std::ifstream in(path, std::ios::binary);
+    if (!in || std::filesystem::is_directory(path, ec)) {
+        throw ScenarioError(path, 0, 0, "",
+                            std::string("cannot read sweep file: ") + std::strerror(errno));
+    }
+    std::ostringstream text;
+    text << in.rdbuf();
+    return loadSweepText(text.str(), path);
+}
+
+std::vector<std::string> pointOverrides(const SweepSpec& spec, std::uint64_t point) {
+    std::vector<std::string> out;
+    const auto& row = spec.points.at(point);
+    for (std::size_t d = 0; d < spec.design.parameters.size(); ++d) {
+        out.push_back(spec.design.parameters[d].key + "=" + formatValue(row[d]));
+    }
+    return out;
+}
+
+Scenario loadPointScenario(const SweepSpec& spec, std::uint64_t point) {
+    return loadScenarioText(spec.scenario_text, spec.scenario_path, pointOverrides(spec, point));
+}
+
+std::string sweepDesignJson(const SweepSpec& spec) {
+    const DesignSpec& d = spec.design;
+    std::string out = "{\"design\":";
+    appendJsonString(out, std::string(designKindName(d.kind)));
+    out += ",\"samples\":" + std::to_string(d.samples);
+    out += ",\"design_seed\":" + std::to_string(d.design_seed);
+    out += std::string(",\"scramble\":") + (d.scramble ? "true" : "false");
+    out += ",\"max_points\":" + std::to_string(d.max_points);
+    out += ",\"replicates\":" + std::to_string(spec.replicates);
+    out += ",\"seed\":" + std::to_string(spec.seed);
+    out += ",\"steps\":" + std::to_string(spec.steps);
+    out += ",\"record\":";
+    appendJsonString(out, spec.record_text);
+    out += ",\"parameters\":[";
+    for (std::size_t k = 0; k < d.parameters.size(); ++k) {
+        const auto& p = d.parameters[k];
+        if (k) out += ',';
+        out += "{\"key\":";
+        appendJsonString(out, p.key);
+        if (!p.values.empty()) {
+            out += ",\"values\":[";
+            for (std::size_t j = 0; j < p.values.size(); ++j) {
+                if (j) out += ',';
+                appendJsonNumber(out, p.values[j]);
+            }
+            out += ']';
+        } else {
+            out += ",\"low\":";
+            appendJsonNumber(out, p.low);
+            out += ",\"high\":";
+            appendJsonNumber(out, p.high);
+        }
+        out += std::string(",\"log\":") + (p.log_scale ? "true" : "false");
+        out += std::string(",\"integer\":") + (p.integer ? "true" : "false") + "}";
+    }
+    return out + "]}";
+}
+
+std::string sweepHash(const SweepSpec& spec) {
+    std::uint64_t h = 0xcbf29ce484222325ull;
+    const auto feed = [&](const std::string& s) {
+        for (unsigned char c : s) {
+            h ^= c;
+            h *= 0x100000001b3ull;
+        }
+    };
+    feed(spec.text);
+    feed(std::string(1, '\0'));
+    feed(spec.scenario_text);
+    char buf[17];
+    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+    return buf;
+}
+
+}  // namespace regsim

@@ -1,0 +1,149 @@
+// Sweep files: parsing, defaults, and errors with the sweep file's line and column.
+
+#include "scenario/sweep_loader.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+namespace regsim {
+namespace {
+
+const std::string kScenario = std::string(REGSIM_SOURCE_DIR) + "/scenarios/west_africa.toml";
+
+// The sweep text sits "in" the scenarios folder so that `scenario = "west_africa.toml"` resolves.
+SweepSpec load(const std::string& text) {
+    return loadSweepText(text, std::string(REGSIM_SOURCE_DIR) + "/scenarios/test_sweep.toml");
+}
+
+ScenarioError loadError(const std::string& text) {
+    try {
+        load(text);
+    } catch (const ScenarioError& e) {
+        return e;
+    }
+    ADD_FAILURE() << "no error for:\n" << text;
+    return ScenarioError("", 0, 0, "", "");
+}
+
+const std::string kHead = "[sweep]\nscenario = \"west_africa.toml\"\n";
+
+TEST(SweepLoader, GridWithDefaults) {
+    const auto s = load(kHead +
+                        "[[parameter]]\nkey = \"model.peer_weight\"\nlow = 0.0\nhigh = 1.0\n"
+                        "steps = 3\n[[parameter]]\nkey = \"institution.ECOWAS.benefit\"\n"
+                        "values = [1.0, 2.0]\n");
+    EXPECT_EQ(s.design.kind, DesignKind::grid);
+    EXPECT_EQ(s.replicates, s.scenario.replicates);
+    EXPECT_EQ(s.seed, s.scenario.seed);
+    EXPECT_EQ(s.steps, s.scenario.steps);
+    EXPECT_FALSE(s.record.trajectories);
+    ASSERT_EQ(s.points.size(), 6u);
+    EXPECT_EQ(s.points[1], (std::vector<double>{0.0, 2.0}));
+    EXPECT_EQ(s.points[5], (std::vector<double>{1.0, 2.0}));
+    const auto ov = pointOverrides(s, 2);
+    ASSERT_EQ(ov.size(), 2u);
+    EXPECT_EQ(ov[0], "model.peer_weight=0.5");
+    EXPECT_EQ(ov[1], "institution.ECOWAS.benefit=1");
+    const Scenario p = loadPointScenario(s, 2);
+    EXPECT_DOUBLE_EQ(p.institutions[0].benefit, 1.0);
+    EXPECT_EQ(sweepHash(s).size(), 16u);
+    EXPECT_EQ(sweepHash(s), sweepHash(load(s.text)));
+}
+
+TEST(SweepLoader, OverridesRoundTripExactly) {
+    const auto s = load(kHead +
+                        "design = \"uniform\"\nsamples = 5\ndesign_seed = 3\n"
+                        "[[parameter]]\nkey = \"model.peer_weight\"\nlow = 0.1\nhigh = 0.9\n");
+    for (std::uint64_t p = 0; p < 5; ++p) {
+        const Scenario sc = loadPointScenario(s, p);
+        EXPECT_EQ(sc.model.peer_weight, s.points[p][0]) << "point " << p;  // bit for bit
+    }
+}
+
+TEST(SweepLoader, RecordAndSettings) {
+    const auto s = load(kHead +
+                        "replicates = 3\nseed = 9\nsteps = 12\nrecord = \"every:4\"\n"
+                        "design = \"sobol\"\nsamples = 8\nscramble = true\n[[parameter]]\n"
+                        "key = \"state.MLI.sovereignty\"\nlow = 0.2\nhigh = 0.8\n");
+    EXPECT_EQ(s.replicates, 3u);
+    EXPECT_EQ(s.seed, 9u);
+    EXPECT_EQ(s.steps, 12u);
+    EXPECT_TRUE(s.record.trajectories);
+    EXPECT_EQ(s.record.every, 4u);
+    EXPECT_EQ(s.points.size(), 8u);
+    EXPECT_NE(sweepDesignJson(s).find("\"design\":\"sobol\""), std::string::npos);
+}
+
+TEST(SweepLoader, UnknownKeyHasLineAndColumn) {
+    const auto e = loadError(kHead +
+                             "replicats = 3\n[[parameter]]\nkey = \"model.peer_weight\"\n"
+                             "values = [1.0]\n");
+    EXPECT_EQ(e.line, 3);
+    EXPECT_EQ(e.column, 1);
+    EXPECT_EQ(e.key, "sweep.replicats");
+    EXPECT_NE(std::string(e.what()).find("test_sweep.toml:3:1: sweep.replicats"), std::string::npos)
+        << e.what();
+}
+
+TEST(SweepLoader, UnknownKeyPathIsReportedAtTheKey) {
+    const auto e =
+        loadError(kHead + "[[parameter]]\nkey = \"model.peer_wieght\"\nvalues = [1.0]\n");
+    EXPECT_EQ(e.line, 4);
+    EXPECT_EQ(e.column, 7);
+    EXPECT_EQ(e.key, "model.peer_wieght");
+    EXPECT_NE(e.message.find("peer_weight"), std::string::npos) << e.message;  // suggestion
+    const auto e2 =
+        loadError(kHead + "[[parameter]]\nkey = \"state.XXX.sovereignty\"\nvalues = [0.5]\n");
+    EXPECT_EQ(e2.line, 4);
+    EXPECT_NE(e2.message.find("unknown state id"), std::string::npos) << e2.message;
+}
+
+TEST(SweepLoader, OutOfRangeValueIsReported) {
+    const auto e =
+        loadError(kHead + "[[parameter]]\nkey = \"state.MLI.sovereignty\"\nvalues = [0.5, 7.0]\n");
+    EXPECT_EQ(e.line, 4);
+    EXPECT_NE(e.message.find("value 7"), std::string::npos) << e.message;
+}
+
+TEST(SweepLoader, EmptyRange) {
+    const auto e = loadError(kHead +
+                             "design = \"uniform\"\nsamples = 4\n[[parameter]]\n"
+                             "key = \"model.peer_weight\"\nlow = 0.5\nhigh = 0.5\n");
+    EXPECT_EQ(e.line, 5);  // the [[parameter]] table
+    EXPECT_NE(e.message.find("empty range"), std::string::npos) << e.message;
+    const auto g = loadError(kHead + "[[parameter]]\nkey = \"model.peer_weight\"\nvalues = []\n");
+    EXPECT_EQ(g.line, 5);
+    EXPECT_NE(g.message.find("empty values"), std::string::npos);
+}
+
+TEST(SweepLoader, TooManyPoints) {
+    const auto e = loadError(kHead +
+                             "design = \"uniform\"\nsamples = 100\nmax_points = 10\n"
+                             "[[parameter]]\nkey = \"model.peer_weight\"\nlow = 0\n"
+                             "high = 1\n");
+    EXPECT_EQ(e.line, 4);  // samples
+    EXPECT_EQ(e.column, 11);
+    EXPECT_NE(e.message.find("too many points"), std::string::npos) << e.message;
+}
+
+TEST(SweepLoader, OtherErrors) {
+    EXPECT_EQ(loadError(kHead + "design = \"lhs\"\n").line, 3);
+    EXPECT_EQ(loadError(kHead + "record = \"every:0\"\n[[parameter]]\nkey = \"model.peer_weight\"\n"
+                                "values = [1.0]\n")
+                  .line,
+              3);
+    EXPECT_NE(loadError(kHead).message.find("no [[parameter]]"), std::string::npos);
+    EXPECT_EQ(loadError(kHead + "[[parameter]]\nkey = \"scenario.steps\"\nvalues = [3]\n").line, 4);
+    EXPECT_EQ(loadError("[sweep]\nscenario = \"nope.toml\"\n").line, 2);
+    EXPECT_EQ(loadError(kHead + "[[parameter]]\nkey = \"model.peer_weight\"\nvalues = [1.0]\n"
+                                "[[parameter]]\nkey = \"model.peer_weight\"\nvalues = [2.0]\n")
+                  .line,
+              7);
+    EXPECT_EQ(loadError("[sweep\n").line, 1);
+}
+
+}  // namespace
+}  // namespace regsim
