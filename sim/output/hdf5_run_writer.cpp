@@ -138,9 +138,9 @@ hdf5::Dataset createGrid(hid_t file, const std::string& name, hid_t file_type, c
     }
     hdf5::PropertyList dapl(H5Pcreate(H5P_DATASET_ACCESS), "H5Pcreate");
     check(H5Pset_chunk_cache(dapl.get(), 12421, 4 * kChunkBytes, 1.0), what);
-    return hdf5::Dataset(H5Dcreate2(file, name.c_str(), file_type, space.get(), H5P_DEFAULT,
-                                    dcpl.get(), dapl.get()),
-                         what);
+    return hdf5::Dataset(
+        H5Dcreate2(file, name.c_str(), file_type, space.get(), H5P_DEFAULT, dcpl.get(), dapl.get()),
+        what);
 }
 
 // 1-D, empty, extendible (the event table and its dimension).
@@ -205,7 +205,8 @@ void writeSlab(hid_t ds, hid_t mem_type, const Dims& dims, hsize_t first, const 
           what);
     // Memory space of the same shape as the selection: HDF5 then copies whole rows instead
     // of iterating element by element (a 1-D memory space cost 10x in the write path).
-    const hdf5::Dataspace mem_space(H5Screate_simple(static_cast<int>(count.size()), count.data(), nullptr), what);
+    const hdf5::Dataspace mem_space(
+        H5Screate_simple(static_cast<int>(count.size()), count.data(), nullptr), what);
     check(H5Dwrite(ds, mem_type, mem_space.get(), file_space.get(), H5P_DEFAULT, data), what);
 }
 
@@ -467,8 +468,8 @@ void Hdf5RunWriter::Impl::appendPendingEvents() {
     }
     appendColumn(event_dim.get(), H5T_NATIVE_FLOAT, events, n, nullptr, "event");
     events += n;
-    for (auto* v : {&pending.rep, &pending.step, &pending.state, &pending.institution,
-                    &pending.patron})
+    for (auto* v :
+         {&pending.rep, &pending.step, &pending.state, &pending.institution, &pending.patron})
         v->clear();
     pending.kind.clear();
     pending.cause.clear();
@@ -570,8 +571,8 @@ void Hdf5RunWriter::write(const RunResult& result) {
     if (p.size() >= kEventBatch) w.appendPendingEvents();
     w.written[r] = true;
     ++w.written_count;
-    const double since = std::chrono::duration<double>(std::chrono::steady_clock::now() -
-                                                       w.last_flush).count();
+    const double since =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - w.last_flush).count();
     if (since >= w.flush_interval) w.flush();
 }
 

@@ -35,9 +35,10 @@ TEST(GranovetterTest, UniformThresholdsGiveAFullCascadeOneExitPerStep) {
     EXPECT_EQ(r.cascade_size[0], 100);
     // State S_k has threshold k and leaves at step k.
     for (std::size_t k = 0; k < 100; ++k) {
-        const auto i = std::size_t(std::find_if(sc.states.begin(), sc.states.end(),
-                                                [&](const auto& s) { return s.id == "S" + std::to_string(k); }) -
-                                   sc.states.begin());
+        const auto i = std::size_t(
+            std::find_if(sc.states.begin(), sc.states.end(),
+                         [&](const auto& s) { return s.id == "S" + std::to_string(k); }) -
+            sc.states.begin());
         EXPECT_EQ(r.exit_step[i], int(k)) << "S" << k;
     }
 }
@@ -50,8 +51,8 @@ TEST(GranovetterTest, ReplacingThresholdOneByTwoStopsAfterTheFirstExit) {
 
 // Share of replicates with a global cascade (> 10% of states) at mean degree z.
 double globalCascadeFrequency(double z, std::uint32_t replicates) {
-    const auto sc = loadScenarioFile(scenarioPath("watts.toml"),
-                                     {"network.mean_degree=" + std::to_string(z)});
+    const auto sc =
+        loadScenarioFile(scenarioPath("watts.toml"), {"network.mean_degree=" + std::to_string(z)});
     const auto topo = buildTopology(sc);
     Simulation sim(sc, topo);
     RecordConfig rc;
