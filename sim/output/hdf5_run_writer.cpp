@@ -16,41 +16,26 @@
 #include <vector>
 
 #include "output/hdf5_handles.hpp"
+#include "output/hdf5_util.hpp"
 
 namespace regsim {
 namespace {
 
 using hdf5::check;
-using Dims = std::vector<hsize_t>;
+using hdf5::Dims;
+using hdf5::kFillFlag;
+using hdf5::kFillFloat;
+using hdf5::kFillInt;
+using hdf5::product;
+using hdf5::utcNow;
 
 constexpr hsize_t kChunkBytes = hsize_t{1} << 20;  // docs/output.md: chunks up to about 1 MiB
 constexpr hsize_t kEventChunk = 4096;              // events per chunk of the event table
 constexpr unsigned kDeflateLevel = 1;
 
-// Fill values: a replicate that was never written (an unfinished .part) reads as these, which
-// no real result uses (-1 already means "never" in the summaries).
-constexpr double kFillFloat = std::numeric_limits<double>::quiet_NaN();
-constexpr std::uint8_t kFillFlag = 255;
-constexpr std::int32_t kFillInt = std::numeric_limits<std::int32_t>::min();
-
 // netCDF-4's name for a dimension scale that is not a variable: xarray then shows the
 // dimension without coordinate values (notes/hdf5-xarray.md).
 constexpr const char* kNotAVariable = "This is a netCDF dimension but not a netCDF variable.";
-
-hsize_t product(const Dims& dims, std::size_t from = 0) {
-    hsize_t n = 1;
-    for (std::size_t k = from; k < dims.size(); ++k) n *= dims[k];
-    return n;
-}
-
-std::string utcNow() {
-    const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-    std::tm tm{};
-    gmtime_r(&now, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
-}
 
 std::string joinNames(const char* (*name)(int), int count) {
     std::string out;

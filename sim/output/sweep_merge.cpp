@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "output/hdf5_handles.hpp"
+#include "output/hdf5_util.hpp"
 #include "output/sweep_writer.hpp"
 
 namespace regsim {
@@ -13,27 +14,6 @@ namespace {
 
 using hdf5::check;
 namespace fs = std::filesystem;
-
-bool hasAttr(hid_t obj, const char* name) { return H5Aexists(obj, name) > 0; }
-
-std::string stringAttr(hid_t obj, const char* name) {
-    if (!hasAttr(obj, name)) return {};
-    const hdf5::Attribute a(H5Aopen(obj, name, H5P_DEFAULT), std::string("cannot open ") + name);
-    const auto type = hdf5::utf8StringType();
-    char* text = nullptr;
-    check(H5Aread(a.get(), type.get(), &text), std::string("cannot read ") + name);
-    std::string out = text ? text : "";
-    H5free_memory(text);
-    return out;
-}
-
-std::uint64_t numberAttr(hid_t obj, const char* name) {
-    if (!hasAttr(obj, name)) return ~std::uint64_t{0};
-    const hdf5::Attribute a(H5Aopen(obj, name, H5P_DEFAULT), std::string("cannot open ") + name);
-    std::uint64_t v = 0;
-    check(H5Aread(a.get(), H5T_NATIVE_UINT64, &v), std::string("cannot read ") + name);
-    return v;
-}
 
 bool hasDataset(hid_t f, const char* name) { return H5Lexists(f, name, H5P_DEFAULT) > 0; }
 
@@ -118,18 +98,18 @@ void mergeSweepShards(const MergeOptions& o) {
         s.file = hdf5::File(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT),
                             "cannot open shard " + path);
         const hid_t f = s.file.get();
-        s.hash = stringAttr(f, "sweep_hash");
+        s.hash = hdf5::readStringAttribute(f, "sweep_hash");
         if (s.hash.empty()) throw MergeError(path + ": not a sweep file (no sweep_hash)");
-        if (numberAttr(f, "complete") != 1) {
+        if (hdf5::readU64Attribute(f, "complete") != 1) {
             throw MergeError(path +
                              ": the shard is incomplete (no complete = 1); rerun it with --resume");
         }
-        s.index = numberAttr(f, "shard_index");
-        s.count = numberAttr(f, "shard_count");
-        s.points_total = numberAttr(f, "points_total");
-        s.first = numberAttr(f, "point_first");
-        s.points = numberAttr(f, "point_count");
-        s.replicates = numberAttr(f, "replicates");
+        s.index = hdf5::readU64Attribute(f, "shard_index");
+        s.count = hdf5::readU64Attribute(f, "shard_count");
+        s.points_total = hdf5::readU64Attribute(f, "points_total");
+        s.first = hdf5::readU64Attribute(f, "point_first");
+        s.points = hdf5::readU64Attribute(f, "point_count");
+        s.replicates = hdf5::readU64Attribute(f, "replicates");
         const auto done = readAll<std::uint8_t>(f, "run_done", H5T_NATIVE_UINT8);
         if (!std::all_of(done.begin(), done.end(), [](std::uint8_t d) { return d == 1; })) {
             throw MergeError(path + ": some runs are not done (run_done = 0)");
@@ -197,8 +177,8 @@ void mergeSweepShards(const MergeOptions& o) {
         m.time_steps = readAll<std::int32_t>(f0, "time", H5T_NATIVE_INT32);
         m.axis_names = stringDataset(f0, "axis");
     }
-    m.record_every = std::uint32_t(numberAttr(f0, "record_every"));
-    m.steps = std::uint32_t(numberAttr(f0, "steps"));
+    m.record_every = std::uint32_t(hdf5::readU64Attribute(f0, "record_every"));
+    m.steps = std::uint32_t(hdf5::readU64Attribute(f0, "steps"));
     m.replicates = std::uint32_t(ref.replicates);
     m.points_total = ref.points_total;
     m.point_first = 0;
@@ -209,17 +189,17 @@ void mergeSweepShards(const MergeOptions& o) {
         for (std::size_t p = 0; p < s.points; ++p)
             m.point_values.emplace_back(pv.begin() + long(p * D), pv.begin() + long((p + 1) * D));
     }
-    m.sweep_text = stringAttr(f0, "sweep_text");
-    m.sweep_path = stringAttr(f0, "sweep_path");
+    m.sweep_text = hdf5::readStringAttribute(f0, "sweep_text");
+    m.sweep_path = hdf5::readStringAttribute(f0, "sweep_path");
     m.sweep_hash = ref.hash;
-    m.scenario_name = stringAttr(f0, "scenario_name");
-    m.start_month = stringAttr(f0, "start_month");
-    m.scenario_text = stringAttr(f0, "scenario_text");
-    m.scenario_path = stringAttr(f0, "scenario_path");
-    m.parameters_json = stringAttr(f0, "parameters");
-    m.design = stringAttr(f0, "design");
-    m.seed = numberAttr(f0, "seed");
-    m.design_seed = numberAttr(f0, "design_seed");
+    m.scenario_name = hdf5::readStringAttribute(f0, "scenario_name");
+    m.start_month = hdf5::readStringAttribute(f0, "start_month");
+    m.scenario_text = hdf5::readStringAttribute(f0, "scenario_text");
+    m.scenario_path = hdf5::readStringAttribute(f0, "scenario_path");
+    m.parameters_json = hdf5::readStringAttribute(f0, "parameters");
+    m.design = hdf5::readStringAttribute(f0, "design");
+    m.seed = hdf5::readU64Attribute(f0, "seed");
+    m.design_seed = hdf5::readU64Attribute(f0, "design_seed");
     m.shard_index = 0;
     m.shard_count = 1;
     m.command_line = o.command_line;

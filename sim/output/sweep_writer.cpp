@@ -13,12 +13,18 @@
 #include <vector>
 
 #include "output/hdf5_handles.hpp"
+#include "output/hdf5_util.hpp"
 
 namespace regsim {
 namespace {
 
 using hdf5::check;
-using Dims = std::vector<hsize_t>;
+using hdf5::Dims;
+using hdf5::kFillFlag;
+using hdf5::kFillFloat;
+using hdf5::kFillInt;
+using hdf5::product;
+using hdf5::utcNow;
 
 // Chunks of at most kChunkBytes and at most max(kMaxChunkPoints, kBlockRuns / replicates)
 // points: small blocks keep the work a kill can lose small (docs/sweeps.md, "Resume"), and
@@ -27,25 +33,7 @@ constexpr hsize_t kChunkBytes = hsize_t{1} << 20;
 constexpr hsize_t kMaxChunkPoints = 4;
 constexpr hsize_t kBlockRuns = 64;
 constexpr unsigned kDeflateLevel = 1;
-constexpr double kFillFloat = std::numeric_limits<double>::quiet_NaN();
-constexpr std::uint8_t kFillFlag = 255;
-constexpr std::int32_t kFillInt = std::numeric_limits<std::int32_t>::min();
 constexpr const char* kStatusMeanings = "none member suspended withdrawing withdrawn";
-
-hsize_t product(const Dims& d, std::size_t from = 0) {
-    hsize_t n = 1;
-    for (std::size_t k = from; k < d.size(); ++k) n *= d[k];
-    return n;
-}
-
-std::string utcNow() {
-    const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-    std::tm tm{};
-    gmtime_r(&now, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
-}
 
 hdf5::PropertyList tracked(hid_t cls) {
     hdf5::PropertyList p(H5Pcreate(cls), "H5Pcreate");
@@ -81,25 +69,6 @@ void u64Attr(hid_t obj, const char* name, std::uint64_t v) {
 }
 void u32Attr(hid_t obj, const char* name, std::uint32_t v) {
     numberAttr(obj, name, H5T_STD_U32LE, H5T_NATIVE_UINT32, &v);
-}
-
-std::string readStringAttr(hid_t obj, const char* name) {
-    if (H5Aexists(obj, name) <= 0) return {};
-    const hdf5::Attribute a(H5Aopen(obj, name, H5P_DEFAULT), std::string("cannot open ") + name);
-    const auto type = hdf5::utf8StringType();
-    char* text = nullptr;
-    check(H5Aread(a.get(), type.get(), &text), std::string("cannot read ") + name);
-    std::string out = text ? text : "";
-    H5free_memory(text);
-    return out;
-}
-
-std::uint64_t readU64Attr(hid_t obj, const char* name) {
-    if (H5Aexists(obj, name) <= 0) return ~std::uint64_t{0};
-    const hdf5::Attribute a(H5Aopen(obj, name, H5P_DEFAULT), std::string("cannot open ") + name);
-    std::uint64_t v = 0;
-    check(H5Aread(a.get(), H5T_NATIVE_UINT64, &v), std::string("cannot read ") + name);
-    return v;
 }
 
 void makeScale(hid_t ds, const std::string& name, std::int32_t dim_id) {
@@ -435,16 +404,17 @@ void SweepWriter::Impl::open() {
     }
     file = hdf5::File(id, "H5Fopen");
     const hid_t f = file.get();
-    const std::string hash = readStringAttr(f, "sweep_hash");
+    const std::string hash = hdf5::readStringAttribute(f, "sweep_hash");
     if (hash != meta.sweep_hash) {
         throw SweepFileMismatch(part + " belongs to another sweep (sweep_hash " + hash +
                                 ", this sweep " + meta.sweep_hash + "): use --force to start over");
     }
-    const auto idx = readU64Attr(f, "shard_index"), cnt = readU64Attr(f, "shard_count");
+    const auto idx = hdf5::readU64Attribute(f, "shard_index"),
+               cnt = hdf5::readU64Attribute(f, "shard_count");
     if (idx != meta.shard_index || cnt != meta.shard_count ||
-        readU64Attr(f, "point_first") != meta.point_first ||
-        readU64Attr(f, "point_count") != meta.point_count ||
-        readU64Attr(f, "replicates") != meta.replicates) {
+        hdf5::readU64Attribute(f, "point_first") != meta.point_first ||
+        hdf5::readU64Attribute(f, "point_count") != meta.point_count ||
+        hdf5::readU64Attribute(f, "replicates") != meta.replicates) {
         throw SweepFileMismatch(part + " is shard " + std::to_string(idx) + "/" +
                                 std::to_string(cnt) + ", not " + std::to_string(meta.shard_index) +
                                 "/" + std::to_string(meta.shard_count) +

@@ -1,0 +1,33 @@
+#pragma once
+// Small helpers shared by the HDF5 writers and readers of this layer (run files, sweep files,
+// merge, info). Internal to sim/output: it names HDF5 types.
+
+#include <hdf5.h>
+
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <vector>
+
+namespace regsim::hdf5 {
+
+using Dims = std::vector<hsize_t>;
+
+// Fill values: a replicate or run that was never written (an unfinished .part) reads as these,
+// which no real result uses (-1 already means "never" in the summaries).
+inline constexpr double kFillFloat = std::numeric_limits<double>::quiet_NaN();
+inline constexpr std::uint8_t kFillFlag = 255;
+inline constexpr std::int32_t kFillInt = std::numeric_limits<std::int32_t>::min();
+
+// Product of dims[from..].
+hsize_t product(const Dims& dims, std::size_t from = 0);
+
+// The current time as UTC ISO 8601 ("2026-11-28T10:10:32Z"), for provenance attributes.
+std::string utcNow();
+
+// A variable-length UTF-8 string attribute, or "" when absent.
+std::string readStringAttribute(hid_t object, const char* name);
+// A numeric attribute read as uint64, or ~0 when absent.
+std::uint64_t readU64Attribute(hid_t object, const char* name);
+
+}  // namespace regsim::hdf5
