@@ -3,6 +3,7 @@
 #include <cxxopts.hpp>
 #include <iostream>
 
+#include "cli/cli_support.hpp"
 #include "cli/commands.hpp"
 #include "graph/topology.hpp"
 #include "scenario/scenario_loader.hpp"
@@ -17,20 +18,9 @@ int checkCommand(int argc, char** argv) {
         cxxopts::value<std::vector<std::string>>())("h,help", "show this help");
     spec.parse_positional({"scenario"});
     cxxopts::ParseResult args;
-    try {
-        args = spec.parse(argc, argv);
-    } catch (const cxxopts::exceptions::exception& e) {
-        std::cerr << "regsim check: " << e.what() << "\n";
-        return kExitBadInput;
-    }
-    if (args.count("help")) {
-        std::cout << spec.help() << "\n";
-        return kExitOk;
-    }
-    if (!args.count("scenario")) {
-        std::cerr << "regsim check: missing SCENARIO.toml\n";
-        return kExitBadInput;
-    }
+    if (const auto stop =
+            parseCommandLine(spec, argc, argv, "scenario", "missing SCENARIO.toml", args))
+        return *stop;
     std::vector<std::string> overrides;
     if (args.count("set")) overrides = args["set"].as<std::vector<std::string>>();
     try {

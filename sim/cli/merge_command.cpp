@@ -4,6 +4,7 @@
 #include <cxxopts.hpp>
 #include <iostream>
 
+#include "cli/cli_support.hpp"
 #include "cli/commands.hpp"
 #include "output/sweep_merge.hpp"
 
@@ -23,17 +24,10 @@ int mergeCommand(int argc, char** argv, const std::string& command_line) {
     // clang-format on
     spec.parse_positional({"shards"});
     cxxopts::ParseResult args;
-    try {
-        args = spec.parse(argc, argv);
-    } catch (const cxxopts::exceptions::exception& e) {
-        std::cerr << "regsim merge: " << e.what() << "\n";
-        return kExitBadInput;
-    }
-    if (args.count("help")) {
-        std::cout << spec.help() << "\n";
-        return kExitOk;
-    }
-    if (!args.count("shards") || !args.count("output")) {
+    if (const auto stop =
+            parseCommandLine(spec, argc, argv, "shards", "needs SHARD.h5... and -o OUT.h5", args))
+        return *stop;
+    if (!args.count("output")) {
         std::cerr << "regsim merge: needs SHARD.h5... and -o OUT.h5\n" << spec.help() << "\n";
         return kExitBadInput;
     }

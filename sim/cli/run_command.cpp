@@ -10,6 +10,7 @@
 #include <iostream>
 #include <mutex>
 
+#include "cli/cli_support.hpp"
 #include "cli/commands.hpp"
 #include "graph/topology.hpp"
 #include "output/hdf5_run_writer.hpp"
@@ -30,15 +31,6 @@ using Clock = std::chrono::steady_clock;
 
 double secondsSince(Clock::time_point t0) {
     return std::chrono::duration<double>(Clock::now() - t0).count();
-}
-
-std::string utcNow() {
-    const std::time_t now = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&now, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
 }
 
 // Decorates a Writer to measure the time spent writing (for --timings and bench.sh).
@@ -87,20 +79,9 @@ int runCommand(int argc, char** argv, const std::string& command_line) {
     spec.parse_positional({"scenario"});
 
     cxxopts::ParseResult args;
-    try {
-        args = spec.parse(argc, argv);
-    } catch (const cxxopts::exceptions::exception& e) {
-        std::cerr << "regsim run: " << e.what() << "\n";
-        return kExitBadInput;
-    }
-    if (args.count("help")) {
-        std::cout << spec.help() << "\n";
-        return kExitOk;
-    }
-    if (!args.count("scenario")) {
-        std::cerr << "regsim run: missing SCENARIO.toml\n" << spec.help() << "\n";
-        return kExitBadInput;
-    }
+    if (const auto stop =
+            parseCommandLine(spec, argc, argv, "scenario", "missing SCENARIO.toml", args))
+        return *stop;
     const int threads = args["threads"].as<int>();
     const auto every = args["record-every"].as<std::uint32_t>();
     const auto queue = args["queue"].as<std::size_t>();
@@ -112,9 +93,16 @@ int runCommand(int argc, char** argv, const std::string& command_line) {
 
     // --replicates/--seed/--steps are overrides like --set, so they are validated the same way.
     std::vector<std::string> overrides;
-    for (const char* key : {"replicates", "seed", "steps"})
-        if (args.count(key))
-            overrides.push_back(std::string("scenario.") + key + "=" + args[key].as<std::string>());
+    for (const char* key : {"replicates", "seed", "steps"}) {
+        if (args.count(key)) {
+            // Built by appending: GCC 12 warns falsely (-Wrestrict) on chained operator+.
+            std::string o = "scenario.";
+            o += key;
+            o += '=';
+            o += args[key].as<std::string>();
+            overrides.push_back(std::move(o));
+        }
+    }
     if (args.count("set"))
         for (const auto& s : args["set"].as<std::vector<std::string>>()) overrides.push_back(s);
 

@@ -11,6 +11,7 @@
 #include <limits>
 #include <memory>
 
+#include "cli/cli_support.hpp"
 #include "cli/commands.hpp"
 #include "output/output_path.hpp"
 #include "output/sweep_writer.hpp"
@@ -28,15 +29,6 @@ namespace {
 
 std::atomic<bool> g_stop{false};
 extern "C" void onSweepSignal(int) { g_stop.store(true); }
-
-std::string utcNow() {
-    const std::time_t now = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&now, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
-}
 
 // Hands the WriterThread's ordered results (result.replicate = position in the run list) to
 // the SweepWriter under their real run index, and reports progress.
@@ -81,20 +73,8 @@ int sweepCommand(int argc, char** argv, const std::string& command_line) {
     // clang-format on
     spec.parse_positional({"sweep"});
     cxxopts::ParseResult args;
-    try {
-        args = spec.parse(argc, argv);
-    } catch (const cxxopts::exceptions::exception& e) {
-        std::cerr << "regsim sweep: " << e.what() << "\n";
-        return kExitBadInput;
-    }
-    if (args.count("help")) {
-        std::cout << spec.help() << "\n";
-        return kExitOk;
-    }
-    if (!args.count("sweep")) {
-        std::cerr << "regsim sweep: missing SWEEP.toml\n" << spec.help() << "\n";
-        return kExitBadInput;
-    }
+    if (const auto stop = parseCommandLine(spec, argc, argv, "sweep", "missing SWEEP.toml", args))
+        return *stop;
     const int threads = args["threads"].as<int>();
     const auto queue = args["queue"].as<std::size_t>();
     const double flush_interval = args["flush-interval"].as<double>();

@@ -1,0 +1,22 @@
+#pragma once
+// What every subcommand does the same way: parse argv with its cxxopts spec, answer --help,
+// report a parse error or a missing input, and stamp times for provenance.
+
+#include <cxxopts.hpp>
+#include <optional>
+#include <string>
+
+namespace regsim::cli {
+
+// Parses argv into `args`. Returns an exit code when the command must stop here: 0 after
+// printing --help, 2 after a parse error or when `required` (the positional input, e.g.
+// "scenario") is missing, with `missing_message` ("missing SCENARIO.toml") on stderr.
+// Returns nullopt when the command should go on.
+std::optional<int> parseCommandLine(cxxopts::Options& spec, int argc, char** argv,
+                                    const std::string& required, const std::string& missing_message,
+                                    cxxopts::ParseResult& args);
+
+// The current time as UTC ISO 8601, for the started_at provenance attribute.
+std::string utcNow();
+
+}  // namespace regsim::cli
