@@ -8,6 +8,7 @@
 
 #include <tbb/global_control.h>
 
+#include <bit>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -81,6 +82,36 @@ Scenario politicalModel(std::uint32_t n, std::uint64_t seed) {
     return sc;
 }
 
+// FNV-1a over the bytes of every recorded array and the event log: optimisations of the step
+// must leave it unchanged (docs/performance.md: "results unchanged").
+template <typename T>
+void fold(std::uint64_t& h, const std::vector<T>& v) {
+    const auto* b = reinterpret_cast<const unsigned char*>(v.data());
+    for (std::size_t k = 0; k < v.size() * sizeof(T); ++k) h = (h ^ b[k]) * 0x100000001B3ull;
+}
+
+std::uint64_t checksum(const RunResult& r) {
+    std::uint64_t h = 0xCBF29CE484222325ull;
+    fold(h, r.sovereignty);
+    fold(h, r.alignment);
+    fold(h, r.regime);
+    fold(h, r.status);
+    fold(h, r.announce_step);
+    fold(h, r.exit_step);
+    fold(h, r.final_status);
+    for (const auto& e : r.events) {
+        const std::uint64_t fields[] = {e.step,
+                                        std::uint64_t(e.kind),
+                                        std::uint64_t(e.cause),
+                                        e.state,
+                                        e.institution,
+                                        e.patron,
+                                        std::bit_cast<std::uint64_t>(e.value)};
+        for (auto f : fields) h = (h ^ f) * 0x100000001B3ull;
+    }
+    return h;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -104,18 +135,10 @@ int main(int argc, char** argv) {
     // The same steps phase by phase (step.cpp's order), to show where the time goes.
     WorldState now = sim.initialState(), next = now;
     StepScratch scratch;
-    scratch.utility.assign(topo.membershipCount(), 0.0);
-    scratch.club.assign(topo.institution_count, 1.0);
-    scratch.sanctioned.assign(n, 0);
-    scratch.qualifies.assign(n, 0);
-    scratch.component.assign(n, kNone);
-    scratch.stack.reserve(n);
-    scratch.alliance_of.assign(n, kNone);
+    scratch.allocate(topo);
     RunTracker tracker;
-    tracker.first_announce.assign(topo.membershipCount(), -1);
-    tracker.exit_step.assign(topo.membershipCount(), -1);
-    tracker.dissolve_step.assign(topo.institution_count, -1);
-    tracker.found_step.assign(topo.institution_count, 0);
+    tracker.allocate(topo);
+    std::fill(tracker.found_step.begin(), tracker.found_step.end(), 0);
     std::vector<EventRecord> events;
     tracker.events = &events;
     const char* names[] = {"events_clause", "copy",     "alignment", "sovereignty",
@@ -153,7 +176,10 @@ int main(int argc, char** argv) {
                 topo.membershipCount(), (unsigned long long)topo.peers.edgeCount(), threads,
                 1e3 * per_step);
     for (int k = 0; k < 8; ++k) std::printf(" %s_ms=%.2f", names[k], 1e3 * phase[k] / steps);
-    std::printf(" events=%zu peak_rss=%llu\n", out.events.size(),
-                (unsigned long long)peakRssBytes());
+    const auto peak = peakRssBytes();
+    // Check run: the same steps with trajectories, hashed (identical for any thread count).
+    sim.run(sc.seed, 0, steps, RecordConfig{true, 1}, out);
+    std::printf(" events=%zu checksum=%016llx peak_rss=%llu\n", out.events.size(),
+                (unsigned long long)checksum(out), (unsigned long long)peak);
     return 0;
 }

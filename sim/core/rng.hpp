@@ -35,12 +35,21 @@ struct RngKey {
     Purpose purpose = Purpose::decision;
 
     constexpr std::uint64_t hash() const {
+        return finishHash(stepHash(seed, replicate, step), entity, purpose);
+    }
+
+    // The hash in two parts, so that a loop over entities hashes (seed, replicate, step) once:
+    // finishHash(stepHash(s, r, t), e, p) == RngKey{s, r, t, e, p}.hash().
+    static constexpr std::uint64_t stepHash(std::uint64_t seed, std::uint64_t replicate,
+                                            std::uint64_t step) {
         std::uint64_t h = mix64(seed);
         h = mix64(h ^ mix64(replicate + 0x1000));
-        h = mix64(h ^ mix64(step + 0x2000));
-        h = mix64(h ^ mix64(entity + 0x3000));
-        h = mix64(h ^ mix64(static_cast<std::uint64_t>(purpose) + 0x4000));
-        return h;
+        return mix64(h ^ mix64(step + 0x2000));
+    }
+    static constexpr std::uint64_t finishHash(std::uint64_t step_hash, std::uint64_t entity,
+                                              Purpose purpose) {
+        const std::uint64_t h = mix64(step_hash ^ mix64(entity + 0x3000));
+        return mix64(h ^ mix64(static_cast<std::uint64_t>(purpose) + 0x4000));
     }
 };
 
@@ -48,6 +57,9 @@ struct RngKey {
 class RandomStream {
   public:
     explicit constexpr RandomStream(const RngKey& key) : base_(key.hash()) {}
+    // From RngKey::stepHash of (seed, replicate, step): the same stream as the RngKey.
+    constexpr RandomStream(std::uint64_t step_hash, std::uint64_t entity, Purpose purpose)
+        : base_(RngKey::finishHash(step_hash, entity, purpose)) {}
 
     constexpr std::uint64_t nextU64() { return mix64(base_ + 0x632BE59BD9B4E019ull * ++counter_); }
 

@@ -7,17 +7,18 @@
 
 namespace regsim {
 
-double sovereigntyBaseline(const Scenario& sc, const WorldState& w, StateIndex i) {
-    const double base = sc.states[i].sovereignty_baseline;
-    if (w.regime[i] != std::uint8_t(Regime::military)) return base;
-    return std::clamp(base + sc.model.military_sovereignty_shift, 0.0, 1.0);
+double sovereigntyBaseline(const StepContext& ctx, StateIndex i) {
+    const double base = ctx.topology.state_sovereignty_baseline[i];
+    if (ctx.now.regime[i] != std::uint8_t(Regime::military)) return base;
+    return std::clamp(base + ctx.scenario.model.military_sovereignty_shift, 0.0, 1.0);
 }
 
-double alignmentBaseline(const Scenario& sc, const WorldState& w, StateIndex i, AxisIndex d) {
-    const double base = sc.states[i].alignment_baseline[d];
-    if (w.regime[i] != std::uint8_t(Regime::military) || sc.model.military_alignment_shift.empty())
-        return base;
-    return std::clamp(base + sc.model.military_alignment_shift[d], -1.0, 1.0);
+double alignmentBaseline(const StepContext& ctx, StateIndex i, AxisIndex d) {
+    const double base =
+        ctx.topology.state_alignment_baseline[std::size_t(i) * ctx.topology.axis_count + d];
+    const auto& shift = ctx.scenario.model.military_alignment_shift;
+    if (ctx.now.regime[i] != std::uint8_t(Regime::military) || shift.empty()) return base;
+    return std::clamp(base + shift[d], -1.0, 1.0);
 }
 
 }  // namespace regsim

@@ -9,19 +9,24 @@
 #include <cmath>
 
 #include "core/rng.hpp"
+#include "dynamics/parallel.hpp"
 #include "dynamics/phases.hpp"
 
 namespace regsim {
 
 namespace {
 
-bool draw(const StepContext& ctx, double u, std::uint64_t entity) {
+// step_hash: RngKey::stepHash of this replicate and step.
+bool draw(const StepContext& ctx, std::uint64_t step_hash, double u, std::uint64_t entity) {
     const auto& p = ctx.scenario.model;
     if (p.hazard_cap <= 0) return false;
     if (std::isinf(p.decision_sharpness)) return u < 0;
-    const double prob = p.hazard_cap / (1.0 + std::exp(p.decision_sharpness * u));
-    RandomStream rng(RngKey{ctx.seed, ctx.replicate, ctx.step, entity, Purpose::decision});
-    return rng.uniform() < prob;
+    RandomStream rng(step_hash, entity, Purpose::decision);
+    const double x = rng.uniform();
+    // prob = h / (1 + exp(beta u)) <= h (a divisor >= 1, correctly rounded): most draws are
+    // settled without the exp, with the same outcome.
+    if (x >= p.hazard_cap) return false;
+    return x < p.hazard_cap / (1.0 + std::exp(p.decision_sharpness * u));
 }
 
 void announce(StepContext& ctx, std::uint32_t m, EventCause cause) {
@@ -62,15 +67,23 @@ void decideExits(StepContext& ctx) {
     markAlliances(ctx);
     const auto& alliance_of = ctx.scratch.alliance_of;
 
+    const auto step_hash = RngKey::stepHash(ctx.seed, ctx.replicate, ctx.step);
+
     // Individual decisions: every active membership outside the coordination of an alliance.
-    for (std::uint32_t m = 0; m < topo.membershipCount(); ++m) {
+    // Each draw depends on m alone, so they run in parallel; the announcements (and so the
+    // event log) then follow in membership order.
+    auto& announces = ctx.scratch.announces;
+    forEachIndex(topo.membershipCount(), [&](std::uint32_t m) {
+        announces[m] = 0;
         if (!isActive(static_cast<MembershipStatus>(now.status[m])) || std::isinf(utility[m]))
-            continue;
+            return;
         const auto i = topo.membership_state[m];
         const auto j = topo.membership_institution[m];
-        if (alliance_of[i] != kNone && alliance_of[i] != j) continue;  // solo-exit veto
-        if (draw(ctx, utility[m], m)) announce(ctx, m, EventCause::utility);
-    }
+        if (alliance_of[i] != kNone && alliance_of[i] != j) return;  // solo-exit veto
+        announces[m] = draw(ctx, step_hash, utility[m], m);
+    });
+    for (std::uint32_t m = 0; m < topo.membershipCount(); ++m)
+        if (announces[m]) announce(ctx, m, EventCause::utility);
 
     // Joint declarations, alliance by alliance, institution by institution.
     for (InstitutionIndex a = 0; a < topo.institution_count; ++a) {
@@ -98,7 +111,7 @@ void decideExits(StepContext& ctx) {
             if (members == 0 || leavers == 0 || double(leavers) < q * double(members)) continue;
             const std::uint64_t entity =
                 (std::uint64_t(1) << 40) + std::uint64_t(a) * topo.institution_count + j;
-            if (!draw(ctx, leaver_utility / leavers, entity)) continue;
+            if (!draw(ctx, step_hash, leaver_utility / leavers, entity)) continue;
             for (auto k = first; k < last; ++k) {
                 const auto m = topo.institution_memberships[k];
                 if (alliance_of[topo.membership_state[m]] == a &&

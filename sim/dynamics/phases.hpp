@@ -9,6 +9,7 @@
 
 #include "core/scenario.hpp"
 #include "core/world.hpp"
+#include "dynamics/peer_counts.hpp"
 #include "graph/topology.hpp"
 #include "record/run_result.hpp"
 
@@ -23,6 +24,9 @@ struct RunTracker {
     std::vector<std::int32_t> found_step;      // [j]
     std::vector<EventRecord>* events = nullptr;
 
+    // Sizes every array for the topology (once; a run then only refills).
+    void allocate(const Topology& topo);
+
     void log(std::uint32_t step, EventKind kind, EventCause cause, StateIndex state,
              InstitutionIndex institution, PatronIndex patron = kNone, double value = 0.0) {
         events->push_back(EventRecord{step, kind, cause, state, institution, patron, value});
@@ -31,6 +35,8 @@ struct RunTracker {
 
 // Scratch arrays sized once per Simulation.
 struct StepScratch {
+    void allocate(const Topology& topo);  // sizes every array for the topology
+
     std::vector<double> utility;           // [m] U_ij at t
     std::vector<double> club;              // [j] club_j(t)^gamma
     std::vector<std::uint8_t> sanctioned;  // [i] under a sanction or suspension at t
@@ -38,7 +44,9 @@ struct StepScratch {
     std::vector<std::uint32_t> component;  // [i] founding component label
     std::vector<std::uint32_t> stack;      // DFS stack, capacity N
     std::vector<std::uint32_t>
-        alliance_of;  // [i] first coordinated alliance i belongs to, or kNone
+        alliance_of;                      // [i] first coordinated alliance i belongs to, or kNone
+    std::vector<std::uint8_t> announces;  // [m] phase 6's individual draw came up
+    PeerCounts peer_counts;               // phase 5's kappa term with unit peer weights
 };
 
 struct StepContext {
@@ -73,8 +81,8 @@ void dissolveAndFound(StepContext& ctx);
 // Helpers shared by phases.
 double membershipBenefit(const StepContext& ctx, std::uint32_t m);
 double membershipCost(const StepContext& ctx, std::uint32_t m);
-// Regime-dependent baselines (amendment 6 of the brief).
-double sovereigntyBaseline(const Scenario& sc, const WorldState& w, StateIndex i);
-double alignmentBaseline(const Scenario& sc, const WorldState& w, StateIndex i, AxisIndex d);
+// Regime-dependent baselines (amendment 6 of the brief), from the regime at t.
+double sovereigntyBaseline(const StepContext& ctx, StateIndex i);
+double alignmentBaseline(const StepContext& ctx, StateIndex i, AxisIndex d);
 
 }  // namespace regsim

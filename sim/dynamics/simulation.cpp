@@ -66,18 +66,8 @@ Simulation::Simulation(const Scenario& scenario, const Topology& topology, Engin
         throw std::invalid_argument("a scenario needs between 1 and 16 alignment axes");
     now_ = initial_;
     next_ = initial_;
-    const auto N = topology.state_count, M = topology.membershipCount();
-    scratch_.utility.assign(M, 0.0);
-    scratch_.club.assign(topology.institution_count, 1.0);
-    scratch_.sanctioned.assign(N, 0);
-    scratch_.qualifies.assign(N, 0);
-    scratch_.component.assign(N, kNone);
-    scratch_.stack.reserve(N);
-    scratch_.alliance_of.assign(N, kNone);
-    tracker_.first_announce.assign(M, -1);
-    tracker_.exit_step.assign(M, -1);
-    tracker_.dissolve_step.assign(topology.institution_count, -1);
-    tracker_.found_step.assign(topology.institution_count, -1);
+    scratch_.allocate(topology);
+    tracker_.allocate(topology);
     if (engine == Engine::automatic && frontierApplies(scenario))
         frontier_ = std::make_unique<FrontierCascade>(scenario, topology);
 }
@@ -121,6 +111,7 @@ void Simulation::run(std::uint64_t seed, std::uint32_t replicate, std::uint32_t 
     }
 
     now_ = initial_;
+    scratch_.peer_counts.reset();
     std::fill(tracker_.first_announce.begin(), tracker_.first_announce.end(), -1);
     std::fill(tracker_.exit_step.begin(), tracker_.exit_step.end(), -1);
     std::fill(tracker_.dissolve_step.begin(), tracker_.dissolve_step.end(), -1);

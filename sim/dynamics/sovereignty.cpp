@@ -25,8 +25,7 @@ void updateSovereignty(StepContext& ctx) {
         sanctioned[i] = hit;
         if (p.sovereignty_reversion == 0 && p.rally == 0) return;
         const double s = now.sovereignty[i];
-        const double v = s +
-                         p.sovereignty_reversion * (sovereigntyBaseline(ctx.scenario, now, i) - s) +
+        const double v = s + p.sovereignty_reversion * (sovereigntyBaseline(ctx, i) - s) +
                          p.rally * hit * (1.0 - s);
         next.sovereignty[i] = std::clamp(v, 0.0, 1.0);
     });

@@ -5,6 +5,9 @@
 //          - omega * sum_k subst_kj [i belongs to k] + zeta
 // Computed for memberships that belong (member, suspended, withdrawing) in active
 // institutions; others get +inf so they never decide.
+// Per-entity values come from the topology's flat arrays; with unit peer weights the peer
+// share comes from PeerCounts (updated from status changes) instead of a pass over every
+// peer's status (docs/performance.md, "Full model step"). Both give the same bits.
 
 #include <cmath>
 
@@ -26,8 +29,9 @@ double membershipCost(const StepContext& ctx, std::uint32_t m) {
 namespace {
 
 // Weighted share of membership m's peers (same institution, influence neighbours) that are
-// still active, minus one; 0 when m has no peer that ever belonged.
-double peerShareGap(const WorldState& w, const CsrView& peers, std::uint32_t m) {
+// still active, minus one; 0 when m has no peer that ever belonged. The general path, for
+// weighted peers.
+double weightedPeerShareGap(const WorldState& w, const CsrView& peers, std::uint32_t m) {
     double in = 0.0, all = 0.0;
     for (auto e = peers.begin(m); e < peers.end(m); ++e) {
         const auto s = static_cast<MembershipStatus>(w.status[peers.targets[e]]);
@@ -44,7 +48,6 @@ double peerShareGap(const WorldState& w, const CsrView& peers, std::uint32_t m) 
 void computeUtilities(StepContext& ctx) {
     const auto& p = ctx.scenario.model;
     const auto& topo = ctx.topology;
-    const auto& sc = ctx.scenario;
     const auto& w = ctx.now;
     const std::uint32_t D = topo.axis_count;
     auto& utility = ctx.scratch.utility;
@@ -59,18 +62,24 @@ void computeUtilities(StepContext& ctx) {
     // Club shares first, serially: J is small and the summation order must be fixed.
     auto& club = ctx.scratch.club;
     for (InstitutionIndex j = 0; j < topo.institution_count; ++j) {
+        if (p.club_exponent == 0) {
+            club[j] = 1.0;
+            continue;
+        }
         double active = 0.0;
         for (auto k = topo.institution_first_membership[j];
              k < topo.institution_first_membership[j + 1]; ++k) {
             const auto mk = topo.institution_memberships[k];
             if (belongs(static_cast<MembershipStatus>(w.status[mk])))
-                active += sc.states[topo.membership_state[mk]].weight;
+                active += topo.state_weight[topo.membership_state[mk]];
         }
         const double base = w.club_base_weight[j];
-        club[j] = p.club_exponent == 0 ? 1.0
-                  : base > 0           ? std::pow(active / base, p.club_exponent)
-                                       : 0.0;
+        club[j] = base > 0 ? std::pow(active / base, p.club_exponent) : 0.0;
     }
+
+    const bool counted = p.peer_weight != 0 && topo.peers_unit_weight;
+    if (counted) ctx.scratch.peer_counts.update(topo, w.status);
+    const auto& peer_counts = ctx.scratch.peer_counts;
 
     forEachIndex(topo.membershipCount(), [&](std::uint32_t m) {
         const auto j = topo.membership_institution[m];
@@ -84,7 +93,7 @@ void computeUtilities(StepContext& ctx) {
             membershipBenefit(ctx, m) * club[j] * (1.0 - p.sanction_benefit_cut * w.sanction[m]);
         u -= w.sovereignty[i] * membershipCost(ctx, m);
         if (p.alignment_cost != 0) {
-            const auto& o = sc.institutions[j].orientation;
+            const double* o = &topo.institution_orientation[std::size_t(j) * D];
             double d2 = 0.0;
             for (std::uint32_t d = 0; d < D; ++d) {
                 const double x = w.alignment[std::size_t(i) * D + d] - o[d];
@@ -92,7 +101,9 @@ void computeUtilities(StepContext& ctx) {
             }
             u -= p.alignment_cost * std::sqrt(d2);
         }
-        if (p.peer_weight != 0) u += p.peer_weight * peerShareGap(w, peers, m);
+        if (p.peer_weight != 0)
+            u += p.peer_weight *
+                 (counted ? peer_counts.shareGap(m) : weightedPeerShareGap(w, peers, m));
         if (p.linkage_weight != 0) {
             for (auto e = links.begin(j); e < links.end(j); ++e) {
                 const auto mk = topo.membershipIndex(i, links.targets[e]);
@@ -101,13 +112,11 @@ void computeUtilities(StepContext& ctx) {
             }
         }
         if (p.patron_opposition_weight != 0) {
-            const auto& oj = sc.institutions[j].orientation;
             for (std::uint32_t q = 0; q < topo.patron_count; ++q) {
                 const double e = w.engagement[std::size_t(q) * topo.state_count + i];
                 if (e == 0) continue;
-                const auto& op = sc.patrons[q].orientation;
-                double dot = 0.0;
-                for (std::uint32_t d = 0; d < D; ++d) dot += op[d] * oj[d];
+                const double dot =
+                    topo.patron_institution_dot[std::size_t(q) * topo.institution_count + j];
                 if (dot < 0) u -= p.patron_opposition_weight * e * (-dot);
             }
         }

@@ -83,6 +83,43 @@ Topology buildTopology(const Scenario& sc) {
         if (ms.sovereignty_cost) t.membership_cost[m] = *ms.sovereignty_cost;
     }
 
+    // Scenarios built in code (tests, benchmarks) may leave vectors the loader always fills
+    // empty: a missing baseline is the initial alignment (the loader's default), a missing
+    // orientation zero.
+    const std::uint32_t D = t.axis_count;
+    const auto at = [](const std::vector<double>& v, std::uint32_t d, double fallback) {
+        return d < v.size() ? v[d] : fallback;
+    };
+    t.state_weight.resize(t.state_count);
+    t.state_sovereignty_baseline.resize(t.state_count);
+    t.state_alignment_baseline.resize(std::size_t(t.state_count) * D);
+    for (StateIndex i = 0; i < t.state_count; ++i) {
+        const auto& s = sc.states[i];
+        t.state_weight[i] = s.weight;
+        t.state_sovereignty_baseline[i] = s.sovereignty_baseline;
+        for (std::uint32_t d = 0; d < D; ++d)
+            t.state_alignment_baseline[std::size_t(i) * D + d] =
+                at(s.alignment_baseline, d, at(s.alignment, d, 0.0));
+    }
+    t.institution_orientation.resize(std::size_t(t.institution_count) * D);
+    for (InstitutionIndex j = 0; j < t.institution_count; ++j)
+        for (std::uint32_t d = 0; d < D; ++d)
+            t.institution_orientation[std::size_t(j) * D + d] =
+                at(sc.institutions[j].orientation, d, 0.0);
+    t.patron_orientation.resize(std::size_t(t.patron_count) * D);
+    t.patron_institution_dot.resize(std::size_t(t.patron_count) * t.institution_count);
+    for (PatronIndex q = 0; q < t.patron_count; ++q) {
+        const double* op = &t.patron_orientation[std::size_t(q) * D];
+        for (std::uint32_t d = 0; d < D; ++d)
+            t.patron_orientation[std::size_t(q) * D + d] = at(sc.patrons[q].orientation, d, 0.0);
+        for (InstitutionIndex j = 0; j < t.institution_count; ++j) {
+            const double* oj = &t.institution_orientation[std::size_t(j) * D];
+            double dot = 0.0;  // summed over d in the order the step used to: bit-identical
+            for (std::uint32_t d = 0; d < D; ++d) dot += op[d] * oj[d];
+            t.patron_institution_dot[std::size_t(q) * t.institution_count + j] = dot;
+        }
+    }
+
     // Influence: each undirected tie both ways; a repeated tie adds its weights.
     std::vector<Edge> edges;
     std::vector<double> weights;
@@ -111,6 +148,8 @@ Topology buildTopology(const Scenario& sc) {
             peer_weights.push_back(inf.weights[e].weight);
         }
     }
+    t.peers_unit_weight =
+        std::all_of(peer_weights.begin(), peer_weights.end(), [](double w) { return w == 1.0; });
     t.peers = WeightedCsr(m_count, peer_edges, peer_weights);
 
     std::vector<Edge> link_edges;

@@ -11,6 +11,9 @@
 //    kappa term and the frontier cascade read.
 //  - links_into: institution j -> k with weight link_kj (exits from k spill over into j).
 //  - substitutes_for: institution j -> k with weight subst_kj (k replaces j).
+//  - flat copies of the per-entity values the step loop reads every step (state weights and
+//    baselines, orientations), so hot loops index plain arrays instead of chasing a
+//    StateSpec's vectors.
 
 #include <cstdint>
 #include <vector>
@@ -34,10 +37,20 @@ struct Topology {
     std::vector<double> membership_benefit;  // [m] override, NaN = institution value
     std::vector<double> membership_cost;     // [m] override, NaN = institution value
 
+    std::vector<double> state_weight;                // [i] w_i
+    std::vector<double> state_sovereignty_baseline;  // [i]
+    std::vector<double> state_alignment_baseline;    // [i * D + d]
+    std::vector<double> institution_orientation;     // [j * D + d]
+    std::vector<double> patron_orientation;          // [p * D + d]
+    std::vector<double> patron_institution_dot;      // [p * J + j] o_p . o_j, summed over d
+
     WeightedCsr influence;
     WeightedCsr peers;
     WeightedCsr links_into;
     WeightedCsr substitutes_for;
+    // Every peer entry has weight 1: peer shares are ratios of integer counts, which a step
+    // can keep up to date from status changes alone (dynamics/peer_counts.hpp).
+    bool peers_unit_weight = true;
 
     std::uint32_t membershipCount() const {
         return static_cast<std::uint32_t>(membership_state.size());

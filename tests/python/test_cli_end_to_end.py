@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 ROOT = Path(os.environ.get("REGSIM_SOURCE_DIR", Path(__file__).resolve().parents[2]))
-BINARY = Path(os.environ.get("REGSIM_BINARY", ROOT / "build" / "sim" / "cli" / "regsim"))
+BINARY = Path(os.environ.get("REGSIM_BINARY", ROOT / "build" / "regsim"))
 DEFAULT = ROOT / "scenarios" / "west_africa.toml"
 GOLDEN = Path(__file__).with_name("golden_west_africa.json")
 

@@ -1,0 +1,65 @@
+#include "dynamics/peer_counts.hpp"
+
+#include <cstring>
+
+#include "core/world.hpp"
+#include "dynamics/parallel.hpp"
+
+namespace regsim {
+
+namespace {
+
+int known(std::uint8_t s) { return s != std::uint8_t(MembershipStatus::none); }
+int active(std::uint8_t s) { return isActive(static_cast<MembershipStatus>(s)); }
+
+}  // namespace
+
+void PeerCounts::recount(const Topology& topo, const std::vector<std::uint8_t>& status) {
+    const auto M = topo.membershipCount();
+    seen_.resize(M);  // no allocation after the first run
+    in_.resize(M);
+    all_.resize(M);
+    const auto peers = topo.peers.view();
+    forEachIndex(M, [&](std::uint32_t m) {
+        std::uint32_t in = 0, all = 0;
+        for (auto e = peers.begin(m); e < peers.end(m); ++e) {
+            const auto s = status[peers.targets[e]];
+            all += known(s);
+            in += active(s);
+        }
+        in_[m] = in;
+        all_[m] = all;
+        seen_[m] = status[m];
+    });
+    ready_ = true;
+}
+
+void PeerCounts::update(const Topology& topo, const std::vector<std::uint8_t>& status) {
+    if (!ready_ || seen_.size() != status.size()) return recount(topo, status);
+    const auto peers = topo.peers.view();
+    const std::size_t M = status.size();
+    // Few statuses change in a step: compare eight at a time and skip equal words.
+    std::size_t m = 0;
+    for (; m < M; ++m) {
+        if (m % 8 == 0 && m + 8 <= M) {
+            std::uint64_t a, b;
+            std::memcpy(&a, &status[m], 8);
+            std::memcpy(&b, &seen_[m], 8);
+            if (a == b) {
+                m += 7;
+                continue;
+            }
+        }
+        const auto was = seen_[m], is = status[m];
+        if (was == is) continue;
+        seen_[m] = is;
+        const int d_all = known(is) - known(was), d_in = active(is) - active(was);
+        if (d_all == 0 && d_in == 0) continue;
+        for (auto e = peers.begin(std::uint32_t(m)); e < peers.end(std::uint32_t(m)); ++e) {
+            all_[peers.targets[e]] += std::uint32_t(d_all);  // modular: exact for -1
+            in_[peers.targets[e]] += std::uint32_t(d_in);
+        }
+    }
+}
+
+}  // namespace regsim

@@ -1,0 +1,38 @@
+#pragma once
+// PeerCounts: for every membership, how many of its peers have ever belonged (status other
+// than none) and how many are active, kept up to date from the status changes since the last
+// call instead of re-reading every peer's status each step (docs/performance.md, "Full model
+// step"). A membership whose status changed adjusts the counts of its own peers: the peer
+// graph is symmetric (ties are undirected), so the memberships that read m are m's peers.
+// Used when every peer weight is 1 (Topology::peers_unit_weight): the weighted share of
+// phase 5 is then a ratio of integers, and in / all from these counts is bit for bit the
+// weighted sum over the row.
+
+#include <cstdint>
+#include <vector>
+
+#include "graph/topology.hpp"
+
+namespace regsim {
+
+class PeerCounts {
+  public:
+    // The next update() recounts from scratch (a new run, or statuses replaced wholesale).
+    void reset() { ready_ = false; }
+    // Brings the counts up to date with `status` ([m]).
+    void update(const Topology& topo, const std::vector<std::uint8_t>& status);
+    // Share of m's peers still active, minus one; 0 when no peer ever belonged.
+    double shareGap(std::uint32_t m) const {
+        return all_[m] > 0 ? double(in_[m]) / double(all_[m]) - 1.0 : 0.0;
+    }
+
+  private:
+    void recount(const Topology& topo, const std::vector<std::uint8_t>& status);
+
+    bool ready_ = false;
+    std::vector<std::uint8_t> seen_;  // [m] status the counts reflect
+    std::vector<std::uint32_t> in_;   // [m] active peers
+    std::vector<std::uint32_t> all_;  // [m] peers that ever belonged
+};
+
+}  // namespace regsim
