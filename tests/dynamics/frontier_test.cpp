@@ -10,6 +10,7 @@
 #include "dynamics/simulation.hpp"
 #include "graph/generators.hpp"
 #include "graph/topology.hpp"
+#include "same_result.hpp"
 #include "world_builder.hpp"
 
 namespace regsim {
@@ -119,35 +120,6 @@ Scenario randomWorld(std::uint64_t seed, bool weighted) {
     p.status_quo_bias = 0.1 * rng.uniform() - 0.02;
     p.linkage_weight = 0.3;  // irrelevant: no links
     return sc;
-}
-
-void expectSameEvents(const std::vector<EventRecord>& a, const std::vector<EventRecord>& b) {
-    ASSERT_EQ(a.size(), b.size());
-    for (std::size_t k = 0; k < a.size(); ++k) {
-        SCOPED_TRACE("event " + std::to_string(k));
-        EXPECT_EQ(a[k].step, b[k].step);
-        EXPECT_EQ(a[k].kind, b[k].kind);
-        EXPECT_EQ(a[k].cause, b[k].cause);
-        EXPECT_EQ(a[k].state, b[k].state);
-        EXPECT_EQ(a[k].institution, b[k].institution);
-        EXPECT_EQ(a[k].patron, b[k].patron);
-        EXPECT_EQ(a[k].value, b[k].value);
-    }
-}
-
-void expectSameResult(const RunResult& a, const RunResult& b) {
-    EXPECT_EQ(a.replicate, b.replicate);
-    EXPECT_EQ(a.sovereignty, b.sovereignty);
-    EXPECT_EQ(a.alignment, b.alignment);
-    EXPECT_EQ(a.regime, b.regime);
-    EXPECT_EQ(a.status, b.status);
-    EXPECT_EQ(a.announce_step, b.announce_step);
-    EXPECT_EQ(a.exit_step, b.exit_step);
-    EXPECT_EQ(a.final_status, b.final_status);
-    EXPECT_EQ(a.dissolve_step, b.dissolve_step);
-    EXPECT_EQ(a.found_step, b.found_step);
-    EXPECT_EQ(a.cascade_size, b.cascade_size);
-    expectSameEvents(a.events, b.events);
 }
 
 // Runs both engines on replicates 0..replicates-1 with two record configurations; returns the

@@ -7,6 +7,7 @@
 #include "core/rng.hpp"
 #include "dynamics/simulation.hpp"
 #include "graph/topology.hpp"
+#include "same_result.hpp"
 #include "world_builder.hpp"
 
 namespace regsim {
@@ -130,6 +131,25 @@ TEST_P(PropertyTest, LegalTransitionsRangesAndNoMembershipInDissolvedInstitution
     EXPECT_EQ(again.status, r.status);
     EXPECT_EQ(again.alignment, r.alignment);
     EXPECT_EQ(again.events.size(), r.events.size());
+}
+
+// With unit tie weights phase 5 reads peer shares from PeerCounts, kept up to date from status
+// changes; the summed path over every peer must give the same run, bit for bit, whatever
+// changed the statuses (events, clause reactions, announcements, exits, rescinds, founding).
+TEST_P(PropertyTest, CountedPeerSharesGiveTheSameRunAsSummedOnes) {
+    auto sc = randomScenario(GetParam());
+    for (auto& t : sc.ties) t.weight = 1.0;
+    const auto counted = buildTopology(sc);
+    ASSERT_TRUE(counted.peers_unit_weight);
+    auto summed = counted;
+    summed.peers_unit_weight = false;
+    Simulation a(sc, counted, Engine::general), b(sc, summed, Engine::general);
+    for (std::uint32_t rep = 0; rep < 3; ++rep) {  // a reused Simulation starts each run afresh
+        RunResult ra, rb;
+        a.run(sc.seed, rep, sc.steps, RecordConfig{}, ra);
+        b.run(sc.seed, rep, sc.steps, RecordConfig{}, rb);
+        expectSameResult(ra, rb);
+    }
 }
 
 INSTANTIATE_TEST_SUITE_P(RandomScenarios, PropertyTest, ::testing::Range<std::uint64_t>(1, 41));

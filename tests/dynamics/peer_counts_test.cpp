@@ -1,0 +1,52 @@
+// PeerCounts kept up to date from status changes equals a fresh count after every change,
+// including repeated ties, self-ties and memberships that never existed.
+
+#include "dynamics/peer_counts.hpp"
+
+#include <gtest/gtest.h>
+
+#include "core/rng.hpp"
+#include "graph/topology.hpp"
+#include "world_builder.hpp"
+
+namespace regsim {
+namespace {
+
+using namespace regsim::testing;
+
+TEST(PeerCountsTest, IncrementalCountsEqualAFreshCountAfterEveryChange) {
+    RandomStream rng(RngKey{11, 0, 0, 0, Purpose::network});
+    auto sc = emptyScenario();
+    const std::uint32_t n = 60;
+    std::vector<StateIndex> all;
+    for (std::uint32_t k = 0; k < n; ++k) all.push_back(addState(sc, "S" + std::to_string(k)));
+    for (std::uint32_t e = 0; e < 3 * n; ++e)
+        tie(sc, StateIndex(rng.below(n)), StateIndex(rng.below(n)));  // repeats, self-ties
+    std::vector<StateIndex> half(all.begin(), all.begin() + n / 2);
+    addInstitution(sc, "A", all);
+    addInstitution(sc, "B", half);
+    const auto topo = buildTopology(sc);
+    ASSERT_TRUE(topo.peers_unit_weight);
+
+    std::vector<std::uint8_t> status(topo.membershipCount());
+    for (auto& s : status) s = std::uint8_t(rng.below(5));
+    PeerCounts kept;
+    kept.update(topo, status);
+    for (int round = 0; round < 200; ++round) {
+        const auto changes = 1 + rng.below(round % 10 == 0 ? 40 : 3);
+        for (std::uint64_t c = 0; c < changes; ++c)
+            status[rng.below(status.size())] = std::uint8_t(rng.below(5));
+        kept.update(topo, status);
+        PeerCounts fresh;
+        fresh.update(topo, status);
+        for (std::uint32_t m = 0; m < topo.membershipCount(); ++m)
+            ASSERT_EQ(kept.shareGap(m), fresh.shareGap(m)) << "round " << round << " m " << m;
+    }
+    kept.reset();  // a new run: recount even if the status array is the same object
+    status.assign(status.size(), std::uint8_t(MembershipStatus::member));
+    kept.update(topo, status);
+    for (std::uint32_t m = 0; m < topo.membershipCount(); ++m) EXPECT_EQ(kept.shareGap(m), 0.0);
+}
+
+}  // namespace
+}  // namespace regsim
