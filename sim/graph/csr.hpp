@@ -35,10 +35,16 @@ struct CsrView {
 class WeightedCsr {
   public:
     WeightedCsr() : WeightedCsr(0, {}, {}) {}
-    // Edges (source, target) with one weight each; order is free (sorted by source here).
+    // Edges (source, target) with one weight each; order is free. Rows end up sorted by
+    // target, repeated edges in input order.
     WeightedCsr(std::uint32_t vertex_count,
                 const std::vector<std::pair<std::uint32_t, std::uint32_t>>& edges,
                 const std::vector<double>& weights);
+    // Rows already built (each sorted by target), moved in without a copy; checked.
+    static WeightedCsr fromSortedRows(std::uint32_t vertex_count,
+                                      std::vector<std::uint32_t>&& offsets,
+                                      std::vector<std::uint32_t>&& targets,
+                                      std::vector<EdgeWeight>&& weights);
 
     const CsrGraph& boostGraph() const { return graph_; }
     std::uint32_t vertexCount() const { return vertex_count_; }
@@ -46,6 +52,9 @@ class WeightedCsr {
     CsrView view() const;
 
   private:
+    explicit WeightedCsr(std::uint32_t vertex_count)
+        : vertex_count_(vertex_count), graph_(vertex_count) {}
+
     std::uint32_t vertex_count_ = 0;
     CsrGraph graph_;
 };

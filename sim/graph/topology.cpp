@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <stdexcept>
 
 namespace regsim {
 
@@ -134,23 +135,39 @@ Topology buildTopology(const Scenario& sc) {
     }
     t.influence = WeightedCsr(t.state_count, edges, weights);
 
-    // Peers: for membership m = (i, j), each neighbour k of i with a membership (k, j).
-    std::vector<Edge> peer_edges;
-    std::vector<double> peer_weights;
+    // Peers: for membership m = (i, j), each neighbour k of i with a membership (k, j), in
+    // the order of i's influence row. That row is sorted by k and memberships are sorted by
+    // state, so the peer row comes out sorted by target: built in place, in two passes (count,
+    // fill), with no edge list and no sort.
     const auto inf = t.influence.view();
+    std::vector<std::uint32_t> peer_offsets(std::size_t(m_count) + 1, 0);
+    std::uint64_t peer_total = 0;
     for (std::uint32_t m = 0; m < m_count; ++m) {
         const StateIndex i = t.membership_state[m];
         const InstitutionIndex j = t.membership_institution[m];
+        for (auto e = inf.begin(i); e < inf.end(i); ++e)
+            peer_total += t.membershipIndex(inf.targets[e], j) != kNone;
+        if (peer_total > std::numeric_limits<std::uint32_t>::max())
+            throw std::length_error("more than 2^32 - 1 peer entries: too large a world");
+        peer_offsets[m + 1] = std::uint32_t(peer_total);
+    }
+    std::vector<std::uint32_t> peer_targets(peer_offsets.back());
+    std::vector<EdgeWeight> peer_weights(peer_offsets.back());
+    for (std::uint32_t m = 0; m < m_count; ++m) {
+        const StateIndex i = t.membership_state[m];
+        const InstitutionIndex j = t.membership_institution[m];
+        auto at = peer_offsets[m];
         for (auto e = inf.begin(i); e < inf.end(i); ++e) {
             const auto mk = t.membershipIndex(inf.targets[e], j);
             if (mk == kNone) continue;
-            peer_edges.emplace_back(m, mk);
-            peer_weights.push_back(inf.weights[e].weight);
+            peer_targets[at] = mk;
+            peer_weights[at++] = inf.weights[e];
         }
     }
-    t.peers_unit_weight =
-        std::all_of(peer_weights.begin(), peer_weights.end(), [](double w) { return w == 1.0; });
-    t.peers = WeightedCsr(m_count, peer_edges, peer_weights);
+    t.peers_unit_weight = std::all_of(peer_weights.begin(), peer_weights.end(),
+                                      [](const EdgeWeight& w) { return w.weight == 1.0; });
+    t.peers = WeightedCsr::fromSortedRows(m_count, std::move(peer_offsets), std::move(peer_targets),
+                                          std::move(peer_weights));
 
     std::vector<Edge> link_edges;
     std::vector<double> link_weights;

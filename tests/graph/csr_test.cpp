@@ -1,0 +1,127 @@
+// WeightedCsr: rows in the order of a stable sort of (source, target) pairs (repeated edges in
+// input order, weights carried along), from unsorted edges or from prebuilt rows; the peer
+// graph Topology builds in place equals the one built from an explicit edge list.
+
+#include "graph/csr.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <numeric>
+#include <stdexcept>
+
+#include "core/rng.hpp"
+#include "graph/topology.hpp"
+
+namespace regsim {
+namespace {
+
+using Edges = std::vector<std::pair<std::uint32_t, std::uint32_t>>;
+
+struct Rows {
+    std::vector<std::uint32_t> offsets, targets;
+    std::vector<double> weights;
+};
+
+Rows rowsOf(const WeightedCsr& g) {
+    const auto v = g.view();
+    Rows r;
+    r.offsets.assign(v.offsets, v.offsets + g.vertexCount() + 1);
+    r.targets.assign(v.targets, v.targets + g.edgeCount());
+    for (std::uint64_t e = 0; e < g.edgeCount(); ++e) r.weights.push_back(v.weights[e].weight);
+    return r;
+}
+
+// The definition: a stable sort of edge indices by (source, target).
+Rows reference(std::uint32_t n, const Edges& edges, const std::vector<double>& weights) {
+    std::vector<std::size_t> order(edges.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t a, std::size_t b) { return edges[a] < edges[b]; });
+    Rows r;
+    r.offsets.assign(n + 1, 0);
+    for (auto k : order) {
+        ++r.offsets[edges[k].first + 1];
+        r.targets.push_back(edges[k].second);
+        r.weights.push_back(weights[k]);
+    }
+    for (std::uint32_t v = 0; v < n; ++v) r.offsets[v + 1] += r.offsets[v];
+    return r;
+}
+
+TEST(WeightedCsrTest, RowsAreAStableSortOfSourceTargetPairs) {
+    for (std::uint64_t seed = 1; seed <= 5; ++seed) {
+        RandomStream rng(RngKey{seed, 0, 0, 0, Purpose::network});
+        const auto n = std::uint32_t(1 + rng.below(50));
+        Edges edges;
+        std::vector<double> weights;
+        for (int k = 0; k < 400; ++k) {  // many repeats: weights tell them apart
+            edges.emplace_back(std::uint32_t(rng.below(n)), std::uint32_t(rng.below(n)));
+            weights.push_back(rng.uniform());
+        }
+        // One hub row long enough for the buffered sort.
+        for (int k = 0; k < 100; ++k) {
+            edges.emplace_back(0, std::uint32_t(rng.below(n)));
+            weights.push_back(rng.uniform());
+        }
+        const auto got = rowsOf(WeightedCsr(n, edges, weights));
+        const auto want = reference(n, edges, weights);
+        EXPECT_EQ(got.offsets, want.offsets);
+        EXPECT_EQ(got.targets, want.targets);
+        EXPECT_EQ(got.weights, want.weights);
+    }
+}
+
+TEST(WeightedCsrTest, RejectsBadInput) {
+    EXPECT_THROW(WeightedCsr(3, Edges{{0, 3}}, {1.0}), std::invalid_argument);
+    EXPECT_THROW(WeightedCsr(3, Edges{{0, 1}}, {}), std::invalid_argument);
+    const auto rows = [](std::vector<std::uint32_t> offsets, std::vector<std::uint32_t> targets) {
+        std::vector<EdgeWeight> w(targets.size());
+        return WeightedCsr::fromSortedRows(2, std::move(offsets), std::move(targets), std::move(w));
+    };
+    EXPECT_NO_THROW(rows({0, 2, 3}, {0, 1, 1}));
+    EXPECT_THROW(rows({0, 2, 3}, {1, 0, 1}), std::invalid_argument);  // row not sorted
+    EXPECT_THROW(rows({0, 2, 3}, {0, 1, 2}), std::invalid_argument);  // target out of range
+    EXPECT_THROW(rows({0, 2}, {0, 1}), std::invalid_argument);        // offsets too short
+}
+
+TEST(TopologyTest, PeersEqualTheGraphBuiltFromAnEdgeList) {
+    RandomStream rng(RngKey{3, 0, 0, 0, Purpose::network});
+    Scenario sc;
+    const std::uint32_t n = 40;
+    sc.states.resize(n);
+    for (auto& s : sc.states) s.alignment = {0.0};
+    for (int k = 0; k < 120; ++k)  // repeats and self-ties too
+        sc.ties.push_back(
+            TieSpec{StateIndex(rng.below(n)), StateIndex(rng.below(n)), 0.5 + rng.uniform()});
+    for (int j = 0; j < 3; ++j) {
+        InstitutionSpec inst;
+        inst.orientation = {0.0};
+        for (StateIndex i = 0; i < n; ++i)
+            if (rng.uniform() < 0.6) inst.members.push_back(i);
+        sc.institutions.push_back(inst);
+    }
+    const auto topo = buildTopology(sc);
+    const auto inf = topo.influence.view();
+    Edges edges;
+    std::vector<double> weights;
+    for (std::uint32_t m = 0; m < topo.membershipCount(); ++m) {
+        const auto i = topo.membership_state[m], j = topo.membership_institution[m];
+        for (auto e = inf.begin(i); e < inf.end(i); ++e) {
+            const auto mk = topo.membershipIndex(inf.targets[e], j);
+            if (mk == kNone) continue;
+            edges.emplace_back(m, mk);
+            weights.push_back(inf.weights[e].weight);
+        }
+    }
+    ASSERT_FALSE(edges.empty());
+    const auto got = rowsOf(topo.peers);
+    const auto want = reference(topo.membershipCount(), edges, weights);
+    EXPECT_EQ(got.offsets, want.offsets);
+    EXPECT_EQ(got.targets, want.targets);
+    EXPECT_EQ(got.weights, want.weights);
+    EXPECT_FALSE(topo.peers_unit_weight);
+}
+
+}  // namespace
+}  // namespace regsim
