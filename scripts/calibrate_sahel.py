@@ -196,8 +196,8 @@ def fmt_value(v):
     return f"{v:.6g}"
 
 
-def command(regsim, overrides, replicates, seed, out, threads):
-    cmd = [str(regsim), "run", str(SCENARIO), "-o", str(out), "--quiet", "--no-trajectories",
+def command(regsim, overrides, replicates, seed, out, threads, scenario=SCENARIO):
+    cmd = [str(regsim), "run", str(scenario), "-o", str(out), "--quiet", "--no-trajectories",
            "--force", "--replicates", str(replicates), "--seed", str(seed),
            "--threads", str(threads)]
     for k, v in overrides.items():
@@ -206,8 +206,9 @@ def command(regsim, overrides, replicates, seed, out, threads):
 
 
 class Runner:
-    def __init__(self, regsim, jobs, workdir, observed, verbose=True):
+    def __init__(self, regsim, jobs, workdir, observed, verbose=True, scenario=SCENARIO):
         self.regsim, self.jobs, self.workdir = regsim, jobs, Path(workdir)
+        self.scenario = scenario
         self.observed = observed
         self.verbose = verbose
         self.count = 0
@@ -215,7 +216,7 @@ class Runner:
 
     def _one(self, tag, overrides, replicates, seed):
         out = self.workdir / f"{tag}.h5"
-        cmd = command(self.regsim, overrides, replicates, seed, out, 1)
+        cmd = command(self.regsim, overrides, replicates, seed, out, 1, self.scenario)
         if self.verbose:
             print("  $ " + shlex.join(cmd).replace(str(ROOT) + "/", ""), flush=True)
         subprocess.run(cmd, check=True)
@@ -333,6 +334,9 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--regsim", default=str(ROOT / "build" / "regsim"))
+    ap.add_argument("--scenario", default=str(SCENARIO),
+                    help="the starting point (\"shipped\"); the calibration in docs/validation.md "
+                         "started from the judgements: git show 6e59d4b:scenarios/sahel_2022.toml")
     ap.add_argument("--replicates", type=int, default=200, help="per point (screen, search)")
     ap.add_argument("--seed", type=int, default=20230916, help="simulation seed (screen, search)")
     ap.add_argument("--top", type=int, default=4, help="coefficients kept after screening")
@@ -352,14 +356,14 @@ def main(argv=None):
     t0 = time.time()
     observed = read_observed(OBSERVED)
     print("# calibrate_sahel: " + shlex.join([sys.executable] + sys.argv))
-    print(f"# scenario {SCENARIO.relative_to(ROOT)}, observed {OBSERVED.relative_to(ROOT)}")
+    print(f"# scenario {args.scenario}, observed {OBSERVED.relative_to(ROOT)}")
     print(f"# fit window: observed events dated <= {FIT_END}; tolerance +-{TOL} months; "
           f"penalised kinds {', '.join(PENALISED)}")
     print(f"# {args.replicates} replicates per point, seed {args.seed}; confirmation "
           f"{args.confirm_replicates} replicates, seed {args.confirm_seed}")
 
     with tempfile.TemporaryDirectory(prefix="calibrate_sahel_") as work:
-        runner = Runner(args.regsim, args.jobs, work, observed)
+        runner = Runner(args.regsim, args.jobs, work, observed, scenario=args.scenario)
         result = {"args": vars(args), "fit_end": FIT_END, "tol": TOL}
 
         print("\n## Shipped point")
