@@ -30,7 +30,7 @@ Method (docs/validation.md, "Calibration"):
    events history did not have in 2025.
 
 Every regsim command is printed. The whole calibration is deterministic for given arguments.
-Runtime with the defaults on 2 cores: about 2-4 minutes (167 regsim runs; most of the time is
+Runtime with the defaults on 2 cores: 1-4 minutes (167 regsim runs; most of the time is
 reading event logs). docs/validation.md ("Calibration") reports the default run, which set the
 shipped values, and the larger search `--top 6 --samples 256`, which was not adopted.
 
