@@ -1,0 +1,81 @@
+"""The objective of scripts/calibrate_sahel.py on a hand-made event table (no simulator)."""
+
+import importlib.util
+import math
+
+import pandas as pd
+import pytest
+
+from conftest import REPO
+
+spec = importlib.util.spec_from_file_location("calibrate_sahel",
+                                              REPO / "scripts" / "calibrate_sahel.py")
+cal = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(cal)
+
+R = 4
+START = "2022-01"
+
+
+def ev(rows):
+    return pd.DataFrame(rows, columns=["replicate", "step", "kind", "cause", "state",
+                                       "institution"])
+
+
+@pytest.fixture
+def case():
+    """Observed: A announces X 2022-05 (step 4, in the fit window), AES founded 2023-09
+    (step 20), A announces Y 2025-03 (step 38, out of sample).
+    r0: A X @4 (hit), found @20 (hit), A Y @38 (hit, by date)
+    r1: A X @7 (3 months late: miss), found @22 (hit, +2), B X @10 (history did not: penalty)
+    r2: A X @2 (hit, -2), B X @30 and rescind B X @31 (penalty), A Y @40 (hit, not by date)
+    r3: nothing; C Z announce @37 (2025: out-of-sample penalty)."""
+    observed = pd.DataFrame(
+        [("2022-05-15", "announce", "A", "X", ""), ("2023-09-16", "found", "", "AES", ""),
+         ("2025-03-17", "announce", "A", "Y", "")],
+        columns=["date", "kind", "state", "institution", "source"])
+    table = ev([
+        (0, 4, "announce", "utility", "A", "X"), (0, 20, "found", "founding", None, "AES"),
+        (0, 38, "announce", "utility", "A", "Y"),
+        (1, 7, "announce", "utility", "A", "X"), (1, 22, "found", "founding", None, "AES"),
+        (1, 10, "announce", "utility", "B", "X"),
+        (1, 10, "exit", "notice_elapsed", "B", "X"),     # exits are not penalised
+        (2, 2, "announce", "utility", "A", "X"), (2, 30, "announce", "utility", "B", "X"),
+        (2, 31, "rescind", "utility", "B", "X"), (2, 40, "announce", "utility", "A", "Y"),
+        (3, 37, "announce", "utility", "C", "Z"),
+    ])
+    return cal.indicators(table, observed, R, start=START, fit_end="2024-12",
+                          oos_end="2025-12", tol=2)
+
+
+def lg(n):
+    return math.log((n + 0.5) / (R + 0.5))
+
+
+def test_fit_window_terms(case):
+    assert case["fit_hit"].sum().to_dict() == {"2022-05 announce A X": 2,
+                                               "2023-09 found - AES": 2}
+    # B X announced in r1 and r2, rescinded in r2: both penalised; the exit is not.
+    assert case["fit_extra"].sum().to_dict() == {"announce B X": 2, "rescind B X": 1}
+    obs, pen = cal.score_parts(case)
+    assert obs == pytest.approx(lg(2) + lg(2))
+    assert pen == pytest.approx(lg(R - 2) + lg(R - 1))
+    assert cal.score(case) == pytest.approx(obs + pen)
+
+
+def test_out_of_sample_terms_are_not_in_the_objective(case):
+    assert list(case["oos_hit"].columns) == ["2025-03 announce A Y"]
+    assert case["oos_hit"].iloc[:, 0].tolist() == [1, 0, 1, 0]
+    assert case["oos_bydate"].iloc[:, 0].tolist() == [1, 0, 0, 0]
+    assert case["oos_extra"].sum().to_dict() == {"announce C Z": 1}
+    hit, pen = cal.oos_score(case)
+    assert hit == pytest.approx(lg(2))
+    assert pen == pytest.approx(lg(R - 1))
+    assert "announce C Z" not in case["fit_extra"]
+
+
+def test_subset_and_bootstrap(case):
+    # replicate 0 alone: both fit events hit, no penalised event: a perfect score
+    assert cal.score(case, rows=[0]) == pytest.approx(0.0)
+    # identical runs: every paired difference is zero
+    assert cal.paired_bootstrap(case, case, cal.score, n_boot=20) == (0.0, 0.0, 0.0)
