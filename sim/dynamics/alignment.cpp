@@ -8,7 +8,8 @@
 // so the rows of a state a few places ahead are prefetched, and a neighbour outside the
 // confidence bound gets weight 0 instead of a branch (a mispredicted branch on loaded data
 // would serialise the cache misses). Adding w = +0.0 leaves every sum bit for bit unchanged:
-// the sums start at +0.0 and round-to-nearest never turns them into -0.0.
+// the sums start at +0.0 and round-to-nearest never turns them into -0.0. The bound test
+// sqrt(d2) < epsilon is d2 < T with T found once per step (no square root per neighbour).
 
 #include <algorithm>
 #include <cmath>
@@ -27,7 +28,7 @@ constexpr std::uint32_t kPrefetchAhead = 8;
 // One state's update. kAxes > 0 fixes the axis count at compile time (unrolled loops, no
 // zeroing of 16-wide buffers); kAxes = 0 reads it from the topology.
 template <std::uint32_t kAxes>
-void alignState(const StepContext& ctx, std::uint64_t noise_hash, std::uint32_t i) {
+void alignState(const StepContext& ctx, std::uint64_t noise_hash, double bound2, std::uint32_t i) {
     const auto& p = ctx.scenario.model;
     const auto& topo = ctx.topology;
     const auto& now = ctx.now;
@@ -54,7 +55,7 @@ void alignState(const StepContext& ctx, std::uint64_t noise_hash, std::uint32_t 
             if (bounded) {
                 double d2 = 0.0;
                 for (std::uint32_t d = 0; d < D; ++d) d2 += (ak[d] - ai[d]) * (ak[d] - ai[d]);
-                w = std::sqrt(d2) < p.confidence_bound ? w : 0.0;
+                w = d2 < bound2 ? w : 0.0;
             }
             wsum += w;
             for (std::uint32_t d = 0; d < D; ++d) pull[d] += w * (ak[d] - ai[d]);
@@ -100,11 +101,22 @@ void alignState(const StepContext& ctx, std::uint64_t noise_hash, std::uint32_t 
 template <std::uint32_t kAxes>
 void alignAll(const StepContext& ctx) {
     const auto noise_hash = RngKey::stepHash(ctx.seed, ctx.replicate, ctx.step);
+    const double eps = ctx.scenario.model.confidence_bound;
+    const double bound2 = std::isfinite(eps) ? squaredBound(eps) : kInfinity;
     forEachIndex(ctx.topology.state_count,
-                 [&](std::uint32_t i) { alignState<kAxes>(ctx, noise_hash, i); });
+                 [&](std::uint32_t i) { alignState<kAxes>(ctx, noise_hash, bound2, i); });
 }
 
 }  // namespace
+
+// IEEE sqrt is correctly rounded, hence monotone: the least T with sqrt(T) >= epsilon is one
+// or two ulps from epsilon^2.
+double squaredBound(double epsilon) {
+    double t = epsilon * epsilon;
+    while (std::sqrt(t) < epsilon) t = std::nextafter(t, kInfinity);
+    while (t > 0 && std::sqrt(std::nextafter(t, 0.0)) >= epsilon) t = std::nextafter(t, 0.0);
+    return t;
+}
 
 void updateAlignment(StepContext& ctx) {
     const auto& p = ctx.scenario.model;

@@ -81,6 +81,9 @@ void dissolveAndFound(StepContext& ctx);
 // Helpers shared by phases.
 double membershipBenefit(const StepContext& ctx, std::uint32_t m);
 double membershipCost(const StepContext& ctx, std::uint32_t m);
+// The least double T with sqrt(T) >= epsilon, so that for every d2 >= 0 the bounded-confidence
+// test sqrt(d2) < epsilon is exactly d2 < T (phase 3).
+double squaredBound(double epsilon);
 // Regime-dependent baselines (amendment 6 of the brief), from the regime at t.
 double sovereigntyBaseline(const StepContext& ctx, StateIndex i);
 double alignmentBaseline(const StepContext& ctx, StateIndex i, AxisIndex d);

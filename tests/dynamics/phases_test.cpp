@@ -1,10 +1,14 @@
 // Each phase on a hand-computed case, and a focused deterministic test per mechanism
 // (docs/model.md, "Submodels").
 
+#include "dynamics/phases.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <vector>
 
+#include "core/rng.hpp"
 #include "dynamics/simulation.hpp"
 #include "graph/topology.hpp"
 #include "world_builder.hpp"
@@ -69,6 +73,21 @@ TEST(AlignmentTest, BoundedConfidenceIgnoresDistantNeighbours) {
     sc.model.confidence_bound = 0.5;
     Trial run(sc);
     EXPECT_DOUBLE_EQ(run.alignment(1, a), 0.1);  // only B counts
+}
+
+// The bound test without a square root decides exactly as sqrt(d2) < epsilon, also for the
+// d2 within a few ulps of epsilon^2 where rounding could differ.
+TEST(AlignmentTest, SquaredBoundDecidesExactlyAsTheSquareRoot) {
+    RandomStream rng(RngKey{4, 0, 0, 0, Purpose::network});
+    for (int k = 0; k < 2000; ++k) {
+        const double eps = k < 4 ? std::vector<double>{1.0, 0.1, 1e-170, 1e160}[k]
+                                 : std::ldexp(rng.uniform() + 0.5, int(rng.below(40)) - 30);
+        const double bound2 = squaredBound(eps);
+        double d2 = eps * eps;
+        for (int u = 0; u < 4; ++u) d2 = std::nextafter(d2, 0.0);
+        for (int u = 0; u < 8; ++u, d2 = std::nextafter(d2, kInfinity))
+            ASSERT_EQ(std::sqrt(d2) < eps, d2 < bound2) << "eps " << eps << " d2 " << d2;
+    }
 }
 
 TEST(AlignmentTest, PatronEngagementMovesAlignmentTowardThePatron) {

@@ -94,6 +94,7 @@ Scenario randomScenario(std::uint64_t seed) {
     p.decision_sharpness = 1 + 10 * rng.uniform();
     p.hazard_cap = rng.uniform() * 0.3;
     p.rescind_margin = rng.uniform() * 0.2;
+    p.confidence_bound = rng.uniform() < 0.5 ? 0.2 + rng.uniform() : kInfinity;
     return sc;
 }
 
