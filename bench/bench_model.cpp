@@ -8,7 +8,6 @@
 
 #include <tbb/global_control.h>
 
-#include <bit>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -82,36 +81,6 @@ Scenario politicalModel(std::uint32_t n, std::uint64_t seed) {
     return sc;
 }
 
-// FNV-1a over the bytes of every recorded array and the event log: optimisations of the step
-// must leave it unchanged (docs/performance.md: "results unchanged").
-template <typename T>
-void fold(std::uint64_t& h, const std::vector<T>& v) {
-    const auto* b = reinterpret_cast<const unsigned char*>(v.data());
-    for (std::size_t k = 0; k < v.size() * sizeof(T); ++k) h = (h ^ b[k]) * 0x100000001B3ull;
-}
-
-std::uint64_t checksum(const RunResult& r) {
-    std::uint64_t h = 0xCBF29CE484222325ull;
-    fold(h, r.sovereignty);
-    fold(h, r.alignment);
-    fold(h, r.regime);
-    fold(h, r.status);
-    fold(h, r.announce_step);
-    fold(h, r.exit_step);
-    fold(h, r.final_status);
-    for (const auto& e : r.events) {
-        const std::uint64_t fields[] = {e.step,
-                                        std::uint64_t(e.kind),
-                                        std::uint64_t(e.cause),
-                                        e.state,
-                                        e.institution,
-                                        e.patron,
-                                        std::bit_cast<std::uint64_t>(e.value)};
-        for (auto f : fields) h = (h ^ f) * 0x100000001B3ull;
-    }
-    return h;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -179,7 +148,7 @@ int main(int argc, char** argv) {
     const auto peak = peakRssBytes();
     // Check run: the same steps with trajectories, hashed (identical for any thread count).
     sim.run(sc.seed, 0, steps, RecordConfig{true, 1}, out);
-    std::printf(" events=%zu checksum=%016llx peak_rss=%llu\n", out.events.size(),
-                (unsigned long long)checksum(out), (unsigned long long)peak);
+    std::printf(" events=%zu fingerprint=%016llx peak_rss=%llu\n", out.events.size(),
+                (unsigned long long)fingerprint(out), (unsigned long long)peak);
     return 0;
 }

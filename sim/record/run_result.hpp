@@ -61,4 +61,9 @@ struct RunResult {
     std::vector<EventRecord> events;          // in order of step, then phase, then index
 };
 
+// FNV-1a over the bytes of every array of a run and its event log: two runs have the same
+// fingerprint when they are the same bit for bit (up to hash collisions). Benchmarks and tests
+// pin it so that an optimisation which changes a result cannot go unnoticed.
+std::uint64_t fingerprint(const RunResult& run);
+
 }  // namespace regsim

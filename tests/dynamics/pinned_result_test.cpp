@@ -1,0 +1,88 @@
+// A full-model world large enough for the parallel loops (N > 4 x the grain), every phase 3-7
+// term on, run on 1 and 2 threads: the result's fingerprint is pinned. The value was computed
+// with the step loop as it was before the performance work of docs/performance.md ("Full model
+// step"); an optimisation that changes any bit of any result fails here. Change the pinned
+// value only for a deliberate model change, and say so in the commit.
+
+#include <gtest/gtest.h>
+#include <tbb/global_control.h>
+
+#include "core/rng.hpp"
+#include "dynamics/simulation.hpp"
+#include "graph/generators.hpp"
+#include "graph/topology.hpp"
+#include "world_builder.hpp"
+
+namespace regsim {
+namespace {
+
+using namespace regsim::testing;
+
+Scenario fullModelWorld(std::uint32_t n) {
+    auto sc = emptyScenario(8);
+    sc.axes = {"west", "south"};
+    sc.seed = 99;
+    RandomStream rng(RngKey{sc.seed, 0, 0, 0, Purpose::network});
+    std::vector<StateIndex> all;
+    for (std::uint32_t i = 0; i < n; ++i) {
+        all.push_back(addState(sc, "S" + std::to_string(i), rng.uniform(), 0.0,
+                               rng.uniform() < 0.05 ? Regime::military : Regime::civilian));
+        auto& s = sc.states.back();
+        s.alignment = {2 * rng.uniform() - 1, 2 * rng.uniform() - 1};
+        s.alignment_baseline = s.alignment;
+    }
+    sc.ties = generateErdosRenyi(n, 4.0, 1.0, rng);
+    for (int j = 0; j < 3; ++j) {
+        const auto inst = addInstitution(sc, "I" + std::to_string(j), all, 1.0);
+        auto& spec = sc.institutions[inst];
+        spec.orientation = {j == 0 ? 0.5 : -0.3, j == 2 ? 0.6 : 0.0};
+        spec.sovereignty_cost = 0.3;
+        spec.notice_months = j == 0 ? 3 : 0;
+        spec.democracy_clause = j == 0;
+        spec.sanction = 0.5;
+    }
+    PatronSpec patron;
+    patron.id = "P";
+    patron.orientation = {-1.0, 0.0};
+    patron.engagement.assign(n, 0.0);
+    for (std::uint32_t i = 0; i < n; i += 10) patron.engagement[i] = 0.5;
+    sc.patrons.push_back(patron);
+    schedule(sc, 2, EventKind::coup, 7);
+    auto& p = sc.model;
+    p.peer_alignment_rate = 0.1;
+    p.confidence_bound = 1.0;
+    p.patron_pull = 0.05;
+    p.institution_pull = 0.05;
+    p.alignment_reversion = 0.05;
+    p.alignment_noise = 0.02;
+    p.sovereignty_reversion = 0.05;
+    p.military_sovereignty_shift = 0.2;
+    p.rally = 0.1;
+    p.club_exponent = 0.5;
+    p.sanction_benefit_cut = 0.5;
+    p.alignment_cost = 0.3;
+    p.peer_weight = 0.5;
+    p.patron_opposition_weight = 0.2;
+    p.status_quo_bias = 0.05;
+    p.decision_sharpness = 5.0;
+    p.hazard_cap = 0.05;
+    p.rescind_margin = 0.1;
+    return sc;
+}
+
+TEST(PinnedResultTest, FullModelWorldIsUnchangedOnAnyThreadCount) {
+    const auto sc = fullModelWorld(70000);
+    const auto topo = buildTopology(sc);
+    for (std::size_t threads : {1, 2}) {
+        tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
+        Simulation sim(sc, topo);
+        RunResult out;
+        sim.run(sc.seed, 3, sc.steps, RecordConfig{true, 1}, out);
+        EXPECT_GT(out.events.size(), 1000u);  // decisions, exits and the clause all acted
+        EXPECT_EQ(fingerprint(out), 0x89d215cc46e2fc81ull)
+            << "threads " << threads << ": " << std::hex << fingerprint(out);
+    }
+}
+
+}  // namespace
+}  // namespace regsim
