@@ -1233,22 +1233,58 @@ void applyOverride(Context& ctx, toml::table& root, const std::string& text) {
 
 }  // namespace
 
-Scenario loadScenarioText(const std::string& text, const std::string& path,
-                          const std::vector<std::string>& overrides) {
-    Context ctx(path);
-    toml::table root;
+namespace {
+
+toml::table parseScenario(const Context& ctx, const std::string& text, const std::string& path) {
     try {
-        root = toml::parse(std::string_view(text), std::string_view(path));
+        return toml::parse(std::string_view(text), std::string_view(path));
     } catch (const toml::parse_error& e) {
         const Loc loc = ctx.locOf(e.source());
         throw ScenarioError(loc.file, loc.line, loc.column, "",
                             "TOML syntax error: " + std::string(e.description()));
     }
+}
+
+Scenario loadParsed(Context& ctx, toml::table& root, const std::string& text,
+                    const std::string& path, const std::vector<std::string>& overrides) {
     for (const auto& o : overrides) applyOverride(ctx, root, o);
     Scenario sc = Loader(ctx, root).load();
     sc.source.path = path;
     sc.source.text = text;
     return sc;
+}
+
+}  // namespace
+
+Scenario loadScenarioText(const std::string& text, const std::string& path,
+                          const std::vector<std::string>& overrides) {
+    Context ctx(path);
+    toml::table root = parseScenario(ctx, text, path);
+    return loadParsed(ctx, root, text, path, overrides);
+}
+
+struct ScenarioTemplate::Parsed {
+    std::string text;
+    std::string path;
+    toml::table root;
+};
+
+ScenarioTemplate::ScenarioTemplate(std::string text, std::string path) {
+    auto parsed = std::make_shared<Parsed>();
+    parsed->root = parseScenario(Context(path), text, path);
+    parsed->text = std::move(text);
+    parsed->path = std::move(path);
+    parsed_ = std::move(parsed);
+}
+
+Scenario ScenarioTemplate::load(const std::vector<std::string>& overrides) const {
+    try {
+        Context ctx(parsed_->path);
+        toml::table root = parsed_->root;  // a deep copy; the shared tree is only read
+        return loadParsed(ctx, root, parsed_->text, parsed_->path, overrides);
+    } catch (const ScenarioError&) {
+        return loadScenarioText(parsed_->text, parsed_->path, overrides);  // located error
+    }
 }
 
 Scenario loadScenarioFile(const std::string& path, const std::vector<std::string>& overrides) {

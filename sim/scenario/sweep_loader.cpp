@@ -134,7 +134,9 @@ SweepSpec SweepParser::parse() {
         spec.scenario_text = buf.str();
     }
     // Errors inside the scenario itself keep the scenario's own file:line:column.
-    spec.scenario = loadScenarioText(spec.scenario_text, spec.scenario_path);
+    spec.scenario_template =
+        std::make_shared<const ScenarioTemplate>(spec.scenario_text, spec.scenario_path);
+    spec.scenario = spec.scenario_template->load();
     spec.replicates = spec.scenario.replicates;
     spec.seed = spec.scenario.seed;
     spec.steps = spec.scenario.steps;
@@ -250,7 +252,7 @@ SweepSpec SweepParser::parse() {
             char buf[64];
             std::snprintf(buf, sizeof buf, "%.17g", v);
             try {
-                (void)loadScenarioText(spec.scenario_text, spec.scenario_path, {key + "=" + buf});
+                (void)spec.scenario_template->load({key + "=" + buf});
             } catch (const ScenarioError& e) {
                 fail(*kn, key, e.message + " (value " + buf + ")");
             }
@@ -351,7 +353,7 @@ std::vector<std::string> pointOverrides(const SweepSpec& spec, std::uint64_t poi
 }
 
 Scenario loadPointScenario(const SweepSpec& spec, std::uint64_t point) {
-    return loadScenarioText(spec.scenario_text, spec.scenario_path, pointOverrides(spec, point));
+    return spec.scenario_template->load(pointOverrides(spec, point));
 }
 
 std::string sweepDesignJson(const SweepSpec& spec) {

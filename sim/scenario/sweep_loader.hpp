@@ -4,12 +4,14 @@
 // ScenarioError with the sweep file's line and column; toml++ stays inside this layer.
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "core/scenario.hpp"
 #include "record/run_result.hpp"
 #include "scenario/scenario_error.hpp"
+#include "scenario/scenario_loader.hpp"
 #include "sweep/design.hpp"
 
 namespace regsim {
@@ -19,6 +21,7 @@ struct SweepSpec {
     std::string text;           // its text (provenance; part of the sweep hash)
     std::string scenario_path;  // as resolved (relative to the sweep file's folder)
     std::string scenario_text;
+    std::shared_ptr<const ScenarioTemplate> scenario_template;  // parsed once, for the points
     Scenario scenario;             // the base scenario, without overrides
     std::uint32_t replicates = 1;  // per point
     std::uint64_t seed = 1;        // simulation seed (default: the scenario's)

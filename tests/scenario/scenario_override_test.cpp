@@ -141,5 +141,46 @@ TEST(ScenarioOverrideTest, OverridesApplyBeforeValidation) {
                      0.5);
 }
 
+// A ScenarioTemplate parses once and loads like loadScenarioText, point after point; an error
+// from a template is located like one from loadScenarioText (the file's line, or the --set).
+TEST(ScenarioTemplateTest, LoadsEqualLoadScenarioTextWithTheSameOverrides) {
+    const ScenarioTemplate tmpl(kBase, "w.toml");
+    const std::vector<std::vector<std::string>> points = {
+        {},
+        {"model.peer_weight=0.3", "institution.ECOWAS.benefit=2"},
+        {"state.MLI.regime=\"military\"", "patron.RUS.engagement.SEN=0.25"},
+        {"model.peer_weight=0.2"},
+    };
+    for (const auto& overrides : points) {
+        const Scenario a = tmpl.load(overrides), b = load(overrides);
+        EXPECT_EQ(resolvedParametersJson(a), resolvedParametersJson(b));
+        EXPECT_EQ(a.source.text, b.source.text);
+        EXPECT_EQ(a.source.path, b.source.path);
+    }
+    EXPECT_DOUBLE_EQ(tmpl.load().model.peer_weight, 0.1);  // earlier overrides did not stick
+
+    const std::string bad_file = kHeader + "[model]\nhazard_cap = 3\n";
+    const ScenarioTemplate bad(bad_file, "w.toml");
+    try {
+        (void)bad.load();
+        FAIL() << "expected a ScenarioError";
+    } catch (const ScenarioError& e) {
+        const auto want = loadError(bad_file);
+        ASSERT_TRUE(want.has_value());
+        EXPECT_EQ(e.line, want->line);
+        EXPECT_EQ(e.column, want->column);
+        EXPECT_EQ(e.key, want->key);
+        EXPECT_GT(e.line, 0);
+    }
+    try {
+        (void)tmpl.load({"model.peer_weight=-1"});
+        FAIL() << "expected a ScenarioError";
+    } catch (const ScenarioError& e) {
+        EXPECT_SCENARIO_ERROR(std::optional<ScenarioError>(e), "--set", 1, 19, "model.peer_weight",
+                              "outside");
+    }
+    EXPECT_THROW(ScenarioTemplate("[model\n", "w.toml"), ScenarioError);
+}
+
 }  // namespace
 }  // namespace regsim
