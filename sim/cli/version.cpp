@@ -2,7 +2,12 @@
 
 namespace regsim::cli {
 
-std::string gitCommit() { return REGSIM_GIT_COMMIT; }
+// git_commit.inc: a string literal written at build time (cmake/write_git_commit.cmake).
+std::string gitCommit() {
+    return
+#include "git_commit.inc"
+        ;
+}
 
 std::string versionString() {
     return std::string("regsim ") + REGSIM_VERSION + " (commit " + gitCommit() + ")";

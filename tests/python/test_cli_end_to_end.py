@@ -100,6 +100,18 @@ def test_version():
     assert proc.stdout.startswith("regsim ")
 
 
+def test_version_names_the_commit_the_binary_was_built_from():
+    """Stamped at build time: the checkout's HEAD, with -dirty if tracked files were edited."""
+    def git(*args):
+        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True)
+    head = git("rev-parse", "--short=12", "HEAD")
+    if head.returncode != 0:
+        pytest.skip("not a git checkout")
+    dirty = git("status", "--porcelain", "--untracked-files=no").stdout.strip() != ""
+    want = head.stdout.strip() + ("-dirty" if dirty else "")
+    assert f"(commit {want})" in regsim("--version", check=True).stdout
+
+
 def test_existing_output_is_refused_without_force(tmp_path):
     out = tmp_path / "keep.h5"
     out.write_bytes(b"precious")
