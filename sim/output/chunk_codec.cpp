@@ -2,6 +2,7 @@
 
 #include <zlib.h>
 
+#include <algorithm>
 #include <cstring>
 #include <stdexcept>
 #include <string>
@@ -14,6 +15,38 @@ namespace {
 constexpr std::size_t kSample = 8192;
 // Stored when the sample's deflated size is above this share of the sample.
 constexpr double kIncompressible = 0.9;
+// Above this share, matches save little: Huffman coding alone (no match search, twice as
+// fast on such planes, as small or smaller).
+constexpr double kFewMatches = 0.5;
+
+// HDF5's shuffle: byte k of element i goes to dst[k * n + i]. In blocks of elements that fit
+// in L1, with the element size a constant for the common sizes so the inner loop unrolls.
+template <std::size_t E>
+void shuffleBlocks(const std::uint8_t* src, std::size_t n, std::size_t element, std::uint8_t* dst) {
+    const std::size_t e = E == 0 ? element : E;
+    constexpr std::size_t kBlock = 2048;
+    for (std::size_t b = 0; b < n; b += kBlock) {
+        const std::size_t end = std::min(n, b + kBlock);
+        for (std::size_t k = 0; k < e; ++k) {
+            std::uint8_t* out = dst + k * n;
+            const std::uint8_t* in = src + k;
+            for (std::size_t i = b; i < end; ++i) out[i] = in[i * e];
+        }
+    }
+}
+
+void shuffleBytes(const std::uint8_t* src, std::size_t n, std::size_t element, std::uint8_t* dst) {
+    switch (element) {
+        case 2:
+            return shuffleBlocks<2>(src, n, element, dst);
+        case 4:
+            return shuffleBlocks<4>(src, n, element, dst);
+        case 8:
+            return shuffleBlocks<8>(src, n, element, dst);
+        default:
+            return shuffleBlocks<0>(src, n, element, dst);
+    }
+}
 
 void zcheck(int status, const char* what) {
     if (status != Z_OK) throw std::runtime_error(std::string("zlib: ") + what + " failed");
@@ -45,16 +78,12 @@ void ChunkCodec::encode(const std::uint8_t* raw, std::size_t bytes, std::size_t 
         throw std::invalid_argument("ChunkCodec: chunk is not a whole number of elements");
     }
     const std::size_t n = bytes / element;
-    const bool shuffle = element > 1 && n > 1;  // HDF5's shuffle filter skips these
+    const bool shuffled = element > 1 && n > 1;  // HDF5's shuffle filter skips these
     const std::uint8_t* data = raw;
     std::size_t planes = 1;
-    if (shuffle) {
+    if (shuffled) {
         shuffled_.resize(bytes);
-        std::uint8_t* dst = shuffled_.data();
-        for (std::size_t i = 0; i < n; ++i) {
-            const std::uint8_t* src = raw + i * element;
-            for (std::size_t k = 0; k < element; ++k) dst[k * n + i] = src[k];
-        }
+        shuffleBytes(raw, n, element, shuffled_.data());
         data = shuffled_.data();
         planes = element;
     }
@@ -64,6 +93,7 @@ void ChunkCodec::encode(const std::uint8_t* raw, std::size_t bytes, std::size_t 
     zcheck(deflateReset(&z), "deflateReset");
     zcheck(deflateParams(&z, level_, Z_DEFAULT_STRATEGY), "deflateParams");
     int level = level_;
+    int strategy = Z_DEFAULT_STRATEGY;
     // Room for the worst case (every plane stored) plus the block ends of each switch.
     out.resize(deflateBound(&z, static_cast<uLong>(bytes)) + 64 * planes + 64);
     z.next_out = out.data();
@@ -78,6 +108,7 @@ void ChunkCodec::encode(const std::uint8_t* raw, std::size_t bytes, std::size_t 
     for (std::size_t p = 0; p < planes; ++p) {
         const std::uint8_t* segment = data + p * plane;
         int want = level_;
+        int want_strategy = Z_DEFAULT_STRATEGY;
         if (level_ > 0 && plane >= 2 * kSample) {
             zcheck(deflateReset(&z_->sample), "deflateReset");
             sample_out_.resize(deflateBound(&z_->sample, kSample) + 16);
@@ -88,18 +119,24 @@ void ChunkCodec::encode(const std::uint8_t* raw, std::size_t bytes, std::size_t 
             if (deflate(&z_->sample, Z_FINISH) != Z_STREAM_END) {
                 throw std::runtime_error("zlib: sample deflate failed");
             }
-            if (static_cast<double>(z_->sample.total_out) > kIncompressible * kSample) want = 0;
+            const double ratio = static_cast<double>(z_->sample.total_out) / kSample;
+            if (ratio > kIncompressible) {
+                want = 0;
+            } else if (ratio > kFewMatches) {
+                want_strategy = Z_HUFFMAN_ONLY;
+            }
         }
-        if (want != level) {
+        if (want != level || want_strategy != strategy) {
             // Compresses what came before with the old level (a block boundary), then switches.
             for (;;) {
                 if (z.avail_out < 64) grow();
-                const int status = deflateParams(&z, want, Z_DEFAULT_STRATEGY);
+                const int status = deflateParams(&z, want, want_strategy);
                 if (status == Z_OK) break;
                 if (status != Z_BUF_ERROR) zcheck(status, "deflateParams");
                 grow();
             }
             level = want;
+            strategy = want_strategy;
         }
         z.next_in = const_cast<Bytef*>(segment);
         z.avail_in = static_cast<uInt>(plane);

@@ -6,8 +6,9 @@
 // The deflate stream is one zlib stream per chunk. Each byte plane of the shuffled chunk (all
 // first bytes of the elements, then all second bytes, ...) is deflated at the dataset's level,
 // except planes that a sample shows to be incompressible (the low mantissa bytes of float64
-// trajectories): those go into stored blocks of the same stream. Deflating random bytes is
-// deflate's slowest case and saves nothing there. HDF5-free; not thread-safe (one per thread).
+// trajectories): those go into stored blocks of the same stream, and planes where the sample
+// finds few matches are Huffman-coded only. Deflating random bytes is deflate's slowest case
+// and saves nothing there. HDF5-free; not thread-safe (one per thread).
 
 #include <cstddef>
 #include <cstdint>
