@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "output/chunk_codec.hpp"
+#include "output/chunk_compressor.hpp"
 #include "output/hdf5_handles.hpp"
 #include "output/hdf5_util.hpp"
 
@@ -230,8 +231,8 @@ void checkSize(const std::vector<T>& v, hsize_t expected, const char* field, std
 // One data variable of the file: its handle, shape and name, and for a grid whose chunks hold
 // whole replicates, the chunks being filled. Such a chunk is assembled here from the
 // replicates' slices, compressed by ChunkCodec (shuffle + deflate, as the dataset's filters
-// say) and written once with H5Dwrite_chunk: no hyperslab, chunk cache or filter pipeline per
-// replicate.
+// say) on the ChunkCompressor's helper threads, and written once with H5Dwrite_chunk: no
+// hyperslab, chunk cache or filter pipeline per replicate.
 struct Variable {
     hdf5::Dataset ds;
     Dims dims;
@@ -278,11 +279,20 @@ struct Hdf5RunWriter::Impl {
     double flush_interval = 5.0;
     std::chrono::steady_clock::time_point last_flush = std::chrono::steady_clock::now();
 
-    ChunkCodec codec{static_cast<int>(kDeflateLevel)};
-    std::vector<std::uint8_t> compressed;  // one encoded chunk, capacity reused
+    ChunkCodec codec{static_cast<int>(kDeflateLevel)};  // for partly filled chunks (flushes)
+    std::vector<std::uint8_t> compressed;               // one encoded chunk, capacity reused
+    std::unique_ptr<ChunkCompressor> compressor;        // full chunks
+    std::size_t max_in_flight = 1;  // full chunks submitted and not yet written, at most
 
+    std::array<Variable*, 10> grids() {
+        return {&sovereignty, &alignment,    &regime,        &status,     &announce_step,
+                &exit_step,   &final_status, &dissolve_step, &found_step, &cascade_size};
+    }
     void create(const RunMetadata& metadata);
     void stage(Variable& v, hid_t mem_type, hsize_t r, const void* data);
+    void writeEncoded(ChunkCompressor::Job&& job);
+    void writeCompressed();  // those already encoded
+    void drain();            // every one submitted
     void writeChunk(Variable& v, hsize_t index, const std::vector<std::uint8_t>& raw);
     void writeOpenChunks();
     void appendPendingEvents();
@@ -505,10 +515,35 @@ void Hdf5RunWriter::Impl::stage(Variable& v, hid_t mem_type, hsize_t r, const vo
     const hsize_t first = index * v.per_chunk;
     const hsize_t rows = std::min(v.per_chunk, v.dims[0] - first);
     if (++chunk.filled == rows) {
-        writeChunk(v, index, chunk.raw);
-        v.spare.push_back(std::move(chunk.raw));
+        ChunkCompressor::Job job;
+        job.raw = std::move(chunk.raw);
+        job.element = v.element;
+        const auto all = grids();
+        job.tag = static_cast<std::uint64_t>(std::find(all.begin(), all.end(), &v) - all.begin());
+        job.index = index;
         v.open.erase(it);
+        while (compressor->pending() >= max_in_flight) writeEncoded(compressor->next());
+        compressor->submit(std::move(job));
     }
+}
+
+void Hdf5RunWriter::Impl::writeEncoded(ChunkCompressor::Job&& job) {
+    Variable& v = *grids()[job.tag];
+    Dims offset(v.dims.size(), 0);
+    offset[0] = job.index * v.per_chunk;
+    check(H5Dwrite_chunk(v.ds.get(), H5P_DEFAULT, 0, offset.data(), job.encoded.size(),
+                         job.encoded.data()),
+          "cannot write " + v.name);
+    v.spare.push_back(std::move(job.raw));
+    compressor->recycle(std::move(job.encoded));
+}
+
+void Hdf5RunWriter::Impl::writeCompressed() {
+    while (compressor->ready()) writeEncoded(compressor->next());
+}
+
+void Hdf5RunWriter::Impl::drain() {
+    while (compressor->pending() > 0) writeEncoded(compressor->next());
 }
 
 // Compresses and writes chunk `index` of `v` (a partly filled chunk too: it is written again,
@@ -525,9 +560,11 @@ void Hdf5RunWriter::Impl::writeChunk(Variable& v, hsize_t index,
 
 // The chunks still being filled go to the file as they are (fill values where replicates are
 // missing), so a flushed .part holds every replicate written so far.
+// Full chunks first: a chunk is either open or submitted, never both, so nothing written
+// here is overwritten by an older version.
 void Hdf5RunWriter::Impl::writeOpenChunks() {
-    for (Variable* v : {&sovereignty, &alignment, &regime, &status, &announce_step, &exit_step,
-                        &final_status, &dissolve_step, &found_step, &cascade_size}) {
+    drain();
+    for (Variable* v : grids()) {
         for (auto& [index, chunk] : v->open) writeChunk(*v, index, chunk.raw);
     }
 }
@@ -584,6 +621,9 @@ Hdf5RunWriter::Hdf5RunWriter(const std::string& path, const RunMetadata& metadat
     impl_->path = path;
     impl_->part_path = path + ".part";
     impl_->flush_interval = metadata.flush_interval_seconds;
+    impl_->compressor = std::make_unique<ChunkCompressor>(static_cast<int>(kDeflateLevel),
+                                                          metadata.compression_threads);
+    impl_->max_in_flight = 2 * std::size_t{metadata.compression_threads} + 2;
     impl_->create(metadata);
 }
 
@@ -639,6 +679,8 @@ void Hdf5RunWriter::write(const RunResult& result) {
     slab(w.found_step, H5T_NATIVE_INT32, result.found_step.data());
     slab(w.cascade_size, H5T_NATIVE_INT32, result.cascade_size.data());
 
+    w.writeCompressed();
+
     auto& p = w.pending;
     for (const EventRecord& ev : result.events) {
         p.rep.push_back(static_cast<std::int32_t>(r));
@@ -658,6 +700,8 @@ void Hdf5RunWriter::write(const RunResult& result) {
         std::chrono::duration<double>(std::chrono::steady_clock::now() - w.last_flush).count();
     if (since >= w.flush_interval) w.flush();
 }
+
+double Hdf5RunWriter::compressionSeconds() const { return impl_->compressor->seconds(); }
 
 void Hdf5RunWriter::finish() {
     Impl& w = *impl_;

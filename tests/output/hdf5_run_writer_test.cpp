@@ -313,6 +313,38 @@ TEST(Hdf5RunWriter, PartlyFilledChunksFlushedAndRewrittenGiveTheSameValues) {
     }
 }
 
+// Chunks are compressed by helper threads or by the writer thread itself: same values.
+TEST(Hdf5RunWriter, CompressionThreadsDoNotChangeTheValues) {
+    TempDir dir;
+    const Scenario sc = sample::makeScenario();
+    std::vector<std::vector<double>> sovereignty;
+    std::vector<std::vector<std::uint8_t>> status;
+    std::vector<std::vector<std::int32_t>> exit;
+    for (unsigned threads : {0u, 1u, 3u}) {
+        std::string name = "t";  // appended: GCC 12 warns falsely (-Wrestrict) on a + chain
+        name += std::to_string(threads);
+        name += ".h5";
+        const auto path = dir.file(name);
+        RunMetadata m = sample::makeMetadata(sc);
+        m.compression_threads = threads;
+        {
+            Hdf5RunWriter writer(path, m);
+            for (std::uint32_t r = 0; r < kR; ++r) writer.write(sample::makeResult(sc, r));
+            writer.finish();
+        }
+        H5Reader f(path);
+        sovereignty.push_back(f.read<double>("sovereignty", H5T_NATIVE_DOUBLE));
+        status.push_back(f.read<std::uint8_t>("status", H5T_NATIVE_UINT8));
+        exit.push_back(f.read<std::int32_t>("exit_step", H5T_NATIVE_INT32));
+    }
+    for (std::size_t k = 1; k < sovereignty.size(); ++k) {
+        EXPECT_EQ(sovereignty[k], sovereignty[0]);
+        EXPECT_EQ(status[k], status[0]);
+        EXPECT_EQ(exit[k], exit[0]);
+    }
+    EXPECT_DOUBLE_EQ(sovereignty[0][3], sample::sovereignty(0, 1, 0));
+}
+
 TEST(Hdf5RunWriter, FinishRefusesMissingReplicates) {
     TempDir dir;
     const auto path = dir.file("run.h5");

@@ -119,15 +119,27 @@ def datasets(path):
     return out
 
 
+def storage(path):
+    out = {}
+    with h5py.File(path, "r") as f:
+        f.visititems(lambda name, obj: out.__setitem__(name, (obj.dtype, obj.chunks, obj.compression, obj.compression_opts, obj.shuffle)) if isinstance(obj, h5py.Dataset) else None)
+    return out
+
+
 def test_thread_count_leaves_every_dataset_identical(tmp_path):
+    # 300 replicates: the trajectories span several chunks (119-136 replicates each, written
+    # whole as they fill) and a partial last chunk.
     a, b = tmp_path / "t1.h5", tmp_path / "t2.h5"
-    regsim("run", DEFAULT, "-o", a, "--replicates", 24, "--threads", 1, "--quiet", check=True)
-    regsim("run", DEFAULT, "-o", b, "--replicates", 24, "--threads", 2, "--quiet", check=True)
+    regsim("run", DEFAULT, "-o", a, "--replicates", 300, "--threads", 1, "--quiet", check=True)
+    regsim("run", DEFAULT, "-o", b, "--replicates", 300, "--threads", 2, "--quiet", check=True)
     da, db = datasets(a), datasets(b)
     assert da.keys() == db.keys()
     assert "status" in da and "event_kind" in da
     for name in da:
         assert np.array_equal(da[name], db[name]), name
+    assert storage(a) == storage(b)
+    with h5py.File(a, "r") as f:
+        assert f["alignment"].chunks[0] < 300 and f["alignment"].compression == "gzip"
     # And the run did something: the default scenario is not a quiet world.
     assert len(da["event_kind"]) > 0
 
