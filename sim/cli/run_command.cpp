@@ -71,6 +71,7 @@ int runCommand(int argc, char** argv, const std::string& command_line) {
         ("no-trajectories", "write summaries and events only")
         ("record-every", "record trajectories every K steps", cxxopts::value<std::uint32_t>()->default_value("1"))
         ("queue", "writer queue capacity in replicates", cxxopts::value<std::size_t>()->default_value("16"))
+        ("flush-interval", "seconds between flushes of written replicates to the .part file", cxxopts::value<double>()->default_value("5"))
         ("force", "overwrite an existing output file")
         ("quiet", "print nothing but errors")
         ("timings", "print where the time went")
@@ -85,8 +86,10 @@ int runCommand(int argc, char** argv, const std::string& command_line) {
     const int threads = args["threads"].as<int>();
     const auto every = args["record-every"].as<std::uint32_t>();
     const auto queue = args["queue"].as<std::size_t>();
-    if (threads < 0 || every == 0 || queue == 0) {
-        std::cerr << "regsim run: --threads must be >= 0, --record-every and --queue >= 1\n";
+    const double flush_interval = args["flush-interval"].as<double>();
+    if (threads < 0 || every == 0 || queue == 0 || !(flush_interval >= 0)) {
+        std::cerr << "regsim run: --threads and --flush-interval must be >= 0, --record-every "
+                     "and --queue >= 1\n";
         return kExitBadInput;
     }
     const bool quiet = args.count("quiet") > 0;
@@ -148,6 +151,7 @@ int runCommand(int argc, char** argv, const std::string& command_line) {
     meta.version = versionString();
     meta.git_commit = gitCommit();
     meta.started_at = utcNow();
+    meta.flush_interval_seconds = flush_interval;
 
     std::signal(SIGINT, onSignal);
     std::signal(SIGTERM, onSignal);

@@ -247,6 +247,7 @@ struct Variable {
     struct Open {
         std::vector<std::uint8_t> raw;  // the chunk, fill value where no replicate is yet
         hsize_t filled = 0;             // replicates copied in
+        bool on_disk = false;           // a partial version was written by a flush
     };
     std::map<hsize_t, Open> open;                  // by chunk index
     std::vector<std::vector<std::uint8_t>> spare;  // buffers of finished chunks, for reuse
@@ -280,9 +281,13 @@ struct Hdf5RunWriter::Impl {
     std::chrono::steady_clock::time_point last_flush = std::chrono::steady_clock::now();
 
     ChunkCodec codec{static_cast<int>(kDeflateLevel)};  // for partly filled chunks (flushes)
-    std::vector<std::uint8_t> compressed;               // one encoded chunk, capacity reused
+    std::vector<std::vector<std::uint8_t>> partial;     // their encodings, capacity reused
     std::unique_ptr<ChunkCompressor> compressor;        // full chunks
     std::size_t max_in_flight = 1;  // full chunks submitted and not yet written, at most
+    // Encoded full chunks that replace a partial version a flush wrote: held until the next
+    // flush (see writeEncoded).
+    std::vector<ChunkCompressor::Job> deferred;
+    static constexpr std::uint64_t kReplaces = std::uint64_t{1} << 32;  // in Job::tag
 
     std::array<Variable*, 10> grids() {
         return {&sovereignty, &alignment,    &regime,        &status,     &announce_step,
@@ -293,7 +298,7 @@ struct Hdf5RunWriter::Impl {
     void writeEncoded(ChunkCompressor::Job&& job);
     void writeCompressed();  // those already encoded
     void drain();            // every one submitted
-    void writeChunk(Variable& v, hsize_t index, const std::vector<std::uint8_t>& raw);
+    void writeAt(Variable& v, hsize_t index, const std::vector<std::uint8_t>& encoded);
     void writeOpenChunks();
     void appendPendingEvents();
     void flush();
@@ -520,6 +525,7 @@ void Hdf5RunWriter::Impl::stage(Variable& v, hid_t mem_type, hsize_t r, const vo
         job.element = v.element;
         const auto all = grids();
         job.tag = static_cast<std::uint64_t>(std::find(all.begin(), all.end(), &v) - all.begin());
+        if (chunk.on_disk) job.tag |= kReplaces;
         job.index = index;
         v.open.erase(it);
         while (compressor->pending() >= max_in_flight) writeEncoded(compressor->next());
@@ -527,14 +533,18 @@ void Hdf5RunWriter::Impl::stage(Variable& v, hid_t mem_type, hsize_t r, const vo
     }
 }
 
+// Rewriting a chunk frees its old space in the file, which HDF5 may reuse for the next chunk
+// it writes; but the last flush's chunk index still points there, so a run killed before the
+// next flush would leave a .part with a corrupt chunk. A chunk that a flush wrote partly is
+// therefore rewritten only by the next flush, right before H5Fflush (deferred here).
 void Hdf5RunWriter::Impl::writeEncoded(ChunkCompressor::Job&& job) {
-    Variable& v = *grids()[job.tag];
-    Dims offset(v.dims.size(), 0);
-    offset[0] = job.index * v.per_chunk;
-    check(H5Dwrite_chunk(v.ds.get(), H5P_DEFAULT, 0, offset.data(), job.encoded.size(),
-                         job.encoded.data()),
-          "cannot write " + v.name);
+    Variable& v = *grids()[job.tag & ~kReplaces];
     v.spare.push_back(std::move(job.raw));
+    if ((job.tag & kReplaces) != 0) {
+        deferred.push_back(std::move(job));
+        return;
+    }
+    writeAt(v, job.index, job.encoded);
     compressor->recycle(std::move(job.encoded));
 }
 
@@ -546,26 +556,41 @@ void Hdf5RunWriter::Impl::drain() {
     while (compressor->pending() > 0) writeEncoded(compressor->next());
 }
 
-// Compresses and writes chunk `index` of `v` (a partly filled chunk too: it is written again,
-// whole, once its last replicate arrives).
-void Hdf5RunWriter::Impl::writeChunk(Variable& v, hsize_t index,
-                                     const std::vector<std::uint8_t>& raw) {
-    codec.encode(raw.data(), raw.size(), v.element, compressed);
+// Writes encoded chunk `index` of `v` (replacing the one in the file, if any).
+void Hdf5RunWriter::Impl::writeAt(Variable& v, hsize_t index,
+                                  const std::vector<std::uint8_t>& encoded) {
     Dims offset(v.dims.size(), 0);
     offset[0] = index * v.per_chunk;
-    check(H5Dwrite_chunk(v.ds.get(), H5P_DEFAULT, 0, offset.data(), compressed.size(),
-                         compressed.data()),
+    check(H5Dwrite_chunk(v.ds.get(), H5P_DEFAULT, 0, offset.data(), encoded.size(), encoded.data()),
           "cannot write " + v.name);
 }
 
-// The chunks still being filled go to the file as they are (fill values where replicates are
-// missing), so a flushed .part holds every replicate written so far.
-// Full chunks first: a chunk is either open or submitted, never both, so nothing written
-// here is overwritten by an older version.
+// Before a flush: every full chunk (the deferred ones too), then the chunks still being
+// filled as they are (fill values where replicates are missing), so a flushed .part holds
+// every replicate written so far. A chunk is either open, submitted or deferred, never two of
+// them, so nothing written here is overwritten by an older version. The rewrites free space
+// that the last flush's index still names, so they are done back to back (everything encoded
+// first) and the caller flushes right after: a kill lands between them only rarely.
 void Hdf5RunWriter::Impl::writeOpenChunks() {
     drain();
+    std::size_t n = 0;
     for (Variable* v : grids()) {
-        for (auto& [index, chunk] : v->open) writeChunk(*v, index, chunk.raw);
+        for (auto& [index, chunk] : v->open) {
+            if (partial.size() <= n) partial.emplace_back();
+            codec.encode(chunk.raw.data(), chunk.raw.size(), v->element, partial[n++]);
+        }
+    }
+    for (auto& job : deferred) {
+        writeAt(*grids()[job.tag & ~kReplaces], job.index, job.encoded);
+        compressor->recycle(std::move(job.encoded));
+    }
+    deferred.clear();
+    n = 0;
+    for (Variable* v : grids()) {
+        for (auto& [index, chunk] : v->open) {
+            writeAt(*v, index, partial[n++]);
+            chunk.on_disk = true;
+        }
     }
 }
 
