@@ -186,11 +186,11 @@ int runCommand(int argc, char** argv, const std::string& command_line) {
     }
     if (args.count("timings")) {
         // Simulation and writing overlap (one writer thread); "write" is the writer's busy time,
-        // "compress" the time a helper thread spent compressing chunks for it.
+        // "compress" the CPU time a helper thread spent compressing chunks for it.
         const double wall = load_s + build_s + sim_s;
         std::printf(
             "timings: load %.4f s, build %.4f s, simulate+write %.4f s, write %.4f s "
-            "(%.1f%% of wall), %.1f runs/s, compress %.4f s (%.1f%% of wall)\n",
+            "(%.1f%% of wall), %.1f runs/s, compress %.4f s CPU (%.1f%% of wall)\n",
             load_s, build_s, sim_s, write_s, 100.0 * write_s / wall, done / sim_s, compress_s,
             100.0 * compress_s / wall);
     }

@@ -41,7 +41,7 @@ class ChunkCompressor {
     Job next();
     // Gives an encoded buffer back, so steady-state encoding allocates nothing.
     void recycle(std::vector<std::uint8_t>&& encoded);
-    // Time spent encoding, summed over every thread that encoded.
+    // CPU time spent encoding, summed over every thread that encoded.
     double seconds() const;
 
   private:

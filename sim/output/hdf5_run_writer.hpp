@@ -31,7 +31,7 @@ class Hdf5RunWriter final : public Writer {
     // renames PATH.part to PATH.
     void finish() override;
 
-    // Time spent compressing full chunks, on the helper threads (RunMetadata::
+    // CPU time spent compressing full chunks, on the helper threads (RunMetadata::
     // compression_threads) or, with none, inside write().
     double compressionSeconds() const;
 
