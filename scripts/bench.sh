@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Benchmarks (not tests): prints one table measured in one run on this machine.
-#   runs/s of the default scenario on 1 and 2 threads, with and without trajectories, and the
-#   share of wall time the writer thread was busy.
+#   runs/s of the default scenario on 1 and 2 threads, with and without trajectories, the
+#   share of wall time the writer thread was busy, and the CPU time a helper thread spent
+#   compressing chunks for it as a share of wall time ("-" for a build without helpers).
 # Usage: scripts/bench.sh [replicates]   (default 1000). Results go in docs/performance.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 replicates=${1:-1000}
-bin=build/regsim
+bin=${REGSIM_BINARY:-build/regsim}  # REGSIM_BINARY=path measures another build
 [ -x "$bin" ] || bash scripts/build.sh
 scenario=scenarios/sahel_2022.toml
 tmp=$(mktemp -d)
@@ -15,18 +16,23 @@ trap 'rm -rf "$tmp"' EXIT
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 echo "regsim:  $($bin --version)"
 echo "scenario: $scenario, $replicates replicates"
-printf '\n| threads | output | wall (s) | runs/s | writer busy (%% of wall) |\n|---|---|---|---|---|\n'
+printf '\n| threads | output | wall (s) | runs/s | writer busy (%% of wall) | compressing, CPU (%% of wall) |\n|---|---|---|---|---|---|\n'
 for threads in 1 2; do
   for mode in trajectories summaries; do
     extra=()
     [ "$mode" = summaries ] && extra=(--no-trajectories)
     line=$($bin run "$scenario" -o "$tmp/b.h5" --force --quiet --timings \
            --replicates "$replicates" --threads "$threads" "${extra[@]}")
-    # timings: load L s, build B s, simulate+write S s, write W s (P% of wall), R runs/s
+    # timings: load L s, build B s, simulate+write S s, write W s (P% of wall), R runs/s,
+    #   compress C s CPU (Q% of wall)
     wall=$(echo "$line" | sed -E 's/.*simulate\+write ([0-9.]+) s.*/\1/')
-    share=$(echo "$line" | sed -E 's/.*\(([0-9.]+)% of wall\).*/\1/')
+    share=$(echo "$line" | sed -E 's/.*write [0-9.]+ s \(([0-9.]+)% of wall\).*/\1/')
+    compress=-
+    case "$line" in
+      *compress*) compress=$(echo "$line" | sed -E 's/.*compress [0-9.]+ s CPU \(([0-9.]+)% of wall\).*/\1/') ;;
+    esac
     rate=$(echo "$line" | sed -E 's/.*, ([0-9.]+) runs\/s.*/\1/')
     size=$(du -h "$tmp/b.h5" | cut -f1)
-    printf '| %s | %s (%s) | %s | %s | %s |\n' "$threads" "$mode" "$size" "$wall" "$rate" "$share"
+    printf '| %s | %s (%s) | %s | %s | %s | %s |\n' "$threads" "$mode" "$size" "$wall" "$rate" "$share" "$compress"
   done
 done

@@ -4,17 +4,22 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <filesystem>
 #include <limits>
+#include <map>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "output/chunk_codec.hpp"
+#include "output/chunk_compressor.hpp"
 #include "output/hdf5_handles.hpp"
 #include "output/hdf5_util.hpp"
 
@@ -97,11 +102,11 @@ hdf5::PropertyList trackedCreationOrder(hid_t plist_class) {
 }
 
 // The non-replicate axes whole, halved from the left until one replicate's slice fits
-// kChunkBytes; then as many replicates per chunk as fit. Replicates arrive in order, so a
-// chunk fills in the chunk cache (sized for two chunks) and is compressed once.
-// Empty extents cannot be chunked: those datasets stay contiguous.
+// kChunkBytes; then as many replicates per chunk as fit. `chunk` receives the chunk shape
+// (empty when the dataset is contiguous). Empty extents cannot be chunked: those datasets
+// stay contiguous.
 hdf5::Dataset createGrid(hid_t file, const std::string& name, hid_t file_type, const Dims& dims,
-                         hid_t fill_type, const void* fill) {
+                         hid_t fill_type, const void* fill, Dims& chunk_out) {
     const std::string what = "cannot create dataset " + name;
     const hdf5::Dataspace space(
         H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), what);
@@ -120,6 +125,9 @@ hdf5::Dataset createGrid(hid_t file, const std::string& name, hid_t file_type, c
         check(H5Pset_chunk(dcpl.get(), static_cast<int>(chunk.size()), chunk.data()), what);
         check(H5Pset_shuffle(dcpl.get()), what);
         check(H5Pset_deflate(dcpl.get(), kDeflateLevel), what);
+        chunk_out = chunk;
+    } else {
+        chunk_out.clear();
     }
     hdf5::PropertyList dapl(H5Pcreate(H5P_DATASET_ACCESS), "H5Pcreate");
     check(H5Pset_chunk_cache(dapl.get(), 12421, 4 * kChunkBytes, 1.0), what);
@@ -220,11 +228,29 @@ void checkSize(const std::vector<T>& v, hsize_t expected, const char* field, std
 
 }  // namespace
 
-// One data variable of the file: its handle, shape and name.
+// One data variable of the file: its handle, shape and name, and for a grid whose chunks hold
+// whole replicates, the chunks being filled. Such a chunk is assembled here from the
+// replicates' slices, compressed by ChunkCodec (shuffle + deflate, as the dataset's filters
+// say) on the ChunkCompressor's helper threads, and written once with H5Dwrite_chunk: no
+// hyperslab, chunk cache or filter pipeline per replicate.
 struct Variable {
     hdf5::Dataset ds;
     Dims dims;
     std::string name;
+
+    bool direct = false;      // chunks assembled here (else one H5Dwrite per replicate)
+    std::size_t element = 0;  // bytes per element (file type = native type, little-endian)
+    std::size_t slice = 0;    // bytes of one replicate
+    hsize_t per_chunk = 0;    // replicates per chunk
+    std::size_t chunk_bytes = 0;
+    std::vector<std::uint8_t> fill;  // one element of the fill value
+    struct Open {
+        std::vector<std::uint8_t> raw;  // the chunk, fill value where no replicate is yet
+        hsize_t filled = 0;             // replicates copied in
+        bool on_disk = false;           // a partial version was written by a flush
+    };
+    std::map<hsize_t, Open> open;                  // by chunk index
+    std::vector<std::vector<std::uint8_t>> spare;  // buffers of finished chunks, for reuse
 };
 
 struct Hdf5RunWriter::Impl {
@@ -254,7 +280,26 @@ struct Hdf5RunWriter::Impl {
     double flush_interval = 5.0;
     std::chrono::steady_clock::time_point last_flush = std::chrono::steady_clock::now();
 
+    ChunkCodec codec{static_cast<int>(kDeflateLevel)};  // for partly filled chunks (flushes)
+    std::vector<std::vector<std::uint8_t>> partial;     // their encodings, capacity reused
+    std::unique_ptr<ChunkCompressor> compressor;        // full chunks
+    std::size_t max_in_flight = 1;  // full chunks submitted and not yet written, at most
+    // Encoded full chunks that replace a partial version a flush wrote: held until the next
+    // flush (see writeEncoded).
+    std::vector<ChunkCompressor::Job> deferred;
+    static constexpr std::uint64_t kReplaces = std::uint64_t{1} << 32;  // in Job::tag
+
+    std::array<Variable*, 10> grids() {
+        return {&sovereignty, &alignment,    &regime,        &status,     &announce_step,
+                &exit_step,   &final_status, &dissolve_step, &found_step, &cascade_size};
+    }
     void create(const RunMetadata& metadata);
+    void stage(Variable& v, hid_t mem_type, hsize_t r, const void* data);
+    void writeEncoded(ChunkCompressor::Job&& job);
+    void writeCompressed();  // those already encoded
+    void drain();            // every one submitted
+    void writeAt(Variable& v, hsize_t index, const std::vector<std::uint8_t>& encoded);
+    void writeOpenChunks();
     void appendPendingEvents();
     void flush();
     void closeAll();
@@ -353,7 +398,20 @@ void Hdf5RunWriter::Impl::create(const RunMetadata& m) {
                           const char* long_name, const char* coordinates) {
         v.name = name;
         v.dims = dims;
-        v.ds = createGrid(f, name, type, dims, fill_type, fill);
+        Dims chunk;
+        v.ds = createGrid(f, name, type, dims, fill_type, fill, chunk);
+        // Chunks of whole replicates are assembled in memory; the native types are the file's
+        // little-endian types, so the bytes go to the file unconverted.
+        v.element = H5Tget_size(type);
+        v.direct = std::endian::native == std::endian::little && !chunk.empty() &&
+                   std::equal(chunk.begin() + 1, chunk.end(), dims.begin() + 1);
+        if (v.direct) {
+            v.slice = static_cast<std::size_t>(product(dims, 1)) * v.element;
+            v.per_chunk = chunk[0];
+            v.chunk_bytes = static_cast<std::size_t>(product(chunk)) * v.element;
+            const auto* bytes = static_cast<const std::uint8_t*>(fill);
+            v.fill.assign(bytes, bytes + v.element);
+        }
         attach(v.ds.get(), scales, name);
         writeStringAttribute(v.ds.get(), "long_name", long_name);
         if (coordinates[0] != '\0') writeStringAttribute(v.ds.get(), "coordinates", coordinates);
@@ -434,6 +492,108 @@ void Hdf5RunWriter::Impl::create(const RunMetadata& m) {
     check(H5Fflush(f, H5F_SCOPE_GLOBAL), "cannot flush " + part_path);
 }
 
+void Hdf5RunWriter::Impl::stage(Variable& v, hid_t mem_type, hsize_t r, const void* data) {
+    if (!v.direct) {
+        writeSlab(v.ds.get(), mem_type, v.dims, r, data, v.name);
+        return;
+    }
+    const hsize_t index = r / v.per_chunk;
+    auto it = v.open.find(index);
+    if (it == v.open.end()) {
+        Variable::Open chunk;
+        if (!v.spare.empty()) {
+            chunk.raw = std::move(v.spare.back());
+            v.spare.pop_back();
+        }
+        // Fill value everywhere (doubling copies of one element).
+        chunk.raw.resize(v.chunk_bytes);
+        std::memcpy(chunk.raw.data(), v.fill.data(), v.element);
+        for (std::size_t done = v.element; done < v.chunk_bytes;) {
+            const std::size_t n = std::min(done, v.chunk_bytes - done);
+            std::memcpy(chunk.raw.data() + done, chunk.raw.data(), n);
+            done += n;
+        }
+        it = v.open.emplace(index, std::move(chunk)).first;
+    }
+    Variable::Open& chunk = it->second;
+    std::memcpy(chunk.raw.data() + (r - index * v.per_chunk) * v.slice, data, v.slice);
+    const hsize_t first = index * v.per_chunk;
+    const hsize_t rows = std::min(v.per_chunk, v.dims[0] - first);
+    if (++chunk.filled == rows) {
+        ChunkCompressor::Job job;
+        job.raw = std::move(chunk.raw);
+        job.element = v.element;
+        const auto all = grids();
+        job.tag = static_cast<std::uint64_t>(std::find(all.begin(), all.end(), &v) - all.begin());
+        if (chunk.on_disk) job.tag |= kReplaces;
+        job.index = index;
+        v.open.erase(it);
+        while (compressor->pending() >= max_in_flight) writeEncoded(compressor->next());
+        compressor->submit(std::move(job));
+    }
+}
+
+// Rewriting a chunk frees its old space in the file, which HDF5 may reuse for the next chunk
+// it writes; but the last flush's chunk index still points there, so a run killed before the
+// next flush would leave a .part with a corrupt chunk. A chunk that a flush wrote partly is
+// therefore rewritten only by the next flush, right before H5Fflush (deferred here).
+void Hdf5RunWriter::Impl::writeEncoded(ChunkCompressor::Job&& job) {
+    Variable& v = *grids()[job.tag & ~kReplaces];
+    v.spare.push_back(std::move(job.raw));
+    if ((job.tag & kReplaces) != 0) {
+        deferred.push_back(std::move(job));
+        return;
+    }
+    writeAt(v, job.index, job.encoded);
+    compressor->recycle(std::move(job.encoded));
+}
+
+void Hdf5RunWriter::Impl::writeCompressed() {
+    while (compressor->ready()) writeEncoded(compressor->next());
+}
+
+void Hdf5RunWriter::Impl::drain() {
+    while (compressor->pending() > 0) writeEncoded(compressor->next());
+}
+
+// Writes encoded chunk `index` of `v` (replacing the one in the file, if any).
+void Hdf5RunWriter::Impl::writeAt(Variable& v, hsize_t index,
+                                  const std::vector<std::uint8_t>& encoded) {
+    Dims offset(v.dims.size(), 0);
+    offset[0] = index * v.per_chunk;
+    check(H5Dwrite_chunk(v.ds.get(), H5P_DEFAULT, 0, offset.data(), encoded.size(), encoded.data()),
+          "cannot write " + v.name);
+}
+
+// Before a flush: every full chunk (the deferred ones too), then the chunks still being
+// filled as they are (fill values where replicates are missing), so a flushed .part holds
+// every replicate written so far. A chunk is either open, submitted or deferred, never two of
+// them, so nothing written here is overwritten by an older version. The rewrites free space
+// that the last flush's index still names, so they are done back to back (everything encoded
+// first) and the caller flushes right after: a kill lands between them only rarely.
+void Hdf5RunWriter::Impl::writeOpenChunks() {
+    drain();
+    std::size_t n = 0;
+    for (Variable* v : grids()) {
+        for (auto& [index, chunk] : v->open) {
+            if (partial.size() <= n) partial.emplace_back();
+            codec.encode(chunk.raw.data(), chunk.raw.size(), v->element, partial[n++]);
+        }
+    }
+    for (auto& job : deferred) {
+        writeAt(*grids()[job.tag & ~kReplaces], job.index, job.encoded);
+        compressor->recycle(std::move(job.encoded));
+    }
+    deferred.clear();
+    n = 0;
+    for (Variable* v : grids()) {
+        for (auto& [index, chunk] : v->open) {
+            writeAt(*v, index, partial[n++]);
+            chunk.on_disk = true;
+        }
+    }
+}
+
 void Hdf5RunWriter::Impl::appendPendingEvents() {
     const std::size_t n = pending.size();
     if (n == 0) return;
@@ -463,6 +623,7 @@ void Hdf5RunWriter::Impl::appendPendingEvents() {
 
 // Everything written so far reaches the file: a killed run leaves a readable .part.
 void Hdf5RunWriter::Impl::flush() {
+    writeOpenChunks();
     appendPendingEvents();
     check(H5Fflush(file.get(), H5F_SCOPE_GLOBAL), "cannot flush " + part_path);
     last_flush = std::chrono::steady_clock::now();
@@ -485,13 +646,17 @@ Hdf5RunWriter::Hdf5RunWriter(const std::string& path, const RunMetadata& metadat
     impl_->path = path;
     impl_->part_path = path + ".part";
     impl_->flush_interval = metadata.flush_interval_seconds;
+    impl_->compressor = std::make_unique<ChunkCompressor>(static_cast<int>(kDeflateLevel),
+                                                          metadata.compression_threads);
+    impl_->max_in_flight = 2 * std::size_t{metadata.compression_threads} + 2;
     impl_->create(metadata);
 }
 
 Hdf5RunWriter::~Hdf5RunWriter() {
     if (impl_ && !impl_->closed) {
         try {
-            impl_->appendPendingEvents();  // keep what was computed in the .part
+            impl_->writeOpenChunks();  // keep what was computed in the .part
+            impl_->appendPendingEvents();
         } catch (...) {
         }
         impl_->closeAll();
@@ -523,23 +688,23 @@ void Hdf5RunWriter::write(const RunResult& result) {
         checkSize(result.alignment, ts * w.axes, "alignment", r);
         checkSize(result.regime, ts, "regime", r);
         checkSize(result.status, ts * w.institutions, "status", r);
-        const auto slab = [&](const Variable& v, hid_t type, const void* data) {
-            writeSlab(v.ds.get(), type, v.dims, r, data, v.name);
+        const auto slab = [&](Variable& v, hid_t type, const void* data) {
+            w.stage(v, type, r, data);
         };
         slab(w.sovereignty, H5T_NATIVE_DOUBLE, result.sovereignty.data());
         slab(w.alignment, H5T_NATIVE_DOUBLE, result.alignment.data());
         slab(w.regime, H5T_NATIVE_UINT8, result.regime.data());
         slab(w.status, H5T_NATIVE_UINT8, result.status.data());
     }
-    const auto slab = [&](const Variable& v, hid_t type, const void* data) {
-        writeSlab(v.ds.get(), type, v.dims, r, data, v.name);
-    };
+    const auto slab = [&](Variable& v, hid_t type, const void* data) { w.stage(v, type, r, data); };
     slab(w.announce_step, H5T_NATIVE_INT32, result.announce_step.data());
     slab(w.exit_step, H5T_NATIVE_INT32, result.exit_step.data());
     slab(w.final_status, H5T_NATIVE_UINT8, result.final_status.data());
     slab(w.dissolve_step, H5T_NATIVE_INT32, result.dissolve_step.data());
     slab(w.found_step, H5T_NATIVE_INT32, result.found_step.data());
     slab(w.cascade_size, H5T_NATIVE_INT32, result.cascade_size.data());
+
+    w.writeCompressed();
 
     auto& p = w.pending;
     for (const EventRecord& ev : result.events) {
@@ -561,6 +726,8 @@ void Hdf5RunWriter::write(const RunResult& result) {
     if (since >= w.flush_interval) w.flush();
 }
 
+double Hdf5RunWriter::compressionSeconds() const { return impl_->compressor->seconds(); }
+
 void Hdf5RunWriter::finish() {
     Impl& w = *impl_;
     if (w.closed) throw std::logic_error("Hdf5RunWriter::finish called twice");
@@ -570,6 +737,7 @@ void Hdf5RunWriter::finish() {
                                  " replicates were written; the file is not complete");
     }
     const hid_t f = w.file.get();
+    w.writeOpenChunks();  // none: every chunk was written when its last replicate came
     w.appendPendingEvents();
     writeStringAttribute(f, "finished_at", utcNow());
     check(H5Fflush(f, H5F_SCOPE_GLOBAL), "cannot flush " + w.part_path);

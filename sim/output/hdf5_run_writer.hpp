@@ -31,6 +31,10 @@ class Hdf5RunWriter final : public Writer {
     // renames PATH.part to PATH.
     void finish() override;
 
+    // CPU time spent compressing full chunks, on the helper threads (RunMetadata::
+    // compression_threads) or, with none, inside write().
+    double compressionSeconds() const;
+
   private:
     struct Impl;
     std::unique_ptr<Impl> impl_;

@@ -24,6 +24,9 @@ struct RunMetadata {
     // How often written replicates are flushed to disk, so that a killed run leaves a
     // readable .part. 0 = after every replicate (slow: each flush writes partial chunks).
     double flush_interval_seconds = 5.0;
+    // Helper threads that compress finished chunks while the writer thread goes on (0: the
+    // writer thread compresses). The file is the same for any number.
+    unsigned compression_threads = 1;
 };
 
 }  // namespace regsim

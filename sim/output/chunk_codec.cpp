@@ -1,0 +1,175 @@
+#include "output/chunk_codec.hpp"
+
+#include <zlib.h>
+
+#include <algorithm>
+#include <cstring>
+#include <stdexcept>
+#include <string>
+
+namespace regsim {
+namespace {
+
+// A plane is sampled (this many bytes from its middle) before it is deflated; planes shorter
+// than two samples are always deflated (cheap either way).
+constexpr std::size_t kSample = 8192;
+// Stored when the sample's deflated size is above this share of the sample.
+constexpr double kIncompressible = 0.9;
+// Above this share, matches save little: Huffman coding alone (no match search, twice as
+// fast on such planes, as small or smaller).
+constexpr double kFewMatches = 0.5;
+
+// HDF5's shuffle: byte k of element i goes to dst[k * n + i]. In blocks of elements that fit
+// in L1, with the element size a constant for the common sizes so the inner loop unrolls.
+template <std::size_t E>
+void shuffleBlocks(const std::uint8_t* src, std::size_t n, std::size_t element, std::uint8_t* dst) {
+    const std::size_t e = E == 0 ? element : E;
+    constexpr std::size_t kBlock = 2048;
+    for (std::size_t b = 0; b < n; b += kBlock) {
+        const std::size_t end = std::min(n, b + kBlock);
+        for (std::size_t k = 0; k < e; ++k) {
+            std::uint8_t* out = dst + k * n;
+            const std::uint8_t* in = src + k;
+            for (std::size_t i = b; i < end; ++i) out[i] = in[i * e];
+        }
+    }
+}
+
+void shuffleBytes(const std::uint8_t* src, std::size_t n, std::size_t element, std::uint8_t* dst) {
+    switch (element) {
+        case 2:
+            return shuffleBlocks<2>(src, n, element, dst);
+        case 4:
+            return shuffleBlocks<4>(src, n, element, dst);
+        case 8:
+            return shuffleBlocks<8>(src, n, element, dst);
+        default:
+            return shuffleBlocks<0>(src, n, element, dst);
+    }
+}
+
+void zcheck(int status, const char* what) {
+    if (status != Z_OK) throw std::runtime_error(std::string("zlib: ") + what + " failed");
+}
+
+}  // namespace
+
+struct ChunkCodec::Streams {
+    z_stream chunk{};   // the chunk's zlib stream (level switched per plane)
+    z_stream sample{};  // raw deflate of a plane's sample, to decide the plane's level
+};
+
+ChunkCodec::ChunkCodec(int level) : z_(std::make_unique<Streams>()), level_(level) {
+    zcheck(deflateInit(&z_->chunk, level), "deflateInit");
+    if (deflateInit2(&z_->sample, level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+        deflateEnd(&z_->chunk);
+        throw std::runtime_error("zlib: deflateInit2 failed");
+    }
+}
+
+ChunkCodec::~ChunkCodec() {
+    deflateEnd(&z_->chunk);
+    deflateEnd(&z_->sample);
+}
+
+void ChunkCodec::encode(const std::uint8_t* raw, std::size_t bytes, std::size_t element,
+                        std::vector<std::uint8_t>& out) {
+    if (element == 0 || bytes % element != 0) {
+        throw std::invalid_argument("ChunkCodec: chunk is not a whole number of elements");
+    }
+    const std::size_t n = bytes / element;
+    const bool shuffled = element > 1 && n > 1;  // HDF5's shuffle filter skips these
+    const std::uint8_t* data = raw;
+    std::size_t planes = 1;
+    if (shuffled) {
+        shuffled_.resize(bytes);
+        shuffleBytes(raw, n, element, shuffled_.data());
+        data = shuffled_.data();
+        planes = element;
+    }
+    const std::size_t plane = bytes / planes;
+
+    z_stream& z = z_->chunk;
+    zcheck(deflateReset(&z), "deflateReset");
+    zcheck(deflateParams(&z, level_, Z_DEFAULT_STRATEGY), "deflateParams");
+    int level = level_;
+    int strategy = Z_DEFAULT_STRATEGY;
+    // Room for the worst case (every plane stored) plus the block ends of each switch.
+    out.resize(deflateBound(&z, static_cast<uLong>(bytes)) + 64 * planes + 64);
+    z.next_out = out.data();
+    z.avail_out = static_cast<uInt>(out.size());
+    const auto grow = [&] {
+        const std::size_t used = out.size() - z.avail_out;
+        out.resize(out.size() * 2);
+        z.next_out = out.data() + used;
+        z.avail_out = static_cast<uInt>(out.size() - used);
+    };
+
+    for (std::size_t p = 0; p < planes; ++p) {
+        const std::uint8_t* segment = data + p * plane;
+        int want = level_;
+        int want_strategy = Z_DEFAULT_STRATEGY;
+        if (level_ > 0 && plane >= 2 * kSample) {
+            zcheck(deflateReset(&z_->sample), "deflateReset");
+            sample_out_.resize(deflateBound(&z_->sample, kSample) + 16);
+            z_->sample.next_in = const_cast<Bytef*>(segment + plane / 2 - kSample / 2);
+            z_->sample.avail_in = static_cast<uInt>(kSample);
+            z_->sample.next_out = sample_out_.data();
+            z_->sample.avail_out = static_cast<uInt>(sample_out_.size());
+            if (deflate(&z_->sample, Z_FINISH) != Z_STREAM_END) {
+                throw std::runtime_error("zlib: sample deflate failed");
+            }
+            const double ratio = static_cast<double>(z_->sample.total_out) / kSample;
+            if (ratio > kIncompressible) {
+                want = 0;
+            } else if (ratio > kFewMatches) {
+                want_strategy = Z_HUFFMAN_ONLY;
+            }
+        }
+        if (want != level || want_strategy != strategy) {
+            // Compresses what came before with the old level (a block boundary), then switches.
+            for (;;) {
+                if (z.avail_out < 64) grow();
+                const int status = deflateParams(&z, want, want_strategy);
+                if (status == Z_OK) break;
+                if (status != Z_BUF_ERROR) zcheck(status, "deflateParams");
+                grow();
+            }
+            level = want;
+            strategy = want_strategy;
+        }
+        z.next_in = const_cast<Bytef*>(segment);
+        z.avail_in = static_cast<uInt>(plane);
+        while (z.avail_in > 0) {
+            if (z.avail_out == 0) grow();
+            const int status = deflate(&z, Z_NO_FLUSH);
+            if (status != Z_OK && status != Z_BUF_ERROR) zcheck(status, "deflate");
+        }
+    }
+    for (;;) {
+        if (z.avail_out == 0) grow();
+        const int status = deflate(&z, Z_FINISH);
+        if (status == Z_STREAM_END) break;
+        if (status != Z_OK && status != Z_BUF_ERROR) zcheck(status, "deflate");
+        if (z.avail_out != 0 && status == Z_BUF_ERROR) grow();
+    }
+    out.resize(out.size() - z.avail_out);
+}
+
+std::vector<std::uint8_t> decodeChunk(const std::uint8_t* data, std::size_t size, std::size_t bytes,
+                                      std::size_t element) {
+    std::vector<std::uint8_t> shuffled(bytes);
+    uLongf length = static_cast<uLongf>(bytes);
+    if (uncompress(shuffled.data(), &length, data, static_cast<uLong>(size)) != Z_OK ||
+        length != bytes) {
+        throw std::runtime_error("decodeChunk: not a zlib stream of the expected size");
+    }
+    const std::size_t n = bytes / element;
+    if (element <= 1 || n <= 1) return shuffled;
+    std::vector<std::uint8_t> raw(bytes);
+    for (std::size_t i = 0; i < n; ++i)
+        for (std::size_t k = 0; k < element; ++k) raw[i * element + k] = shuffled[k * n + i];
+    return raw;
+}
+
+}  // namespace regsim

@@ -1,0 +1,45 @@
+#pragma once
+// ChunkCodec: encodes one chunk exactly as HDF5's filter pipeline "shuffle, deflate" stores it,
+// so the writer can compress whole chunks itself and hand them to H5Dwrite_chunk. Readers see
+// an ordinary shuffle + deflate chunk (any HDF5, h5py, xarray).
+//
+// The deflate stream is one zlib stream per chunk. Each byte plane of the shuffled chunk (all
+// first bytes of the elements, then all second bytes, ...) is deflated at the dataset's level,
+// except planes that a sample shows to be incompressible (the low mantissa bytes of float64
+// trajectories): those go into stored blocks of the same stream, and planes where the sample
+// finds few matches are Huffman-coded only. Deflating random bytes is deflate's slowest case
+// and saves nothing there. HDF5-free; not thread-safe (one per thread).
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+namespace regsim {
+
+class ChunkCodec {
+  public:
+    explicit ChunkCodec(int level);
+    ~ChunkCodec();
+    ChunkCodec(const ChunkCodec&) = delete;
+    ChunkCodec& operator=(const ChunkCodec&) = delete;
+
+    // Shuffles `bytes` bytes of `element`-byte elements (no shuffle for 1-byte elements, as
+    // HDF5's filter does) and deflates them into `out` (resized to the encoded size; its
+    // capacity is reused). Throws std::runtime_error if zlib fails.
+    void encode(const std::uint8_t* raw, std::size_t bytes, std::size_t element,
+                std::vector<std::uint8_t>& out);
+
+  private:
+    struct Streams;
+    std::unique_ptr<Streams> z_;
+    std::vector<std::uint8_t> shuffled_;
+    std::vector<std::uint8_t> sample_out_;
+    int level_;
+};
+
+// The inverse of encode (inflate, then unshuffle), for tests: `bytes` is the raw size.
+std::vector<std::uint8_t> decodeChunk(const std::uint8_t* data, std::size_t size, std::size_t bytes,
+                                      std::size_t element);
+
+}  // namespace regsim
