@@ -93,14 +93,6 @@ void writeFlags(hid_t object, int count, const std::string& meanings) {
 
 // --- datasets ------------------------------------------------------------------------------
 
-hdf5::PropertyList trackedCreationOrder(hid_t plist_class) {
-    hdf5::PropertyList plist(H5Pcreate(plist_class), "H5Pcreate");
-    // netCDF-4 tracks creation order; h5py/h5netcdf then list variables in creation order.
-    check(H5Pset_attr_creation_order(plist.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
-          "H5Pset_attr_creation_order");
-    return plist;
-}
-
 // The non-replicate axes whole, halved from the left until one replicate's slice fits
 // kChunkBytes; then as many replicates per chunk as fit. `chunk` receives the chunk shape
 // (empty when the dataset is contiguous). Empty extents cannot be chunked: those datasets
@@ -110,7 +102,7 @@ hdf5::Dataset createGrid(hid_t file, const std::string& name, hid_t file_type, c
     const std::string what = "cannot create dataset " + name;
     const hdf5::Dataspace space(
         H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), what);
-    auto dcpl = trackedCreationOrder(H5P_DATASET_CREATE);
+    auto dcpl = hdf5::trackedCreationOrder(H5P_DATASET_CREATE);
     check(H5Pset_fill_value(dcpl.get(), fill_type, fill), what);
     if (product(dims) > 0) {
         Dims chunk = dims;
@@ -143,7 +135,7 @@ hdf5::Dataset createColumn(hid_t file, const std::string& name, hid_t file_type,
     const hsize_t size = 0;
     const hsize_t max_size = H5S_UNLIMITED;
     const hdf5::Dataspace space(H5Screate_simple(1, &size, &max_size), what);
-    auto dcpl = trackedCreationOrder(H5P_DATASET_CREATE);
+    auto dcpl = hdf5::trackedCreationOrder(H5P_DATASET_CREATE);
     check(H5Pset_chunk(dcpl.get(), 1, &kEventChunk), what);
     if (fill != nullptr) check(H5Pset_fill_value(dcpl.get(), fill_type, fill), what);
     if (compress) {
@@ -160,7 +152,7 @@ hdf5::Dataset createCoordinate(hid_t file, const std::string& name, hid_t file_t
                                hsize_t size, const void* data) {
     const std::string what = "cannot create coordinate " + name;
     const hdf5::Dataspace space(H5Screate_simple(1, &size, nullptr), what);
-    auto dcpl = trackedCreationOrder(H5P_DATASET_CREATE);
+    auto dcpl = hdf5::trackedCreationOrder(H5P_DATASET_CREATE);
     hdf5::Dataset ds(H5Dcreate2(file, name.c_str(), file_type, space.get(), H5P_DEFAULT, dcpl.get(),
                                 H5P_DEFAULT),
                      what);
@@ -327,9 +319,7 @@ void Hdf5RunWriter::Impl::create(const RunMetadata& m) {
     written.assign(m.replicates, false);
 
     hdf5::silenceErrorPrinting();
-    auto fcpl = trackedCreationOrder(H5P_FILE_CREATE);
-    check(H5Pset_link_creation_order(fcpl.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
-          "H5Pset_link_creation_order");
+    const auto fcpl = hdf5::outputFileCreation();
     file = hdf5::File(H5Fcreate(part_path.c_str(), H5F_ACC_TRUNC, fcpl.get(), H5P_DEFAULT),
                       "cannot create output file " + part_path);
     const hid_t f = file.get();

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "output/hdf5_handles.hpp"
+
 namespace regsim::hdf5 {
 
 using Dims = std::vector<hsize_t>;
@@ -24,6 +26,14 @@ hsize_t product(const Dims& dims, std::size_t from = 0);
 
 // The current time as UTC ISO 8601 ("2026-11-28T10:10:32Z"), for provenance attributes.
 std::string utcNow();
+
+// A property list of class `cls` that tracks and indexes attribute creation order, as
+// netCDF-4 does: h5py/h5netcdf then list attributes and variables in creation order.
+PropertyList trackedCreationOrder(hid_t cls);
+// File creation properties of every file regsim writes: creation order tracked, and freed
+// file space never reused, so that a run or sweep killed between flushes leaves a .part whose
+// last flushed chunk index names intact bytes.
+PropertyList outputFileCreation();
 
 // A variable-length UTF-8 string attribute, or "" when absent.
 std::string readStringAttribute(hid_t object, const char* name);

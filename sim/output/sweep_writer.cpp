@@ -35,13 +35,6 @@ constexpr hsize_t kBlockRuns = 64;
 constexpr unsigned kDeflateLevel = 1;
 constexpr const char* kStatusMeanings = "none member suspended withdrawing withdrawn";
 
-hdf5::PropertyList tracked(hid_t cls) {
-    hdf5::PropertyList p(H5Pcreate(cls), "H5Pcreate");
-    check(H5Pset_attr_creation_order(p.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
-          "H5Pset_attr_creation_order");
-    return p;
-}
-
 void stringAttr(hid_t obj, const char* name, const std::string& value) {
     const auto type = hdf5::utf8StringType();
     const hdf5::Dataspace space(H5Screate(H5S_SCALAR), "H5Screate");
@@ -80,7 +73,7 @@ hdf5::Dataset coordinate(hid_t f, const std::string& name, hid_t file_type, hid_
                          hsize_t size, const void* data) {
     const std::string what = "cannot create coordinate " + name;
     const hdf5::Dataspace space(H5Screate_simple(1, &size, nullptr), what);
-    auto dcpl = tracked(H5P_DATASET_CREATE);
+    auto dcpl = hdf5::trackedCreationOrder(H5P_DATASET_CREATE);
     hdf5::Dataset ds(
         H5Dcreate2(f, name.c_str(), file_type, space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
         what);
@@ -241,9 +234,7 @@ static Dims chunkShape(const Variable& v, hsize_t chunk_points) {
 
 void SweepWriter::Impl::create() {
     hdf5::silenceErrorPrinting();
-    auto fcpl = tracked(H5P_FILE_CREATE);
-    check(H5Pset_link_creation_order(fcpl.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
-          "H5Pset_link_creation_order");
+    const auto fcpl = hdf5::outputFileCreation();
     hdf5::PropertyList fapl(H5Pcreate(H5P_FILE_ACCESS), "H5Pcreate");
     if (!meta.virtual_sources.empty()) {
         // Virtual datasets need the 1.10 format.
@@ -285,7 +276,7 @@ void SweepWriter::Impl::create() {
     {
         const Dims dims{P, D};
         const hdf5::Dataspace space(H5Screate_simple(2, dims.data(), nullptr), "point_values");
-        auto dcpl = tracked(H5P_DATASET_CREATE);
+        auto dcpl = hdf5::trackedCreationOrder(H5P_DATASET_CREATE);
         hdf5::Dataset ds(H5Dcreate2(f, "point_values", H5T_IEEE_F64LE, space.get(), H5P_DEFAULT,
                                     dcpl.get(), H5P_DEFAULT),
                          "cannot create point_values");
@@ -311,7 +302,7 @@ void SweepWriter::Impl::create() {
     {
         const Dims dims{P, R};
         const hdf5::Dataspace space(H5Screate_simple(2, dims.data(), nullptr), "run_done");
-        auto dcpl = tracked(H5P_DATASET_CREATE);
+        auto dcpl = hdf5::trackedCreationOrder(H5P_DATASET_CREATE);
         const std::uint8_t zero = 0;
         check(H5Pset_fill_value(dcpl.get(), H5T_NATIVE_UINT8, &zero), "run_done");
         check(H5Pset_alloc_time(dcpl.get(), H5D_ALLOC_TIME_EARLY), "run_done");
@@ -326,7 +317,7 @@ void SweepWriter::Impl::create() {
         const std::string what = "cannot create dataset " + v.name;
         const hdf5::Dataspace space(H5Screate_simple(int(v.dims.size()), v.dims.data(), nullptr),
                                     what);
-        auto dcpl = tracked(H5P_DATASET_CREATE);
+        auto dcpl = hdf5::trackedCreationOrder(H5P_DATASET_CREATE);
         check(H5Pset_fill_value(dcpl.get(), v.mem_type, v.fill), what);
         if (!meta.virtual_sources.empty()) {
             for (const auto& src : meta.virtual_sources) {
