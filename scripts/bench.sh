@@ -2,7 +2,10 @@
 # Benchmarks (not tests): prints one table measured in one run on this machine.
 #   runs/s of the default scenario on 1 and 2 threads, with and without trajectories, the
 #   share of wall time the writer thread was busy, and the CPU time a helper thread spent
-#   compressing chunks for it as a share of wall time ("-" for a build without helpers).
+#   compressing chunks for it as a share of wall time ("-" for a build without helpers); and
+#   the writer thread's own CPU time (its busy time also counts waiting for a core).
+#   Then runs/s of the Saltelli sweep sweeps/sahel_saltelli.toml with summaries and with full
+#   trajectories, on 1 and 2 threads.
 # Usage: scripts/bench.sh [replicates]   (default 1000). Results go in docs/performance.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,7 +19,7 @@ trap 'rm -rf "$tmp"' EXIT
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 echo "regsim:  $($bin --version)"
 echo "scenario: $scenario, $replicates replicates"
-printf '\n| threads | output | wall (s) | runs/s | writer busy (%% of wall) | compressing, CPU (%% of wall) |\n|---|---|---|---|---|---|\n'
+printf '\n| threads | output | wall (s) | runs/s | writer busy (%% of wall) | writer CPU (%% of wall) | compressing, CPU (%% of wall) |\n|---|---|---|---|---|---|---|\n'
 for threads in 1 2; do
   for mode in trajectories summaries; do
     extra=()
@@ -33,6 +36,33 @@ for threads in 1 2; do
     esac
     rate=$(echo "$line" | sed -E 's/.*, ([0-9.]+) runs\/s.*/\1/')
     size=$(du -h "$tmp/b.h5" | cut -f1)
-    printf '| %s | %s (%s) | %s | %s | %s | %s |\n' "$threads" "$mode" "$size" "$wall" "$rate" "$share" "$compress"
+    wcpu=-
+    case "$line" in
+      *"write CPU"*) wcpu=$(echo "$line" | sed -E 's/.*write CPU [0-9.]+ s \(([0-9.]+)% of wall\).*/\1/') ;;
+    esac
+    printf '| %s | %s (%s) | %s | %s | %s | %s | %s |\n' "$threads" "$mode" "$size" "$wall" "$rate" \
+      "$share" "$wcpu" "$compress"
+  done
+done
+
+# Sweeps: the Saltelli design of sweeps/sahel_saltelli.toml (448 points x 10 replicates of the
+# Sahel scenario), as shipped (summaries) and with full trajectories.
+sweep=sweeps/sahel_saltelli.toml
+sed -e '/^record = /d' -e '/^replicates = /a record = "full"' \
+    -e "s|^scenario = \"\\.\\./|scenario = \"$PWD/|" "$sweep" > "$tmp/full.toml"
+runs=$(( $(grep -m1 '^samples' "$sweep" | sed -E 's/[^0-9]*([0-9]+).*/\1/') * \
+         ($(grep -c '^\[\[parameter\]\]' "$sweep") + 2) * \
+         $(grep -m1 '^replicates' "$sweep" | sed -E 's/[^0-9]*([0-9]+).*/\1/') ))
+printf '\nsweep: %s, %s runs\n\n| threads | output | wall (s) | runs/s |\n|---|---|---|---|\n' "$sweep" "$runs"
+for threads in 1 2; do
+  for mode in summaries trajectories; do
+    file=$sweep
+    [ "$mode" = trajectories ] && file=$tmp/full.toml
+    start=$(date +%s.%N)
+    $bin sweep "$file" -o "$tmp/s.h5" --force --quiet --threads "$threads"
+    end=$(date +%s.%N)
+    size=$(du -h "$tmp/s.h5" | cut -f1)
+    awk -v t="$threads" -v m="$mode ($size)" -v a="$start" -v b="$end" -v n="$runs" \
+      'BEGIN {printf "| %s | %s | %.2f | %.0f |\n", t, m, b - a, n / (b - a)}'
   done
 done

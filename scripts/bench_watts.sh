@@ -7,16 +7,17 @@
 #   (scripts/watts_graph_tool.py); then the general engine's time per step on the full model.
 # Usage: scripts/bench_watts.sh            (about 5 minutes; graph-tool at 1e7 is skipped)
 #        GT_1E7=1 scripts/bench_watts.sh   (also graph-tool at 1e7, bounded by 10 minutes)
-# Env: BUILD (default build-bench) is configured with benchmarks on if bench_watts is missing.
+# Env: BUILD (default build-bench): configured with benchmarks on if it is not yet, and always
+#      brought up to date first, so the table never comes from a stale binary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${BUILD:-build-bench}
 py=/usr/bin/python3
-if [ ! -x "$build/bench/bench_watts" ] || [ ! -x "$build/bench/bench_model" ]; then
+if [ ! -f "$build/CMakeCache.txt" ]; then
   cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DREGSIM_BUILD_BENCHMARKS=ON \
         -DREGSIM_BUILD_TESTS=OFF > /dev/null
-  cmake --build "$build" -j2 --target bench_watts bench_model > /dev/null
 fi
+cmake --build "$build" -j2 --target bench_watts bench_model > /dev/null
 bw=$build/bench/bench_watts
 bm=$build/bench/bench_model
 tmp=$(mktemp -d)
@@ -88,12 +89,13 @@ awk -v s="$(kv "$t" rss_scenario)" -v tp="$(kv "$t" rss_topology)" -v en="$(kv "
 echo
 echo "Full political model, general engine, N = 1e6, z = 4, 3 institutions (3e6 memberships), 10 steps:"
 echo
-echo "| threads | ms/step | events+clause | copy t->t+1 | alignment | sovereignty | utility | decision | notice | dissolution | peak RSS |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|"
+echo "| threads | ms/step | events+clause | copy t->t+1 | alignment | sovereignty | utility | decision | notice | dissolution | peak RSS | result fingerprint |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
 for th in 1 2; do
   m=$($bm 1000000 10 $th)
-  printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s MB |\n' "$th" \
+  printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s MB | %s |\n' "$th" \
     "$(kv "$m" step_ms)" "$(kv "$m" events_clause_ms)" "$(kv "$m" copy_ms)" "$(kv "$m" alignment_ms)" \
     "$(kv "$m" sovereignty_ms)" "$(kv "$m" utility_ms)" "$(kv "$m" decision_ms)" "$(kv "$m" notice_ms)" \
-    "$(kv "$m" dissolution_ms)" "$(awk -v b="$(kv "$m" peak_rss)" 'BEGIN {printf "%.0f", b / 1e6}')"
+    "$(kv "$m" dissolution_ms)" "$(awk -v b="$(kv "$m" peak_rss)" 'BEGIN {printf "%.0f", b / 1e6}')" \
+    "$(kv "$m" fingerprint)"
 done

@@ -15,6 +15,7 @@
 #include "graph/topology.hpp"
 #include "output/hdf5_run_writer.hpp"
 #include "output/output_path.hpp"
+#include "output/thread_cpu_time.hpp"
 #include "output/writer_thread.hpp"
 #include "run/replicate_runner.hpp"
 #include "scenario/scenario_loader.hpp"
@@ -33,25 +34,34 @@ double secondsSince(Clock::time_point t0) {
     return std::chrono::duration<double>(Clock::now() - t0).count();
 }
 
-// Decorates a Writer to measure the time spent writing (for --timings and bench.sh).
+// Decorates a Writer to measure the time spent writing (for --timings and bench.sh): wall
+// time inside the writer, and the writer thread's CPU time for it (the wall time also counts
+// time the thread waited for a core while simulation threads held them).
 class TimedWriter final : public Writer {
   public:
     explicit TimedWriter(Writer& inner) : inner_(inner) {}
     void write(const RunResult& r) override {
-        const auto t0 = Clock::now();
-        inner_.write(r);
-        seconds_ += secondsSince(t0);
+        timed([&] { inner_.write(r); });
     }
     void finish() override {
-        const auto t0 = Clock::now();
-        inner_.finish();
-        seconds_ += secondsSince(t0);
+        timed([&] { inner_.finish(); });
     }
     double seconds() const { return seconds_; }
+    double cpuSeconds() const { return cpu_seconds_; }
 
   private:
+    template <typename Fn>
+    void timed(Fn&& fn) {
+        const auto t0 = Clock::now();
+        const double c0 = threadCpuSeconds();
+        fn();
+        cpu_seconds_ += threadCpuSeconds() - c0;
+        seconds_ += secondsSince(t0);
+    }
+
     Writer& inner_;
     double seconds_ = 0.0;
+    double cpu_seconds_ = 0.0;
 };
 
 }  // namespace
@@ -158,7 +168,7 @@ int runCommand(int argc, char** argv, const std::string& command_line) {
     const auto t_sim = Clock::now();
     std::uint32_t done = 0;
     double write_s = 0.0;
-    double compress_s = 0.0;
+    double compress_s = 0.0, write_cpu_s = 0.0;
     try {
         Hdf5RunWriter file(path, meta);
         TimedWriter timed(file);
@@ -173,6 +183,7 @@ int runCommand(int argc, char** argv, const std::string& command_line) {
         }
         writer.close();
         write_s = timed.seconds();
+        write_cpu_s = timed.cpuSeconds();
         compress_s = file.compressionSeconds();
     } catch (const std::exception& e) {
         std::cerr << "regsim run: " << e.what() << "\n";
@@ -186,13 +197,15 @@ int runCommand(int argc, char** argv, const std::string& command_line) {
     }
     if (args.count("timings")) {
         // Simulation and writing overlap (one writer thread); "write" is the writer's busy time,
-        // "compress" the CPU time a helper thread spent compressing chunks for it.
+        // "write CPU" the writer thread's CPU time for it, "compress" the CPU time a helper
+        // thread spent compressing chunks for it.
         const double wall = load_s + build_s + sim_s;
         std::printf(
             "timings: load %.4f s, build %.4f s, simulate+write %.4f s, write %.4f s "
-            "(%.1f%% of wall), %.1f runs/s, compress %.4f s CPU (%.1f%% of wall)\n",
+            "(%.1f%% of wall), %.1f runs/s, compress %.4f s CPU (%.1f%% of wall), "
+            "write CPU %.4f s (%.1f%% of wall)\n",
             load_s, build_s, sim_s, write_s, 100.0 * write_s / wall, done / sim_s, compress_s,
-            100.0 * compress_s / wall);
+            100.0 * compress_s / wall, write_cpu_s, 100.0 * write_cpu_s / wall);
     }
     return kExitOk;
 }

@@ -1,8 +1,9 @@
 #include "output/chunk_compressor.hpp"
 
-#include <ctime>
 #include <stdexcept>
 #include <utility>
+
+#include "output/thread_cpu_time.hpp"
 
 namespace regsim {
 
@@ -33,18 +34,6 @@ ChunkCompressor::~ChunkCompressor() {
     work_.notify_all();
     for (auto& t : threads_) t.join();
 }
-
-namespace {
-
-// CPU time of the calling thread: what encoding costs, not counting time the thread spent
-// waiting for a core on a loaded machine.
-double threadCpuSeconds() {
-    timespec ts{};
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
-}
-
-}  // namespace
 
 double ChunkCompressor::encode(ChunkCodec& codec, Slot& slot) {
     const double t0 = threadCpuSeconds();
