@@ -707,13 +707,15 @@ void Hdf5RunWriter::write(const RunResult& result) {
         p.patron.push_back(indexOrNone(ev.patron));
         p.value.push_back(ev.value);
     }
-    constexpr std::size_t kEventBatch = 1u << 16;
-    if (p.size() >= kEventBatch) w.appendPendingEvents();
     w.written[r] = true;
     ++w.written_count;
+    // Events reach the file at flushes only, so a .part holds the events of exactly the
+    // replicates it holds; a million pending events (about 30 MB) bring the flush forward, so
+    // memory stays bounded.
+    constexpr std::size_t kEventBatch = 1u << 20;
     const double since =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - w.last_flush).count();
-    if (since >= w.flush_interval) w.flush();
+    if (since >= w.flush_interval || p.size() >= kEventBatch) w.flush();
 }
 
 double Hdf5RunWriter::compressionSeconds() const { return impl_->compressor->seconds(); }

@@ -161,9 +161,9 @@ def test_killed_run_leaves_every_flushed_chunk_readable(tmp_path, interval, wait
     # Chunks are written whole when full and partly at each flush; a rewritten chunk frees its
     # old space, which HDF5 must not reuse while the last flush's index still names it (the
     # files never reuse freed space). Killed at random moments between flushes (every 0.25 s;
-    # or never, with a 60 s interval, while full chunks and batches of 65,536 events are still
-    # written and HDF5 may evict metadata), the .part must read entirely, with the flushed
-    # replicates equal to those of a finished run. (A kill inside a flush, a window of a few milliseconds, is not covered:
+    # or never, with a 60 s interval, while full chunks are still written and HDF5 may evict
+    # metadata), the .part must read entirely, with the flushed replicates (and only their
+    # events) equal to those of a finished run. (A kill inside a flush, a window of a few milliseconds, is not covered:
     # HDF5 itself does not survive that.)
     import random
     import signal
@@ -189,6 +189,8 @@ def test_killed_run_leaves_every_flushed_chunk_readable(tmp_path, interval, wait
             n = int(done.sum())
             assert done[:n].all()  # flushed replicates are a prefix
             assert n > 0 or interval > 1  # with no flush the .part shows its first state
+            # Events are flushed with their replicates: none of a replicate not yet flushed.
+            assert (f["event_replicate"][:] < n).all()
             # Every chunk written so far (the rest were never allocated): a corrupt one fails
             # to inflate.
             got = {}
