@@ -26,13 +26,19 @@
 namespace regsim {
 namespace {
 
+using hdf5::attachScales;
 using hdf5::check;
+using hdf5::createCoordinate;
+using hdf5::createStringCoordinate;
 using hdf5::Dims;
 using hdf5::kFillFlag;
 using hdf5::kFillFloat;
 using hdf5::kFillInt;
+using hdf5::makeScale;
 using hdf5::product;
 using hdf5::utcNow;
+using hdf5::writeNumberAttribute;
+using hdf5::writeStringAttribute;
 
 constexpr hsize_t kChunkBytes = hsize_t{1} << 20;  // docs/output.md: chunks up to about 1 MiB
 constexpr hsize_t kEventChunk = 4096;              // events per chunk of the event table
@@ -63,26 +69,6 @@ std::int32_t indexOrNone(std::uint32_t index) {
 }
 
 // --- attributes ----------------------------------------------------------------------------
-
-void writeStringAttribute(hid_t object, const char* name, const std::string& value) {
-    const auto type = hdf5::utf8StringType();
-    const hdf5::Dataspace space(H5Screate(H5S_SCALAR), "H5Screate");
-    const std::string what = std::string("cannot write attribute ") + name;
-    const hdf5::Attribute attr(
-        H5Acreate2(object, name, type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT), what);
-    const char* text = value.c_str();
-    check(H5Awrite(attr.get(), type.get(), &text), what);
-}
-
-void writeNumberAttribute(hid_t object, const char* name, hid_t file_type, hid_t mem_type,
-                          const void* values, hsize_t count = 1) {
-    const hdf5::Dataspace space(
-        count == 1 ? H5Screate(H5S_SCALAR) : H5Screate_simple(1, &count, nullptr), "H5Screate");
-    const std::string what = std::string("cannot write attribute ") + name;
-    const hdf5::Attribute attr(
-        H5Acreate2(object, name, file_type, space.get(), H5P_DEFAULT, H5P_DEFAULT), what);
-    check(H5Awrite(attr.get(), mem_type, values), what);
-}
 
 void writeFlags(hid_t object, int count, const std::string& meanings) {
     const auto values = flagValues(count);
@@ -145,33 +131,6 @@ hdf5::Dataset createColumn(hid_t file, const std::string& name, hid_t file_type,
     return hdf5::Dataset(H5Dcreate2(file, name.c_str(), file_type, space.get(), H5P_DEFAULT,
                                     dcpl.get(), H5P_DEFAULT),
                          what);
-}
-
-// A small contiguous 1-D coordinate, written at once.
-hdf5::Dataset createCoordinate(hid_t file, const std::string& name, hid_t file_type, hid_t mem_type,
-                               hsize_t size, const void* data) {
-    const std::string what = "cannot create coordinate " + name;
-    const hdf5::Dataspace space(H5Screate_simple(1, &size, nullptr), what);
-    auto dcpl = hdf5::trackedCreationOrder(H5P_DATASET_CREATE);
-    hdf5::Dataset ds(H5Dcreate2(file, name.c_str(), file_type, space.get(), H5P_DEFAULT, dcpl.get(),
-                                H5P_DEFAULT),
-                     what);
-    if (size > 0) check(H5Dwrite(ds.get(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), what);
-    return ds;
-}
-
-hdf5::Dataset createStringCoordinate(hid_t file, const std::string& name,
-                                     const std::vector<std::string>& values) {
-    const auto type = hdf5::utf8StringType();
-    std::vector<const char*> pointers;
-    pointers.reserve(values.size());
-    for (const auto& v : values) pointers.push_back(v.c_str());
-    return createCoordinate(file, name, type.get(), type.get(), values.size(), pointers.data());
-}
-
-void makeScale(hid_t dataset, const std::string& name, std::int32_t dim_id) {
-    check(H5DSset_scale(dataset, name.c_str()), "cannot make " + name + " a dimension scale");
-    writeNumberAttribute(dataset, "_Netcdf4Dimid", H5T_STD_I32LE, H5T_NATIVE_INT32, &dim_id);
 }
 
 // Writes `data` (row-major, the whole of every axis but the first) as slab `first` of `ds`.
@@ -361,20 +320,13 @@ void Hdf5RunWriter::Impl::create(const RunMetadata& m) {
     makeScale(event_dim.get(), event_scale_name, 5);
     if (patron_ds) makeScale(patron_ds.get(), "patron", 6);
 
-    const auto attach = [](hid_t ds, const std::vector<hid_t>& scales, const std::string& name) {
-        for (std::size_t k = 0; k < scales.size(); ++k) {
-            check(H5DSattach_scale(ds, scales[k], static_cast<unsigned>(k)),
-                  "cannot attach dimension " + std::to_string(k) + " of " + name);
-        }
-    };
-
     // Auxiliary coordinates (xarray finds them through the `coordinates` attributes).
     const auto month_ds = createStringCoordinate(f, "month", months);
     const auto state_name_ds = createStringCoordinate(f, "state_name", state_names);
     const auto inst_name_ds = createStringCoordinate(f, "institution_name", inst_names);
-    attach(month_ds.get(), {time_ds.get()}, "month");
-    attach(state_name_ds.get(), {state_ds.get()}, "state_name");
-    attach(inst_name_ds.get(), {institution_ds.get()}, "institution_name");
+    attachScales(month_ds.get(), {time_ds.get()}, "month");
+    attachScales(state_name_ds.get(), {state_ds.get()}, "state_name");
+    attachScales(inst_name_ds.get(), {institution_ds.get()}, "institution_name");
     writeStringAttribute(month_ds.get(), "long_name", "calendar month of the step (YYYY-MM)");
     writeStringAttribute(state_name_ds.get(), "long_name", "state name");
     writeStringAttribute(inst_name_ds.get(), "long_name", "institution name");
@@ -402,7 +354,7 @@ void Hdf5RunWriter::Impl::create(const RunMetadata& m) {
             const auto* bytes = static_cast<const std::uint8_t*>(fill);
             v.fill.assign(bytes, bytes + v.element);
         }
-        attach(v.ds.get(), scales, name);
+        attachScales(v.ds.get(), scales, name);
         writeStringAttribute(v.ds.get(), "long_name", long_name);
         if (coordinates[0] != '\0') writeStringAttribute(v.ds.get(), "coordinates", coordinates);
     };
@@ -453,7 +405,7 @@ void Hdf5RunWriter::Impl::create(const RunMetadata& m) {
         v.name = columns[c].name;
         v.dims = {0};
         v.ds = createColumn(f, v.name, columns[c].file_type, H5T_NATIVE_INT32, nullptr);
-        attach(v.ds.get(), {event_dim.get()}, v.name);
+        attachScales(v.ds.get(), {event_dim.get()}, v.name);
         writeStringAttribute(v.ds.get(), "long_name", columns[c].long_name);
     }
     writeFlags(

@@ -1,5 +1,7 @@
 #include "output/hdf5_util.hpp"
 
+#include <hdf5_hl.h>
+
 #include <chrono>
 #include <ctime>
 
@@ -60,6 +62,61 @@ PropertyList outputFileCreation() {
     check(H5Pset_file_space_strategy(fcpl.get(), H5F_FSPACE_STRATEGY_NONE, false, 1),
           "H5Pset_file_space_strategy");
     return fcpl;
+}
+
+void writeStringAttribute(hid_t object, const char* name, const std::string& value) {
+    const auto type = utf8StringType();
+    const Dataspace space(H5Screate(H5S_SCALAR), "H5Screate");
+    const std::string what = std::string("cannot write attribute ") + name;
+    if (H5Aexists(object, name) > 0) check(H5Adelete(object, name), what);
+    const Attribute attr(
+        H5Acreate2(object, name, type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT), what);
+    const char* text = value.c_str();
+    check(H5Awrite(attr.get(), type.get(), &text), what);
+}
+
+void writeNumberAttribute(hid_t object, const char* name, hid_t file_type, hid_t mem_type,
+                          const void* values, hsize_t count) {
+    const Dataspace space(count == 1 ? H5Screate(H5S_SCALAR) : H5Screate_simple(1, &count, nullptr),
+                          "H5Screate");
+    const std::string what = std::string("cannot write attribute ") + name;
+    if (H5Aexists(object, name) > 0) check(H5Adelete(object, name), what);
+    const Attribute attr(H5Acreate2(object, name, file_type, space.get(), H5P_DEFAULT, H5P_DEFAULT),
+                         what);
+    check(H5Awrite(attr.get(), mem_type, values), what);
+}
+
+Dataset createCoordinate(hid_t file, const std::string& name, hid_t file_type, hid_t mem_type,
+                         hsize_t size, const void* data) {
+    const std::string what = "cannot create coordinate " + name;
+    const Dataspace space(H5Screate_simple(1, &size, nullptr), what);
+    auto dcpl = trackedCreationOrder(H5P_DATASET_CREATE);
+    Dataset ds(H5Dcreate2(file, name.c_str(), file_type, space.get(), H5P_DEFAULT, dcpl.get(),
+                          H5P_DEFAULT),
+               what);
+    if (size > 0) check(H5Dwrite(ds.get(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), what);
+    return ds;
+}
+
+Dataset createStringCoordinate(hid_t file, const std::string& name,
+                               const std::vector<std::string>& values) {
+    const auto type = utf8StringType();
+    std::vector<const char*> pointers;
+    pointers.reserve(values.size());
+    for (const auto& v : values) pointers.push_back(v.c_str());
+    return createCoordinate(file, name, type.get(), type.get(), values.size(), pointers.data());
+}
+
+void makeScale(hid_t dataset, const std::string& name, std::int32_t dim_id) {
+    check(H5DSset_scale(dataset, name.c_str()), "cannot make " + name + " a dimension scale");
+    writeNumberAttribute(dataset, "_Netcdf4Dimid", H5T_STD_I32LE, H5T_NATIVE_INT32, &dim_id);
+}
+
+void attachScales(hid_t dataset, const std::vector<hid_t>& scales, const std::string& name) {
+    for (std::size_t k = 0; k < scales.size(); ++k) {
+        check(H5DSattach_scale(dataset, scales[k], static_cast<unsigned>(k)),
+              "cannot attach dimension " + std::to_string(k) + " of " + name);
+    }
 }
 
 }  // namespace regsim::hdf5

@@ -35,6 +35,21 @@ PropertyList trackedCreationOrder(hid_t cls);
 // last flushed chunk index names intact bytes.
 PropertyList outputFileCreation();
 
+// Attributes, written over any attribute of the same name (a resumed sweep rewrites some).
+void writeStringAttribute(hid_t object, const char* name, const std::string& value);
+// `count` values (a scalar when count == 1) of mem_type, stored as file_type.
+void writeNumberAttribute(hid_t object, const char* name, hid_t file_type, hid_t mem_type,
+                          const void* values, hsize_t count = 1);
+
+// Dimension scales as netCDF-4 writes them: a small contiguous 1-D coordinate written at
+// once, marked a scale with its `_Netcdf4Dimid`, and attached to a variable axis by axis.
+Dataset createCoordinate(hid_t file, const std::string& name, hid_t file_type, hid_t mem_type,
+                         hsize_t size, const void* data);
+Dataset createStringCoordinate(hid_t file, const std::string& name,
+                               const std::vector<std::string>& values);
+void makeScale(hid_t dataset, const std::string& name, std::int32_t dim_id);
+void attachScales(hid_t dataset, const std::vector<hid_t>& scales, const std::string& name);
+
 // A variable-length UTF-8 string attribute, or "" when absent.
 std::string readStringAttribute(hid_t object, const char* name);
 // A numeric attribute read as uint64, or ~0 when absent.

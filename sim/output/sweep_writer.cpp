@@ -18,13 +18,19 @@
 namespace regsim {
 namespace {
 
+using hdf5::attachScales;
 using hdf5::check;
+using hdf5::createCoordinate;
+using hdf5::createStringCoordinate;
 using hdf5::Dims;
 using hdf5::kFillFlag;
 using hdf5::kFillFloat;
 using hdf5::kFillInt;
+using hdf5::makeScale;
 using hdf5::product;
 using hdf5::utcNow;
+using hdf5::writeNumberAttribute;
+using hdf5::writeStringAttribute;
 
 // Chunks of at most kChunkBytes and at most max(kMaxChunkPoints, kBlockRuns / replicates)
 // points: small blocks keep the work a kill can lose small (docs/sweeps.md, "Resume"), and
@@ -35,65 +41,11 @@ constexpr hsize_t kBlockRuns = 64;
 constexpr unsigned kDeflateLevel = 1;
 constexpr const char* kStatusMeanings = "none member suspended withdrawing withdrawn";
 
-void stringAttr(hid_t obj, const char* name, const std::string& value) {
-    const auto type = hdf5::utf8StringType();
-    const hdf5::Dataspace space(H5Screate(H5S_SCALAR), "H5Screate");
-    const std::string what = std::string("cannot write attribute ") + name;
-    if (H5Aexists(obj, name) > 0) check(H5Adelete(obj, name), what);
-    const hdf5::Attribute a(
-        H5Acreate2(obj, name, type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT), what);
-    const char* text = value.c_str();
-    check(H5Awrite(a.get(), type.get(), &text), what);
-}
-
-void numberAttr(hid_t obj, const char* name, hid_t file_type, hid_t mem_type, const void* v,
-                hsize_t count = 1) {
-    const hdf5::Dataspace space(
-        count == 1 ? H5Screate(H5S_SCALAR) : H5Screate_simple(1, &count, nullptr), "H5Screate");
-    const std::string what = std::string("cannot write attribute ") + name;
-    if (H5Aexists(obj, name) > 0) check(H5Adelete(obj, name), what);
-    const hdf5::Attribute a(H5Acreate2(obj, name, file_type, space.get(), H5P_DEFAULT, H5P_DEFAULT),
-                            what);
-    check(H5Awrite(a.get(), mem_type, v), what);
-}
-
 void u64Attr(hid_t obj, const char* name, std::uint64_t v) {
-    numberAttr(obj, name, H5T_STD_U64LE, H5T_NATIVE_UINT64, &v);
+    writeNumberAttribute(obj, name, H5T_STD_U64LE, H5T_NATIVE_UINT64, &v);
 }
 void u32Attr(hid_t obj, const char* name, std::uint32_t v) {
-    numberAttr(obj, name, H5T_STD_U32LE, H5T_NATIVE_UINT32, &v);
-}
-
-void makeScale(hid_t ds, const std::string& name, std::int32_t dim_id) {
-    check(H5DSset_scale(ds, name.c_str()), "cannot make " + name + " a dimension scale");
-    numberAttr(ds, "_Netcdf4Dimid", H5T_STD_I32LE, H5T_NATIVE_INT32, &dim_id);
-}
-
-hdf5::Dataset coordinate(hid_t f, const std::string& name, hid_t file_type, hid_t mem_type,
-                         hsize_t size, const void* data) {
-    const std::string what = "cannot create coordinate " + name;
-    const hdf5::Dataspace space(H5Screate_simple(1, &size, nullptr), what);
-    auto dcpl = hdf5::trackedCreationOrder(H5P_DATASET_CREATE);
-    hdf5::Dataset ds(
-        H5Dcreate2(f, name.c_str(), file_type, space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
-        what);
-    if (size > 0) check(H5Dwrite(ds.get(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), what);
-    return ds;
-}
-
-hdf5::Dataset stringCoordinate(hid_t f, const std::string& name,
-                               const std::vector<std::string>& values) {
-    const auto type = hdf5::utf8StringType();
-    std::vector<const char*> ptrs;
-    for (const auto& v : values) ptrs.push_back(v.c_str());
-    return coordinate(f, name, type.get(), type.get(), values.size(), ptrs.data());
-}
-
-void attach(hid_t ds, const std::vector<hid_t>& scales, const std::string& name) {
-    for (std::size_t k = 0; k < scales.size(); ++k) {
-        check(H5DSattach_scale(ds, scales[k], static_cast<unsigned>(k)),
-              "cannot attach dimension " + std::to_string(k) + " of " + name);
-    }
+    writeNumberAttribute(obj, name, H5T_STD_U32LE, H5T_NATIVE_UINT32, &v);
 }
 
 // Rows [first, first + count) of the leading axis of `ds`, whole along the others.
@@ -249,24 +201,26 @@ void SweepWriter::Impl::create() {
     for (hsize_t p = 0; p < P; ++p) points[p] = std::int64_t(meta.point_first + p);
     std::vector<std::int32_t> reps(R);
     for (hsize_t r = 0; r < R; ++r) reps[r] = std::int32_t(r);
-    coords.push_back(coordinate(f, "point", H5T_STD_I64LE, H5T_NATIVE_INT64, P, points.data()));
-    coords.push_back(coordinate(f, "replicate", H5T_STD_I32LE, H5T_NATIVE_INT32, R, reps.data()));
-    coords.push_back(stringCoordinate(f, "state", meta.state_ids));
-    coords.push_back(stringCoordinate(f, "institution", meta.institution_ids));
-    coords.push_back(stringCoordinate(f, "parameter", meta.parameter_keys));
+    coords.push_back(
+        createCoordinate(f, "point", H5T_STD_I64LE, H5T_NATIVE_INT64, P, points.data()));
+    coords.push_back(
+        createCoordinate(f, "replicate", H5T_STD_I32LE, H5T_NATIVE_INT32, R, reps.data()));
+    coords.push_back(createStringCoordinate(f, "state", meta.state_ids));
+    coords.push_back(createStringCoordinate(f, "institution", meta.institution_ids));
+    coords.push_back(createStringCoordinate(f, "parameter", meta.parameter_keys));
     const char* names[] = {"point",     "replicate", "state", "institution",
                            "parameter", "time",      "axis"};
     if (meta.trajectories) {
-        coords.push_back(coordinate(f, "time", H5T_STD_I32LE, H5T_NATIVE_INT32,
-                                    meta.time_steps.size(), meta.time_steps.data()));
-        coords.push_back(stringCoordinate(f, "axis", meta.axis_names));
+        coords.push_back(createCoordinate(f, "time", H5T_STD_I32LE, H5T_NATIVE_INT32,
+                                          meta.time_steps.size(), meta.time_steps.data()));
+        coords.push_back(createStringCoordinate(f, "axis", meta.axis_names));
     }
     for (std::size_t k = 0; k < coords.size(); ++k) makeScale(coords[k].get(), names[k], int(k));
-    stringAttr(coords[0].get(), "long_name", "global index of the design point");
-    stringAttr(coords[1].get(), "long_name", "replicate index");
-    stringAttr(coords[4].get(), "long_name", "swept scenario key path");
+    writeStringAttribute(coords[0].get(), "long_name", "global index of the design point");
+    writeStringAttribute(coords[1].get(), "long_name", "replicate index");
+    writeStringAttribute(coords[4].get(), "long_name", "swept scenario key path");
     if (meta.trajectories)
-        stringAttr(coords[5].get(), "long_name", "step (months since the start)");
+        writeStringAttribute(coords[5].get(), "long_name", "step (months since the start)");
 
     // The design: point_values(point, parameter) and one param_<key>(point) per parameter.
     const hsize_t D = meta.parameter_keys.size();
@@ -284,8 +238,8 @@ void SweepWriter::Impl::create() {
             check(H5Dwrite(ds.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, pv.data()),
                   "cannot write point_values");
         }
-        attach(ds.get(), {coords[0].get(), coords[4].get()}, "point_values");
-        stringAttr(ds.get(), "long_name", "value of each swept parameter at each point");
+        attachScales(ds.get(), {coords[0].get(), coords[4].get()}, "point_values");
+        writeStringAttribute(ds.get(), "long_name", "value of each swept parameter at each point");
     }
     for (hsize_t d = 0; d < D; ++d) {
         std::string name = "param_" + meta.parameter_keys[d];
@@ -293,9 +247,10 @@ void SweepWriter::Impl::create() {
             if (name[k] == '.') name.replace(k, 1, "__");
         std::vector<double> col(P);
         for (hsize_t p = 0; p < P; ++p) col[p] = pv[p * D + d];
-        hdf5::Dataset ds = coordinate(f, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, P, col.data());
-        attach(ds.get(), {coords[0].get()}, name);
-        stringAttr(ds.get(), "long_name", meta.parameter_keys[d]);
+        hdf5::Dataset ds =
+            createCoordinate(f, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, P, col.data());
+        attachScales(ds.get(), {coords[0].get()}, name);
+        writeStringAttribute(ds.get(), "long_name", meta.parameter_keys[d]);
     }
 
     // run_done: contiguous, allocated now and written in place (never moves).
@@ -309,8 +264,8 @@ void SweepWriter::Impl::create() {
         run_done = hdf5::Dataset(H5Dcreate2(f, "run_done", H5T_STD_U8LE, space.get(), H5P_DEFAULT,
                                             dcpl.get(), H5P_DEFAULT),
                                  "cannot create run_done");
-        attach(run_done.get(), {coords[0].get(), coords[1].get()}, "run_done");
-        stringAttr(run_done.get(), "long_name", "1 once the run's data is in the file");
+        attachScales(run_done.get(), {coords[0].get(), coords[1].get()}, "run_done");
+        writeStringAttribute(run_done.get(), "long_name", "1 once the run's data is in the file");
     }
 
     for (auto& v : vars) {
@@ -348,41 +303,41 @@ void SweepWriter::Impl::create() {
                              what);
         std::vector<hid_t> scales;
         for (int s : v.scales) scales.push_back(coords[std::size_t(s)].get());
-        attach(v.ds.get(), scales, v.name);
-        stringAttr(v.ds.get(), "long_name", v.long_name);
+        attachScales(v.ds.get(), scales, v.name);
+        writeStringAttribute(v.ds.get(), "long_name", v.long_name);
         if (v.flags > 0) {
             std::vector<std::uint8_t> fv(std::size_t(v.flags));
             for (int k = 0; k < v.flags; ++k) fv[std::size_t(k)] = std::uint8_t(k);
-            numberAttr(v.ds.get(), "flag_values", H5T_STD_U8LE, H5T_NATIVE_UINT8, fv.data(),
-                       fv.size());
-            stringAttr(v.ds.get(), "flag_meanings", kStatusMeanings);
+            writeNumberAttribute(v.ds.get(), "flag_values", H5T_STD_U8LE, H5T_NATIVE_UINT8,
+                                 fv.data(), fv.size());
+            writeStringAttribute(v.ds.get(), "flag_meanings", kStatusMeanings);
         }
     }
 
     // Provenance: finished_at and complete come with finish().
-    stringAttr(f, "sweep_text", meta.sweep_text);
-    stringAttr(f, "sweep_path", meta.sweep_path);
-    stringAttr(f, "sweep_hash", meta.sweep_hash);
-    stringAttr(f, "scenario_name", meta.scenario_name);
-    stringAttr(f, "scenario_text", meta.scenario_text);
-    stringAttr(f, "scenario_path", meta.scenario_path);
-    stringAttr(f, "parameters", meta.parameters_json);
+    writeStringAttribute(f, "sweep_text", meta.sweep_text);
+    writeStringAttribute(f, "sweep_path", meta.sweep_path);
+    writeStringAttribute(f, "sweep_hash", meta.sweep_hash);
+    writeStringAttribute(f, "scenario_name", meta.scenario_name);
+    writeStringAttribute(f, "scenario_text", meta.scenario_text);
+    writeStringAttribute(f, "scenario_path", meta.scenario_path);
+    writeStringAttribute(f, "parameters", meta.parameters_json);
     u64Attr(f, "seed", meta.seed);
-    stringAttr(f, "design", meta.design);
+    writeStringAttribute(f, "design", meta.design);
     u64Attr(f, "design_seed", meta.design_seed);
     u64Attr(f, "points_total", meta.points_total);
     u32Attr(f, "replicates", meta.replicates);
     u32Attr(f, "steps", meta.steps);
     u32Attr(f, "record_every", meta.record_every);
-    stringAttr(f, "start_month", meta.start_month);
+    writeStringAttribute(f, "start_month", meta.start_month);
     u32Attr(f, "shard_index", meta.shard_index);
     u32Attr(f, "shard_count", meta.shard_count);
     u64Attr(f, "point_first", meta.point_first);
     u64Attr(f, "point_count", meta.point_count);
-    stringAttr(f, "regsim_version", meta.version);
-    stringAttr(f, "git_commit", meta.git_commit);
-    stringAttr(f, "command_line", meta.command_line);
-    stringAttr(f, "started_at", meta.started_at);
+    writeStringAttribute(f, "regsim_version", meta.version);
+    writeStringAttribute(f, "git_commit", meta.git_commit);
+    writeStringAttribute(f, "command_line", meta.command_line);
+    writeStringAttribute(f, "started_at", meta.started_at);
     check(H5Fflush(f, H5F_SCOPE_GLOBAL), "cannot flush " + part);
 }
 
@@ -566,10 +521,10 @@ void SweepWriter::finish() {
                                  " runs were written; the file is not complete");
     }
     const hid_t f = w.file.get();
-    stringAttr(f, "finished_at", utcNow());
+    writeStringAttribute(f, "finished_at", utcNow());
     check(H5Fflush(f, H5F_SCOPE_GLOBAL), "cannot flush " + w.part);
     const std::int32_t complete = 1;  // last: its presence means every write before it landed
-    numberAttr(f, "complete", H5T_STD_I32LE, H5T_NATIVE_INT32, &complete);
+    writeNumberAttribute(f, "complete", H5T_STD_I32LE, H5T_NATIVE_INT32, &complete);
     for (auto& v : w.vars) v.ds.reset();
     w.run_done.reset();
     w.coords.clear();
