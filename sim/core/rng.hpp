@@ -9,6 +9,8 @@
 #include <cmath>
 #include <cstdint>
 
+#include "core/portable_math.hpp"
+
 namespace regsim {
 
 enum class Purpose : std::uint32_t {
@@ -66,11 +68,21 @@ class RandomStream {
     // Uniform in [0, 1) with 53 random bits.
     double uniform() { return static_cast<double>(nextU64() >> 11) * 0x1.0p-53; }
 
-    // Standard normal by Box-Muller; uses two draws, no cached state.
+    // Standard normals by Box-Muller, in pairs: the first call draws two uniforms and returns
+    // r cos(theta), the second returns the pair's r sin(theta). Portable log, cos and sin
+    // (core/portable_math.hpp): the same bits on every machine.
     double normal() {
+        if (has_spare_) {
+            has_spare_ = false;
+            return spare_;
+        }
         const double u1 = 1.0 - uniform();  // (0, 1]
         const double u2 = uniform();
-        return std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2);
+        const double r = std::sqrt(-2.0 * pmath::log(u1));
+        const auto sc = pmath::sincos2pi(u2);
+        spare_ = r * sc.sin;
+        has_spare_ = true;
+        return r * sc.cos;
     }
 
     // Uniform integer in [0, n) by Lemire's multiply-shift (bias < 2^-32 for n < 2^32).
@@ -82,6 +94,8 @@ class RandomStream {
   private:
     std::uint64_t base_;
     std::uint64_t counter_ = 0;
+    double spare_ = 0.0;  // the pair's second normal, while has_spare_
+    bool has_spare_ = false;
 };
 
 }  // namespace regsim

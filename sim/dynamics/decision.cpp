@@ -8,6 +8,7 @@
 
 #include <cmath>
 
+#include "core/portable_math.hpp"
 #include "core/rng.hpp"
 #include "dynamics/parallel.hpp"
 #include "dynamics/phases.hpp"
@@ -26,7 +27,7 @@ bool draw(const StepContext& ctx, std::uint64_t step_hash, double u, std::uint64
     // prob = h / (1 + exp(beta u)) <= h (a divisor >= 1, correctly rounded): most draws are
     // settled without the exp, with the same outcome.
     if (x >= p.hazard_cap) return false;
-    return x < p.hazard_cap / (1.0 + std::exp(p.decision_sharpness * u));
+    return x < p.hazard_cap / (1.0 + pmath::exp(p.decision_sharpness * u));
 }
 
 void announce(StepContext& ctx, std::uint32_t m, EventCause cause) {

@@ -11,6 +11,7 @@
 
 #include <cmath>
 
+#include "core/portable_math.hpp"
 #include "dynamics/parallel.hpp"
 #include "dynamics/phases.hpp"
 
@@ -74,7 +75,7 @@ void computeUtilities(StepContext& ctx) {
                 active += topo.state_weight[topo.membership_state[mk]];
         }
         const double base = w.club_base_weight[j];
-        club[j] = base > 0 ? std::pow(active / base, p.club_exponent) : 0.0;
+        club[j] = base > 0 ? pmath::powNonNegative(active / base, p.club_exponent) : 0.0;
     }
 
     const bool counted = p.peer_weight != 0 && topo.peers_unit_weight;

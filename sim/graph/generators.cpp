@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/portable_math.hpp"
 #include "graph/tie_list.hpp"
 
 namespace regsim {
@@ -18,10 +19,10 @@ void forEachBernoulli(std::uint64_t total, double p, RandomStream& rng, Emit&& e
         for (std::uint64_t i = 0; i < total; ++i) emit(i);
         return;
     }
-    const double log_q = std::log1p(-p);
+    const double log_q = pmath::log1p(-p);
     std::uint64_t i = 0;
     while (true) {
-        const double gap = std::floor(std::log1p(-rng.uniform()) / log_q);
+        const double gap = std::floor(pmath::log1p(-rng.uniform()) / log_q);
         if (gap >= static_cast<double>(total - i)) return;
         i += static_cast<std::uint64_t>(gap);
         emit(i);
@@ -34,11 +35,11 @@ void forEachBernoulli(std::uint64_t total, double p, RandomStream& rng, Emit&& e
 void erdosRenyiTriangle(std::uint32_t offset, std::uint32_t n, double p, double weight,
                         RandomStream& rng, std::vector<TieSpec>& ties) {
     if (n < 2 || !(p > 0.0)) return;
-    const double log_q = p >= 1.0 ? -INFINITY : std::log1p(-p);
+    const double log_q = p >= 1.0 ? -INFINITY : pmath::log1p(-p);
     std::uint64_t v = 1;
     std::int64_t w = -1;
     while (v < n) {
-        double gap = std::floor(std::log1p(-rng.uniform()) / log_q);
+        double gap = std::floor(pmath::log1p(-rng.uniform()) / log_q);
         gap = std::min(gap, 4.0e18);  // p tiny: the walk simply ends
         w += 1 + static_cast<std::int64_t>(gap);
         while (w >= static_cast<std::int64_t>(v) && v < n) {

@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "core/portable_math.hpp"
 #include "core/rng.hpp"
 #include "sweep/saltelli.hpp"
 #include "sweep/sobol_sequence.hpp"
@@ -116,14 +117,14 @@ double fromUnit(const SweptParameter& p, double u) {
         const double lo = std::ceil(p.low);
         const double hi = std::floor(p.high);
         // Integers k in [lo, hi] get the continuous cell [k, k + 1) (log cells when log_scale).
-        const double x = p.log_scale
-                             ? std::exp(std::log(lo) + u * (std::log(hi + 1) - std::log(lo)))
-                             : lo + u * (hi - lo + 1);
+        const double x =
+            p.log_scale ? pmath::exp(pmath::log(lo) + u * (pmath::log(hi + 1) - pmath::log(lo)))
+                        : lo + u * (hi - lo + 1);
         return std::clamp(std::floor(x), lo, hi);
     }
-    const double x = p.log_scale
-                         ? std::exp(std::log(p.low) + u * (std::log(p.high) - std::log(p.low)))
-                         : p.low + u * (p.high - p.low);
+    const double x =
+        p.log_scale ? pmath::exp(pmath::log(p.low) + u * (pmath::log(p.high) - pmath::log(p.low)))
+                    : p.low + u * (p.high - p.low);
     return std::clamp(x, p.low, p.high);  // rounding must not leave the range
 }
 
@@ -269,8 +270,8 @@ std::vector<double> logspace(double low, double high, std::uint64_t steps) {
         throw std::invalid_argument("logspace: end values must be > 0, got " + str(low) + " and " +
                                     str(high));
     }
-    std::vector<double> v = linspace(std::log(low), std::log(high), steps);
-    for (double& x : v) x = std::exp(x);
+    std::vector<double> v = linspace(pmath::log(low), pmath::log(high), steps);
+    for (double& x : v) x = pmath::exp(x);
     v.front() = low;
     if (steps > 1) v.back() = high;
     return v;

@@ -88,6 +88,21 @@ TEST(RngTest, NormalMoments) {
     EXPECT_NEAR(sum2 / n, 1.0, 0.02);
 }
 
+// Normals come in Box-Muller pairs (r cos, r sin of one draw): the two halves of a pair must
+// be uncorrelated and the tails those of N(0, 1).
+TEST(RngTest, NormalPairsAreUncorrelatedWithNormalTails) {
+    const int n = 200000;
+    double cross = 0, beyond2 = 0;
+    for (int k = 0; k < n; ++k) {
+        RandomStream s(RngKey{6, 0, 0, std::uint64_t(k), Purpose::alignment_noise});
+        const double x = s.normal(), y = s.normal();
+        cross += x * y;
+        beyond2 += (std::fabs(x) > 2) + (std::fabs(y) > 2);
+    }
+    EXPECT_NEAR(cross / n, 0.0, 0.01);
+    EXPECT_NEAR(beyond2 / (2.0 * n), 0.0455, 0.002);  // P(|Z| > 2) = 0.0455
+}
+
 TEST(RngTest, BelowIsUniformOverRange) {
     RandomStream s(RngKey{5, 0, 0, 0, Purpose::initial_exit});
     int counts[7] = {};
