@@ -71,7 +71,7 @@ class RandomStream {
     // Standard normals by Box-Muller, in pairs: the first call draws two uniforms and returns
     // r cos(theta), the second returns the pair's r sin(theta). Portable log, cos and sin
     // (core/portable_math.hpp): the same bits on every machine.
-    double normal() {
+    [[gnu::always_inline]] double normal() {
         if (has_spare_) {
             has_spare_ = false;
             return spare_;

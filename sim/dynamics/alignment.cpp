@@ -15,6 +15,7 @@
 #include <cmath>
 
 #include "core/rng.hpp"
+#include "dynamics/baselines.hpp"
 #include "dynamics/parallel.hpp"
 #include "dynamics/phases.hpp"
 

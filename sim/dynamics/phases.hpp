@@ -46,6 +46,7 @@ struct StepScratch {
     std::vector<std::uint32_t>
         alliance_of;                      // [i] first coordinated alliance i belongs to, or kNone
     std::vector<std::uint8_t> announces;  // [m] phase 6's individual draw came up
+    std::vector<std::uint8_t> action;     // [m] what phase 2's or 7's parallel pass did
     PeerCounts peer_counts;               // phase 5's kappa term with unit peer weights
 };
 
@@ -84,8 +85,5 @@ double membershipCost(const StepContext& ctx, std::uint32_t m);
 // The least double T with sqrt(T) >= epsilon, so that for every d2 >= 0 the bounded-confidence
 // test sqrt(d2) < epsilon is exactly d2 < T (phase 3).
 double squaredBound(double epsilon);
-// Regime-dependent baselines (amendment 6 of the brief), from the regime at t.
-double sovereigntyBaseline(const StepContext& ctx, StateIndex i);
-double alignmentBaseline(const StepContext& ctx, StateIndex i, AxisIndex d);
 
 }  // namespace regsim

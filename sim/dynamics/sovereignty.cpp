@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "dynamics/baselines.hpp"
 #include "dynamics/parallel.hpp"
 #include "dynamics/phases.hpp"
 
