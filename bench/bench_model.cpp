@@ -16,6 +16,7 @@
 #include "core/rng.hpp"
 #include "dynamics/phases.hpp"
 #include "dynamics/simulation.hpp"
+#include "dynamics/step.hpp"
 #include "graph/generators.hpp"
 #include "graph/topology.hpp"
 
@@ -109,6 +110,7 @@ int main(int argc, char** argv) {
     tracker.allocate(topo);
     std::fill(tracker.found_step.begin(), tracker.found_step.end(), 0);
     std::vector<EventRecord> events;
+    events.reserve(std::size_t(1) << 22);  // growing it would be timed as a phase
     tracker.events = &events;
     const char* names[] = {"events_clause", "copy",     "alignment", "sovereignty",
                            "utility",       "decision", "notice",    "dissolution"};
@@ -125,7 +127,7 @@ int main(int argc, char** argv) {
         applyScheduledEvents(ctx, next_event);
         applyInstitutionalReactions(ctx);
         lap(0);
-        ctx.next = ctx.now;
+        copyWorld(ctx.now, ctx.next);
         lap(1);
         updateAlignment(ctx);
         lap(2);

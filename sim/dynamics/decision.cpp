@@ -83,8 +83,7 @@ void decideExits(StepContext& ctx) {
         if (alliance_of[i] != kNone && alliance_of[i] != j) return;  // solo-exit veto
         announces[m] = draw(ctx, step_hash, utility[m], m);
     });
-    for (std::uint32_t m = 0; m < topo.membershipCount(); ++m)
-        if (announces[m]) announce(ctx, m, EventCause::utility);
+    forEachFlagged(announces, [&](std::uint32_t m) { announce(ctx, m, EventCause::utility); });
 
     // Joint declarations, alliance by alliance, institution by institution.
     for (InstitutionIndex a = 0; a < topo.institution_count; ++a) {

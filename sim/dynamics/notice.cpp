@@ -5,22 +5,23 @@
 
 #include <cmath>
 
+#include "dynamics/parallel.hpp"
 #include "dynamics/phases.hpp"
 
 namespace regsim {
 
 namespace {
 
+// The state changes of an exit taking effect and of a rescission; their events are logged
+// separately, in membership order.
 void takeEffect(StepContext& ctx, std::uint32_t m) {
     ctx.next.status[m] = std::uint8_t(MembershipStatus::withdrawn);
     ctx.next.announced_step[m] = -1;
     ctx.next.sanction[m] = 0.0;
     ctx.tracker.exit_step[m] = std::int32_t(ctx.step);
-    ctx.tracker.log(ctx.step, EventKind::exit, EventCause::notice_elapsed,
-                    ctx.topology.membership_state[m], ctx.topology.membership_institution[m]);
 }
 
-void rescind(StepContext& ctx, std::uint32_t m, EventCause cause) {
+void rescind(StepContext& ctx, std::uint32_t m) {
     const auto i = ctx.topology.membership_state[m];
     const auto j = ctx.topology.membership_institution[m];
     const bool suspended =
@@ -28,7 +29,11 @@ void rescind(StepContext& ctx, std::uint32_t m, EventCause cause) {
     ctx.next.status[m] =
         std::uint8_t(suspended ? MembershipStatus::suspended : MembershipStatus::member);
     ctx.next.announced_step[m] = -1;
-    ctx.tracker.log(ctx.step, EventKind::rescind, cause, i, j);
+}
+
+void logRescind(StepContext& ctx, std::uint32_t m, EventCause cause) {
+    ctx.tracker.log(ctx.step, EventKind::rescind, cause, ctx.topology.membership_state[m],
+                    ctx.topology.membership_institution[m]);
 }
 
 bool due(const StepContext& ctx, std::uint32_t m) {
@@ -36,6 +41,8 @@ bool due(const StepContext& ctx, std::uint32_t m) {
     return std::int64_t(ctx.step) >=
            std::int64_t(ctx.next.announced_step[m]) + ctx.now.notice_months[j];
 }
+
+enum Notice : std::uint8_t { none, exits, rescinds };
 
 }  // namespace
 
@@ -47,20 +54,33 @@ void advanceNotices(StepContext& ctx) {
     const double margin = ctx.scenario.model.rescind_margin;
     const auto withdrawing = std::uint8_t(MembershipStatus::withdrawing);
 
-    for (std::uint32_t m = 0; m < topo.membershipCount(); ++m) {
-        if (ctx.next.status[m] != withdrawing) continue;
+    // Each membership's notice depends on its own data only: decided and applied in parallel,
+    // logged in membership order.
+    auto& action = ctx.scratch.action;
+    forEachIndex(topo.membershipCount(), [&](std::uint32_t m) {
+        action[m] = none;
+        if (ctx.next.status[m] != withdrawing) return;
         if (due(ctx, m)) {
             takeEffect(ctx, m);
-            continue;
+            action[m] = exits;
+            return;
         }
         // Only announcements from earlier steps may be rescinded, and not by alliance members
         // (they rescind jointly below).
-        if (now.status[m] != withdrawing) continue;
+        if (now.status[m] != withdrawing) return;
         const auto i = topo.membership_state[m];
         const auto j = topo.membership_institution[m];
-        if (alliance_of[i] != kNone && alliance_of[i] != j) continue;
-        if (!std::isinf(utility[m]) && utility[m] > margin) rescind(ctx, m, EventCause::utility);
-    }
+        if (alliance_of[i] != kNone && alliance_of[i] != j) return;
+        if (!std::isinf(utility[m]) && utility[m] > margin) {
+            rescind(ctx, m);
+            action[m] = rescinds;
+        }
+    });
+    forEachFlagged(action, [&](std::uint32_t m) {
+        if (action[m] == rescinds) return logRescind(ctx, m, EventCause::utility);
+        ctx.tracker.log(ctx.step, EventKind::exit, EventCause::notice_elapsed,
+                        topo.membership_state[m], topo.membership_institution[m]);
+    });
 
     for (InstitutionIndex a = 0; a < topo.institution_count; ++a) {
         if (!ctx.scenario.institutions[a].coordinated_exit ||
@@ -84,8 +104,10 @@ void advanceNotices(StepContext& ctx) {
             for (auto k = first; k < last; ++k) {
                 const auto m = topo.institution_memberships[k];
                 if (alliance_of[topo.membership_state[m]] == a && now.status[m] == withdrawing &&
-                    ctx.next.status[m] == withdrawing)
-                    rescind(ctx, m, EventCause::joint_declaration);
+                    ctx.next.status[m] == withdrawing) {
+                    rescind(ctx, m);
+                    logRescind(ctx, m, EventCause::joint_declaration);
+                }
             }
         }
     }

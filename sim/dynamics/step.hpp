@@ -9,4 +9,7 @@ namespace regsim {
 // scheduled event not yet applied.
 void step(StepContext& ctx, std::size_t& next_event);
 
+// next = now, array by array and in parallel, without allocating (arrays of equal size).
+void copyWorld(const WorldState& now, WorldState& next);
+
 }  // namespace regsim

@@ -60,20 +60,27 @@ void computeUtilities(StepContext& ctx) {
                (p.linkage_counts_announcements && s == MembershipStatus::withdrawing);
     };
 
-    // Club shares first, serially: J is small and the summation order must be fixed.
+    // Club shares first. Summed in membership order, or in parallel when every weight is an
+    // integer (the sum is then exact in any order).
     auto& club = ctx.scratch.club;
     for (InstitutionIndex j = 0; j < topo.institution_count; ++j) {
         if (p.club_exponent == 0) {
             club[j] = 1.0;
             continue;
         }
+        const auto first = topo.institution_first_membership[j];
+        const auto weight = [&](std::uint32_t k) {
+            const auto mk = topo.institution_memberships[first + k];
+            return belongs(static_cast<MembershipStatus>(w.status[mk]))
+                       ? topo.state_weight[topo.membership_state[mk]]
+                       : 0.0;
+        };
+        const auto count = topo.institution_first_membership[j + 1] - first;
         double active = 0.0;
-        for (auto k = topo.institution_first_membership[j];
-             k < topo.institution_first_membership[j + 1]; ++k) {
-            const auto mk = topo.institution_memberships[k];
-            if (belongs(static_cast<MembershipStatus>(w.status[mk])))
-                active += topo.state_weight[topo.membership_state[mk]];
-        }
+        if (topo.state_weights_integral)
+            active = exactSum(count, weight);
+        else
+            for (std::uint32_t k = 0; k < count; ++k) active += weight(k);
         const double base = w.club_base_weight[j];
         club[j] = base > 0 ? pmath::powNonNegative(active / base, p.club_exponent) : 0.0;
     }

@@ -92,16 +92,20 @@ Topology buildTopology(const Scenario& sc) {
         return d < v.size() ? v[d] : fallback;
     };
     t.state_weight.resize(t.state_count);
+    double weight_sum = 0.0;
     t.state_sovereignty_baseline.resize(t.state_count);
     t.state_alignment_baseline.resize(std::size_t(t.state_count) * D);
     for (StateIndex i = 0; i < t.state_count; ++i) {
         const auto& s = sc.states[i];
         t.state_weight[i] = s.weight;
+        weight_sum += s.weight;
+        if (s.weight != std::floor(s.weight)) t.state_weights_integral = false;
         t.state_sovereignty_baseline[i] = s.sovereignty_baseline;
         for (std::uint32_t d = 0; d < D; ++d)
             t.state_alignment_baseline[std::size_t(i) * D + d] =
                 at(s.alignment_baseline, d, at(s.alignment, d, 0.0));
     }
+    if (!(weight_sum < 0x1p53)) t.state_weights_integral = false;
     t.institution_orientation.resize(std::size_t(t.institution_count) * D);
     for (InstitutionIndex j = 0; j < t.institution_count; ++j)
         for (std::uint32_t d = 0; d < D; ++d)

@@ -51,6 +51,9 @@ struct Topology {
     // Every peer entry has weight 1: peer shares are ratios of integer counts, which a step
     // can keep up to date from status changes alone (dynamics/peer_counts.hpp).
     bool peers_unit_weight = true;
+    // Every state weight is an integer and their sum is below 2^53: sums of weights are exact,
+    // so they may be added in any order (phase 5 sums club sizes in parallel).
+    bool state_weights_integral = true;
 
     std::uint32_t membershipCount() const {
         return static_cast<std::uint32_t>(membership_state.size());
