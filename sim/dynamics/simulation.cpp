@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "core/huge_pages.hpp"
 #include "dynamics/step.hpp"
 
 namespace regsim {
@@ -64,8 +65,13 @@ Simulation::Simulation(const Scenario& scenario, const Topology& topology, Engin
     : scenario_(scenario), topology_(topology), initial_(initialWorld(scenario, topology)) {
     if (topology.axis_count == 0 || topology.axis_count > 16)
         throw std::invalid_argument("a scenario needs between 1 and 16 alignment axes");
-    now_ = initial_;
-    next_ = initial_;
+    // The arrays a step reads at random go on huge pages (core/huge_pages.hpp); later copies
+    // into now_ and next_ reuse this storage.
+    for (WorldState* w : {&now_, &next_}) {
+        *w = initial_;
+        assignOnHugePages(w->alignment, initial_.alignment);
+        assignOnHugePages(w->status, initial_.status);
+    }
     scratch_.allocate(topology);
     tracker_.allocate(topology);
     if (engine == Engine::automatic && frontierApplies(scenario))
