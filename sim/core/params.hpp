@@ -10,6 +10,7 @@
 namespace regsim {
 
 inline constexpr double kInfinity = std::numeric_limits<double>::infinity();
+inline constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 struct ModelParams {
     // Phase 3, alignment.

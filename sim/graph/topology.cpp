@@ -82,6 +82,8 @@ Topology buildTopology(const Scenario& sc) {
         const auto m = t.membershipIndex(ms.state, ms.institution);
         if (ms.benefit) t.membership_benefit[m] = *ms.benefit;
         if (ms.sovereignty_cost) t.membership_cost[m] = *ms.sovereignty_cost;
+        t.any_benefit_override |= ms.benefit.has_value();
+        t.any_cost_override |= ms.sovereignty_cost.has_value();
     }
 
     // Scenarios built in code (tests, benchmarks) may leave vectors the loader always fills
