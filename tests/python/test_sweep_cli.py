@@ -309,3 +309,53 @@ def test_analysis_reads_real_sweep_files(small, tmp_path):
         assert list(xs) == [0, 0.25, 0.5, 0.75, 1.0] and list(ys) == [0.3, 0.9]
         expected = (f["cascade_size"][()][:, :, 0] >= 1).mean(axis=1).reshape(5, 2)
         np.testing.assert_allclose(z, expected)
+
+
+def parse_timings(stdout):
+    """The one `timings:` line of --timings as {field: (seconds, % of wall or None)}."""
+    import re
+
+    lines = [l for l in stdout.splitlines() if l.startswith("timings: ")]
+    assert len(lines) == 1, stdout
+    line = lines[0]
+    out = {}
+    for name in ("load", "simulate+write", "wall"):
+        m = re.search(rf"(?:^timings: |, ){re.escape(name)} ([0-9.]+) s(?:,|$)", line)
+        assert m, (name, line)
+        out[name] = (float(m.group(1)), None)
+    share = r"([0-9.]+) s \(([0-9.]+)% of wall\)"
+    for name, pattern in (("write", ", write " + share),
+                          ("write CPU", ", write CPU " + share),
+                          ("compress", r", compress ([0-9.]+) s CPU \(([0-9.]+)% of wall\)")):
+        m = re.search(pattern, line)
+        if m:
+            out[name] = (float(m.group(1)), float(m.group(2)))
+    m = re.search(r", ([0-9.]+) runs/s", line)
+    assert m, line
+    out["runs/s"] = (float(m.group(1)), None)
+    return out
+
+
+@pytest.mark.parametrize("record", ["summary", "full"])
+def test_timings_line(tmp_path, record):
+    sw = tmp_path / "t.toml"
+    sw.write_text(sweep_text(record=record))
+    p = regsim("sweep", sw, "-o", tmp_path / "t.h5", "--quiet", "--timings", check=True)
+    assert p.stderr == ""
+    t = parse_timings(p.stdout)
+    wall = t["wall"][0]
+    assert wall > 0
+    assert wall >= t["simulate+write"][0] and wall >= t["load"][0]
+    assert t["runs/s"][0] > 0
+    for name in ("write", "write CPU"):
+        seconds, share = t[name]
+        assert 0 <= seconds <= wall * 1.01 + 0.01, (name, t)
+        # Printed rounded: seconds to 0.1 ms, shares to 0.1%.
+        low = 100 * max(0.0, seconds - 5e-5) / (wall + 5e-5) - 0.05
+        high = 100 * (seconds + 5e-5) / (wall - 5e-5) + 0.05
+        assert low <= share <= high, (name, t)
+    if "compress" in t:
+        assert t["compress"][0] >= 0
+    # Without --timings: nothing on stdout.
+    p = regsim("sweep", sw, "-o", tmp_path / "t.h5", "--quiet", "--force", check=True)
+    assert p.stdout == ""
