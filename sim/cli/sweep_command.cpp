@@ -186,7 +186,7 @@ int sweepCommand(int argc, char** argv, const std::string& command_line) {
     std::signal(SIGTERM, onSweepSignal);
     const auto t_sim = Clock::now();
     std::uint64_t done = 0;
-    double write_s = 0.0, write_cpu_s = 0.0;
+    double write_s = 0.0, write_cpu_s = 0.0, compress_s = 0.0;
     try {
         std::unique_ptr<SweepWriter> opened;
         try {
@@ -244,6 +244,7 @@ int sweepCommand(int argc, char** argv, const std::string& command_line) {
         }
         write_s = timed.seconds();
         write_cpu_s = timed.cpuSeconds();
+        compress_s = out.compressionSeconds();
         progress.finish(out.totalRuns());
         if (!quiet) {
             std::fprintf(stderr, "regsim: wrote %s (%llu points x %u replicates, shard %u/%u)\n",
@@ -261,13 +262,15 @@ int sweepCommand(int argc, char** argv, const std::string& command_line) {
     if (args.count("timings")) {
         // As `regsim run --timings` (one line on stdout): simulation and writing overlap (one
         // writer thread); "write" is the writer's busy time, "write CPU" the writer thread's
-        // CPU time for it. Wall is from reading the sweep file to the renamed output.
+        // CPU time for it, "compress" the CPU time a helper thread spent encoding chunks for
+        // it. Wall is from reading the sweep file to the renamed output.
         const double wall = load_s + sim_s;
         std::printf(
             "timings: load %.4f s, simulate+write %.4f s, wall %.4f s, write %.4f s "
-            "(%.1f%% of wall), %.1f runs/s, write CPU %.4f s (%.1f%% of wall)\n",
-            load_s, sim_s, wall, write_s, 100.0 * write_s / wall, double(done) / sim_s, write_cpu_s,
-            100.0 * write_cpu_s / wall);
+            "(%.1f%% of wall), %.1f runs/s, compress %.4f s CPU (%.1f%% of wall), "
+            "write CPU %.4f s (%.1f%% of wall)\n",
+            load_s, sim_s, wall, write_s, 100.0 * write_s / wall, double(done) / sim_s, compress_s,
+            100.0 * compress_s / wall, write_cpu_s, 100.0 * write_cpu_s / wall);
     }
     return kExitOk;
 }

@@ -359,3 +359,39 @@ def test_timings_line(tmp_path, record):
     # Without --timings: nothing on stdout.
     p = regsim("sweep", sw, "-o", tmp_path / "t.h5", "--quiet", "--force", check=True)
     assert p.stdout == ""
+
+
+def test_chunks_are_plain_shuffle_deflate(small):
+    """Every stored chunk of every data variable decodes with zlib and HDF5's byte shuffle
+    alone (what the file's filter list says), to the values h5py reads: the chunks regsim
+    encodes itself are ordinary shuffle + deflate chunks."""
+    import zlib
+
+    d, sw, one = small
+    with h5py.File(one, "r") as f:
+        for name in ("sovereignty", "alignment", "status", "announce_step", "exit_step",
+                     "final_status", "dissolve_step", "found_step", "cascade_size"):
+            ds = f[name]
+            assert ds.shuffle and ds.compression == "gzip" and ds.compression_opts == 1, name
+            values = ds[()]
+            dsid = ds.id
+            assert dsid.get_num_chunks() > 0, name
+            for k in range(dsid.get_num_chunks()):
+                info = dsid.get_chunk_info(k)
+                mask, raw = dsid.read_direct_chunk(info.chunk_offset)
+                assert mask == 0, name  # every filter applied
+                data = zlib.decompress(raw)
+                n = int(np.prod(ds.chunks))
+                size = ds.dtype.itemsize
+                assert len(data) == n * size, name
+                if size > 1:
+                    data = np.frombuffer(data, np.uint8).reshape(size, n).T.copy().tobytes()
+                chunk = np.frombuffer(data, ds.dtype).reshape(ds.chunks)
+                sel = tuple(slice(o, min(o + c, s))
+                            for o, c, s in zip(info.chunk_offset, ds.chunks, ds.shape))
+                inside = chunk[tuple(slice(0, s.stop - s.start) for s in sel)]
+                expected = values[sel]
+                if ds.dtype.kind == "f":
+                    assert np.array_equal(inside, expected, equal_nan=True), name
+                else:
+                    assert np.array_equal(inside, expected), name
