@@ -38,6 +38,10 @@ class ChunkCodec {
     int level_;
 };
 
+// Adler-32 of `size` more bytes after a checksum `adler` (1 to start), as zlib's adler32()
+// computes it, faster (SSE2 where available).
+std::uint32_t adler32Update(std::uint32_t adler, const std::uint8_t* data, std::size_t size);
+
 // The inverse of encode (inflate, then unshuffle), for tests: `bytes` is the raw size.
 std::vector<std::uint8_t> decodeChunk(const std::uint8_t* data, std::size_t size, std::size_t bytes,
                                       std::size_t element);
