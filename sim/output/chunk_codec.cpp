@@ -14,12 +14,15 @@
 namespace regsim {
 namespace {
 
-// A plane of at least kMinSampled bytes is sampled (kSample bytes from its middle) before it
-// is deflated; shorter planes are always deflated (cheap either way). The sample is small
-// because sampling an incompressible plane is deflate's slow case, paid on every such plane
-// (8 KB samples were 40% of the encoding time of the sweep's alignment chunks); it still
-// spans the repeats of a state's trajectory within a replicate.
-constexpr std::size_t kSample = 4096;
+// A plane of at least kMinSampled bytes is sampled before it is deflated: kSamples pieces of
+// kSample bytes, centred at 1/4 and 3/4 of it, each deflated alone; shorter planes are always
+// deflated (cheap either way). The pieces are small because sampling an incompressible plane
+// is deflate's slow case, paid on every such plane (one 8 KB sample from the middle was 40%
+// of the encoding time of the sweep's alignment chunks), yet each spans the repeats of a
+// state's trajectory within a replicate; two of them see both halves of a chunk whose end is
+// fill values (the last chunk of a run or sweep), which one middle sample could miss.
+constexpr std::size_t kSamples = 2;
+constexpr std::size_t kSample = 2048;
 constexpr std::size_t kMinSampled = 16384;
 // Stored when the sample's deflated size is above this share of the sample.
 constexpr double kIncompressible = 0.9;
@@ -183,16 +186,21 @@ void ChunkCodec::encode(const std::uint8_t* raw, std::size_t bytes, std::size_t 
         int want = level_;
         int want_strategy = Z_DEFAULT_STRATEGY;
         if (level_ > 0 && plane >= kMinSampled) {
-            zcheck(deflateReset(&z_->sample), "deflateReset");
             sample_out_.resize(deflateBound(&z_->sample, kSample) + 16);
-            z_->sample.next_in = const_cast<Bytef*>(segment + plane / 2 - kSample / 2);
-            z_->sample.avail_in = static_cast<uInt>(kSample);
-            z_->sample.next_out = sample_out_.data();
-            z_->sample.avail_out = static_cast<uInt>(sample_out_.size());
-            if (deflate(&z_->sample, Z_FINISH) != Z_STREAM_END) {
-                throw std::runtime_error("zlib: sample deflate failed");
+            std::size_t sampled = 0;
+            for (std::size_t k = 0; k < kSamples; ++k) {
+                zcheck(deflateReset(&z_->sample), "deflateReset");
+                const std::size_t centre = plane * (2 * k + 1) / (2 * kSamples);
+                z_->sample.next_in = const_cast<Bytef*>(segment + centre - kSample / 2);
+                z_->sample.avail_in = static_cast<uInt>(kSample);
+                z_->sample.next_out = sample_out_.data();
+                z_->sample.avail_out = static_cast<uInt>(sample_out_.size());
+                if (deflate(&z_->sample, Z_FINISH) != Z_STREAM_END) {
+                    throw std::runtime_error("zlib: sample deflate failed");
+                }
+                sampled += z_->sample.total_out;
             }
-            const double ratio = static_cast<double>(z_->sample.total_out) / kSample;
+            const double ratio = static_cast<double>(sampled) / (kSamples * kSample);
             if (ratio > kIncompressible) {
                 want = 0;
             } else if (ratio > kFewMatches) {

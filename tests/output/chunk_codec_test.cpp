@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <limits>
 #include <random>
 #include <vector>
 
@@ -62,6 +63,18 @@ TEST(ChunkCodec, ConstantAndRepeatingDataCompressWell) {
     for (std::size_t i = 0; i < repeating.size(); ++i) repeating[i] = period[i % period.size()];
     expectRoundTrip(repeating, &size);
     EXPECT_LT(size, repeating.size() * sizeof(double) / 20);
+}
+
+// The last chunk of a run or sweep: random values, then fill values (NaN) to its end. The
+// planes are half random, half constant: not to be stored whole.
+TEST(ChunkCodec, ChunkEndingInFillValuesIsNotStored) {
+    std::mt19937_64 rng(5);
+    std::uniform_real_distribution<double> u(-1.0, 1.0);
+    std::vector<double> v(131072, std::numeric_limits<double>::quiet_NaN());
+    for (std::size_t i = 0; i < v.size() * 55 / 100; ++i) v[i] = u(rng);
+    std::size_t size = 0;
+    expectRoundTrip(v, &size);
+    EXPECT_LT(size, v.size() * sizeof(double) * 65 / 100);
 }
 
 TEST(ChunkCodec, IntegersBytesAndTinyChunks) {
