@@ -240,7 +240,9 @@ void SweepWriter::Impl::prepareDirect(unsigned compression_threads) {
         v.fill_bytes.assign(bytes, bytes + v.element);
         chunks_per_block += std::size_t(v.cells_per_block);
     }
-    compressor = std::make_unique<ChunkCompressor>(int(kDeflateLevel), compression_threads);
+    // No helper thread when nothing is encoded here (a virtual file, the filter path).
+    compressor = std::make_unique<ChunkCompressor>(int(kDeflateLevel),
+                                                   chunks_per_block > 0 ? compression_threads : 0);
     // Two blocks' chunks in flight: the writer thread copies the next block's runs while the
     // helper encodes the last one.
     max_in_flight = std::max<std::size_t>(2 * chunks_per_block, 2 * compression_threads + 2);
