@@ -5,7 +5,8 @@
 #   compressing chunks for it as a share of wall time ("-" for a build without helpers); and
 #   the writer thread's own CPU time (its busy time also counts waiting for a core).
 #   Then runs/s of the Saltelli sweep sweeps/sahel_saltelli.toml with summaries and with full
-#   trajectories, on 1 and 2 threads.
+#   trajectories, on 1 and 2 threads, with the same writer columns from `regsim sweep --timings`
+#   ("-" where the binary does not report them).
 # Usage: scripts/bench.sh [replicates]   (default 1000). Results go in docs/performance.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -53,16 +54,34 @@ sed -e '/^record = /d' -e '/^replicates = /a record = "full"' \
 runs=$(( $(grep -m1 '^samples' "$sweep" | sed -E 's/[^0-9]*([0-9]+).*/\1/') * \
          ($(grep -c '^\[\[parameter\]\]' "$sweep") + 2) * \
          $(grep -m1 '^replicates' "$sweep" | sed -E 's/[^0-9]*([0-9]+).*/\1/') ))
-printf '\nsweep: %s, %s runs\n\n| threads | output | wall (s) | runs/s |\n|---|---|---|---|\n' "$sweep" "$runs"
+printf '\nsweep: %s, %s runs\n\n| threads | output | wall (s) | runs/s | writer busy (%% of wall) | writer CPU (%% of wall) | compressing, CPU (%% of wall) |\n|---|---|---|---|---|---|---|\n' "$sweep" "$runs"
+# A field of the sweep's --timings line ("-" if the binary does not print it).
+field() {
+  case "$1" in
+    *"$2"*) echo "$1" | sed -E "s/$3/\1/" ;;
+    *) echo - ;;
+  esac
+}
 for threads in 1 2; do
   for mode in summaries trajectories; do
     file=$sweep
     [ "$mode" = trajectories ] && file=$tmp/full.toml
+    timings=()
+    case "$($bin sweep --help 2>&1 || true)" in *--timings*) timings=(--timings) ;; esac
     start=$(date +%s.%N)
-    $bin sweep "$file" -o "$tmp/s.h5" --force --quiet --threads "$threads"
+    line=$($bin sweep "$file" -o "$tmp/s.h5" --force --quiet --threads "$threads" "${timings[@]}")
     end=$(date +%s.%N)
     size=$(du -h "$tmp/s.h5" | cut -f1)
-    awk -v t="$threads" -v m="$mode ($size)" -v a="$start" -v b="$end" -v n="$runs" \
-      'BEGIN {printf "| %s | %s | %.2f | %.0f |\n", t, m, b - a, n / (b - a)}'
+    # timings: load L s, simulate+write S s, wall W s, write B s (P% of wall), R runs/s,
+    #   compress C s CPU (Q% of wall), write CPU U s (V% of wall)
+    busy=$(field "$line" "% of wall" '.*write [0-9.]+ s \(([0-9.]+)% of wall\).*')
+    wcpu=$(field "$line" "write CPU" '.*write CPU [0-9.]+ s \(([0-9.]+)% of wall\).*')
+    compress=$(field "$line" "compress" '.*compress [0-9.]+ s CPU \(([0-9.]+)% of wall\).*')
+    wall=$(field "$line" ", wall " '.*, wall ([0-9.]+) s.*')
+    # Wall from the timings line when there is one, else the process's own.
+    awk -v t="$threads" -v m="$mode ($size)" -v a="$start" -v b="$end" -v w="$wall" -v n="$runs" \
+        -v busy="$busy" -v wcpu="$wcpu" -v c="$compress" \
+      'BEGIN {if (w == "-") w = b - a;
+              printf "| %s | %s | %.2f | %.0f | %s | %s | %s |\n", t, m, w, n / w, busy, wcpu, c}'
   done
 done

@@ -15,7 +15,7 @@
 #include "graph/topology.hpp"
 #include "output/hdf5_run_writer.hpp"
 #include "output/output_path.hpp"
-#include "output/thread_cpu_time.hpp"
+#include "output/timed_writer.hpp"
 #include "output/writer_thread.hpp"
 #include "run/replicate_runner.hpp"
 #include "scenario/scenario_loader.hpp"
@@ -33,36 +33,6 @@ using Clock = std::chrono::steady_clock;
 double secondsSince(Clock::time_point t0) {
     return std::chrono::duration<double>(Clock::now() - t0).count();
 }
-
-// Decorates a Writer to measure the time spent writing (for --timings and bench.sh): wall
-// time inside the writer, and the writer thread's CPU time for it (the wall time also counts
-// time the thread waited for a core while simulation threads held them).
-class TimedWriter final : public Writer {
-  public:
-    explicit TimedWriter(Writer& inner) : inner_(inner) {}
-    void write(const RunResult& r) override {
-        timed([&] { inner_.write(r); });
-    }
-    void finish() override {
-        timed([&] { inner_.finish(); });
-    }
-    double seconds() const { return seconds_; }
-    double cpuSeconds() const { return cpu_seconds_; }
-
-  private:
-    template <typename Fn>
-    void timed(Fn&& fn) {
-        const auto t0 = Clock::now();
-        const double c0 = threadCpuSeconds();
-        fn();
-        cpu_seconds_ += threadCpuSeconds() - c0;
-        seconds_ += secondsSince(t0);
-    }
-
-    Writer& inner_;
-    double seconds_ = 0.0;
-    double cpu_seconds_ = 0.0;
-};
 
 }  // namespace
 

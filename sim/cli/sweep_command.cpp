@@ -2,6 +2,7 @@
 // and resumable (docs/sweeps.md).
 
 #include <atomic>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <ctime>
@@ -15,6 +16,7 @@
 #include "cli/commands.hpp"
 #include "output/output_path.hpp"
 #include "output/sweep_writer.hpp"
+#include "output/timed_writer.hpp"
 #include "output/writer_thread.hpp"
 #include "scenario/scenario_loader.hpp"
 #include "scenario/sweep_loader.hpp"
@@ -29,6 +31,12 @@ namespace {
 
 std::atomic<bool> g_stop{false};
 extern "C" void onSweepSignal(int) { g_stop.store(true); }
+
+using Clock = std::chrono::steady_clock;
+
+double secondsSince(Clock::time_point t0) {
+    return std::chrono::duration<double>(Clock::now() - t0).count();
+}
 
 // Hands the WriterThread's ordered results (result.replicate = position in the run list) to
 // the SweepWriter under their real run index, and reports progress.
@@ -69,6 +77,7 @@ int sweepCommand(int argc, char** argv, const std::string& command_line) {
         ("flush-interval", "seconds between flushes of finished runs to the file", cxxopts::value<double>()->default_value("2"))
         ("queue", "writer queue capacity in runs", cxxopts::value<std::size_t>()->default_value("64"))
         ("quiet", "print nothing but errors")
+        ("timings", "print where the time went")
         ("h,help", "show this help");
     // clang-format on
     spec.parse_positional({"sweep"});
@@ -96,6 +105,7 @@ int sweepCommand(int argc, char** argv, const std::string& command_line) {
         }
     }
 
+    const auto t_load = Clock::now();
     const std::string sweep_path = args["sweep"].as<std::string>();
     SweepSpec sw;
     try {
@@ -104,6 +114,7 @@ int sweepCommand(int argc, char** argv, const std::string& command_line) {
         std::cerr << e.what() << "\n";
         return kExitBadInput;
     }
+    const double load_s = secondsSince(t_load);
     const std::string path =
         args.count("output") ? args["output"].as<std::string>()
                              : "out/" + std::filesystem::path(sweep_path).stem().string() + ".h5";
@@ -173,6 +184,9 @@ int sweepCommand(int argc, char** argv, const std::string& command_line) {
 
     std::signal(SIGINT, onSweepSignal);
     std::signal(SIGTERM, onSweepSignal);
+    const auto t_sim = Clock::now();
+    std::uint64_t done = 0;
+    double write_s = 0.0, write_cpu_s = 0.0, compress_s = 0.0;
     try {
         std::unique_ptr<SweepWriter> opened;
         try {
@@ -203,9 +217,9 @@ int sweepCommand(int argc, char** argv, const std::string& command_line) {
                          static_cast<unsigned long long>(out.totalRuns()));
         }
         RunListWriter adapter(out, job.runs, sw.replicates, progress);
-        std::uint64_t done = 0;
+        TimedWriter timed(adapter);
         {
-            WriterThread writer(adapter, queue, 0, std::uint32_t(job.runs.size()));
+            WriterThread writer(timed, queue, 0, std::uint32_t(job.runs.size()));
             try {
                 done = runSweep(
                     job,
@@ -228,6 +242,9 @@ int sweepCommand(int argc, char** argv, const std::string& command_line) {
             }
             writer.close();
         }
+        write_s = timed.seconds();
+        write_cpu_s = timed.cpuSeconds();
+        compress_s = out.compressionSeconds();
         progress.finish(out.totalRuns());
         if (!quiet) {
             std::fprintf(stderr, "regsim: wrote %s (%llu points x %u replicates, shard %u/%u)\n",
@@ -240,6 +257,20 @@ int sweepCommand(int argc, char** argv, const std::string& command_line) {
     } catch (const std::exception& e) {
         std::cerr << "regsim sweep: " << e.what() << "\n";
         return kExitFailure;
+    }
+    const double sim_s = secondsSince(t_sim);
+    if (args.count("timings")) {
+        // As `regsim run --timings` (one line on stdout): simulation and writing overlap (one
+        // writer thread); "write" is the writer's busy time, "write CPU" the writer thread's
+        // CPU time for it, "compress" the CPU time a helper thread spent encoding chunks for
+        // it. Wall is from reading the sweep file to the renamed output.
+        const double wall = load_s + sim_s;
+        std::printf(
+            "timings: load %.4f s, simulate+write %.4f s, wall %.4f s, write %.4f s "
+            "(%.1f%% of wall), %.1f runs/s, compress %.4f s CPU (%.1f%% of wall), "
+            "write CPU %.4f s (%.1f%% of wall)\n",
+            load_s, sim_s, wall, write_s, 100.0 * write_s / wall, double(done) / sim_s, compress_s,
+            100.0 * compress_s / wall, write_cpu_s, 100.0 * write_cpu_s / wall);
     }
     return kExitOk;
 }

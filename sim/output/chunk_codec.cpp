@@ -2,6 +2,10 @@
 
 #include <zlib.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include <algorithm>
 #include <cstring>
 #include <stdexcept>
@@ -10,9 +14,16 @@
 namespace regsim {
 namespace {
 
-// A plane is sampled (this many bytes from its middle) before it is deflated; planes shorter
-// than two samples are always deflated (cheap either way).
-constexpr std::size_t kSample = 8192;
+// A plane of at least kMinSampled bytes is sampled before it is deflated: kSamples pieces of
+// kSample bytes, centred at 1/4 and 3/4 of it, each deflated alone; shorter planes are always
+// deflated (cheap either way). The pieces are small because sampling an incompressible plane
+// is deflate's slow case, paid on every such plane (one 8 KB sample from the middle was 40%
+// of the encoding time of the sweep's alignment chunks), yet each spans the repeats of a
+// state's trajectory within a replicate; two of them see both halves of a chunk whose end is
+// fill values (the last chunk of a run or sweep), which one middle sample could miss.
+constexpr std::size_t kSamples = 2;
+constexpr std::size_t kSample = 2048;
+constexpr std::size_t kMinSampled = 16384;
 // Stored when the sample's deflated size is above this share of the sample.
 constexpr double kIncompressible = 0.9;
 // Above this share, matches save little: Huffman coding alone (no match search, twice as
@@ -48,19 +59,79 @@ void shuffleBytes(const std::uint8_t* src, std::size_t n, std::size_t element, s
     }
 }
 
+// zlib's header for a stream deflated at `level` with a 32 KiB window (as deflate.c writes it).
+std::uint16_t zlibHeader(int level) {
+    const unsigned flags = level < 2 ? 0 : level < 6 ? 1 : level == 6 ? 2 : 3;
+    unsigned header = (0x78u << 8) | (flags << 6);
+    header += 31 - header % 31;
+    return static_cast<std::uint16_t>(header);
+}
+
 void zcheck(int status, const char* what) {
     if (status != Z_OK) throw std::runtime_error(std::string("zlib: ") + what + " failed");
 }
 
 }  // namespace
 
+std::uint32_t adler32Update(std::uint32_t adler, const std::uint8_t* data, std::size_t size) {
+    constexpr std::uint32_t kBase = 65521;
+    std::uint64_t s1 = adler & 0xffff, s2 = adler >> 16;
+#if defined(__SSE2__)
+    // 16 bytes at a time: within a block, byte i adds (16 - i) times to s2, and each block adds
+    // 16 times the sum of everything before it. 256 blocks between reductions keep every 32-bit
+    // lane below 2^31.
+    const __m128i zero = _mm_setzero_si128();
+    const __m128i weights_lo = _mm_setr_epi16(16, 15, 14, 13, 12, 11, 10, 9);
+    const __m128i weights_hi = _mm_setr_epi16(8, 7, 6, 5, 4, 3, 2, 1);
+    std::size_t blocks = size / 16;
+    size -= blocks * 16;
+    while (blocks > 0) {
+        std::size_t n = std::min<std::size_t>(blocks, 256);
+        blocks -= n;
+        s2 += s1 * 16 * n;
+        __m128i before = zero, sum = zero, weighted = zero;
+        do {
+            const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data));
+            data += 16;
+            before = _mm_add_epi32(before, sum);
+            sum = _mm_add_epi32(sum, _mm_sad_epu8(x, zero));
+            weighted = _mm_add_epi32(
+                weighted, _mm_add_epi32(_mm_madd_epi16(_mm_unpacklo_epi8(x, zero), weights_lo),
+                                        _mm_madd_epi16(_mm_unpackhi_epi8(x, zero), weights_hi)));
+        } while (--n > 0);
+        alignas(16) std::uint32_t a[4], b[4], w[4];
+        _mm_store_si128(reinterpret_cast<__m128i*>(a), sum);
+        _mm_store_si128(reinterpret_cast<__m128i*>(b), before);
+        _mm_store_si128(reinterpret_cast<__m128i*>(w), weighted);
+        s1 += std::uint64_t{a[0]} + a[1] + a[2] + a[3];
+        s2 += 16 * (std::uint64_t{b[0]} + b[1] + b[2] + b[3]) + w[0] + w[1] + w[2] + w[3];
+        s1 %= kBase;
+        s2 %= kBase;
+    }
+#endif
+    while (size > 0) {  // the tail, or everything without SSE2 (zlib's own NMAX between sums)
+        std::size_t n = std::min<std::size_t>(size, 5552);
+        size -= n;
+        for (; n > 0; --n) {
+            s1 += *data++;
+            s2 += s1;
+        }
+        s1 %= kBase;
+        s2 %= kBase;
+    }
+    return static_cast<std::uint32_t>(s2 << 16 | s1);
+}
+
 struct ChunkCodec::Streams {
-    z_stream chunk{};   // the chunk's zlib stream (level switched per plane)
+    z_stream chunk{};   // the chunk's raw deflate stream (level switched per plane)
     z_stream sample{};  // raw deflate of a plane's sample, to decide the plane's level
 };
 
 ChunkCodec::ChunkCodec(int level) : z_(std::make_unique<Streams>()), level_(level) {
-    zcheck(deflateInit(&z_->chunk, level), "deflateInit");
+    // Raw deflate (no zlib wrapper): encode() writes the header and the Adler-32 trailer
+    // itself, with a checksum several times faster than zlib's. The stream is byte for byte
+    // the one deflateInit(level) would write (same window and memory level).
+    zcheck(deflateInit2(&z_->chunk, level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY), "deflateInit2");
     if (deflateInit2(&z_->sample, level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
         deflateEnd(&z_->chunk);
         throw std::runtime_error("zlib: deflateInit2 failed");
@@ -94,10 +165,15 @@ void ChunkCodec::encode(const std::uint8_t* raw, std::size_t bytes, std::size_t 
     zcheck(deflateParams(&z, level_, Z_DEFAULT_STRATEGY), "deflateParams");
     int level = level_;
     int strategy = Z_DEFAULT_STRATEGY;
-    // Room for the worst case (every plane stored) plus the block ends of each switch.
+    // Room for the worst case (every plane stored) plus the block ends of each switch, the
+    // header and the trailer.
     out.resize(deflateBound(&z, static_cast<uLong>(bytes)) + 64 * planes + 64);
-    z.next_out = out.data();
-    z.avail_out = static_cast<uInt>(out.size());
+    const std::uint16_t header = zlibHeader(level_);
+    out[0] = static_cast<std::uint8_t>(header >> 8);
+    out[1] = static_cast<std::uint8_t>(header & 0xff);
+    z.next_out = out.data() + 2;
+    z.avail_out = static_cast<uInt>(out.size() - 2);
+    std::uint32_t adler = 1;
     const auto grow = [&] {
         const std::size_t used = out.size() - z.avail_out;
         out.resize(out.size() * 2);
@@ -109,17 +185,22 @@ void ChunkCodec::encode(const std::uint8_t* raw, std::size_t bytes, std::size_t 
         const std::uint8_t* segment = data + p * plane;
         int want = level_;
         int want_strategy = Z_DEFAULT_STRATEGY;
-        if (level_ > 0 && plane >= 2 * kSample) {
-            zcheck(deflateReset(&z_->sample), "deflateReset");
+        if (level_ > 0 && plane >= kMinSampled) {
             sample_out_.resize(deflateBound(&z_->sample, kSample) + 16);
-            z_->sample.next_in = const_cast<Bytef*>(segment + plane / 2 - kSample / 2);
-            z_->sample.avail_in = static_cast<uInt>(kSample);
-            z_->sample.next_out = sample_out_.data();
-            z_->sample.avail_out = static_cast<uInt>(sample_out_.size());
-            if (deflate(&z_->sample, Z_FINISH) != Z_STREAM_END) {
-                throw std::runtime_error("zlib: sample deflate failed");
+            std::size_t sampled = 0;
+            for (std::size_t k = 0; k < kSamples; ++k) {
+                zcheck(deflateReset(&z_->sample), "deflateReset");
+                const std::size_t centre = plane * (2 * k + 1) / (2 * kSamples);
+                z_->sample.next_in = const_cast<Bytef*>(segment + centre - kSample / 2);
+                z_->sample.avail_in = static_cast<uInt>(kSample);
+                z_->sample.next_out = sample_out_.data();
+                z_->sample.avail_out = static_cast<uInt>(sample_out_.size());
+                if (deflate(&z_->sample, Z_FINISH) != Z_STREAM_END) {
+                    throw std::runtime_error("zlib: sample deflate failed");
+                }
+                sampled += z_->sample.total_out;
             }
-            const double ratio = static_cast<double>(z_->sample.total_out) / kSample;
+            const double ratio = static_cast<double>(sampled) / (kSamples * kSample);
             if (ratio > kIncompressible) {
                 want = 0;
             } else if (ratio > kFewMatches) {
@@ -138,6 +219,7 @@ void ChunkCodec::encode(const std::uint8_t* raw, std::size_t bytes, std::size_t 
             level = want;
             strategy = want_strategy;
         }
+        adler = adler32Update(adler, segment, plane);
         z.next_in = const_cast<Bytef*>(segment);
         z.avail_in = static_cast<uInt>(plane);
         while (z.avail_in > 0) {
@@ -154,6 +236,7 @@ void ChunkCodec::encode(const std::uint8_t* raw, std::size_t bytes, std::size_t 
         if (z.avail_out != 0 && status == Z_BUF_ERROR) grow();
     }
     out.resize(out.size() - z.avail_out);
+    for (int k = 3; k >= 0; --k) out.push_back(static_cast<std::uint8_t>(adler >> (8 * k)));
 }
 
 std::vector<std::uint8_t> decodeChunk(const std::uint8_t* data, std::size_t size, std::size_t bytes,

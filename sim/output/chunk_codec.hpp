@@ -3,8 +3,9 @@
 // so the writer can compress whole chunks itself and hand them to H5Dwrite_chunk. Readers see
 // an ordinary shuffle + deflate chunk (any HDF5, h5py, xarray).
 //
-// The deflate stream is one zlib stream per chunk. Each byte plane of the shuffled chunk (all
-// first bytes of the elements, then all second bytes, ...) is deflated at the dataset's level,
+// The deflate stream is one zlib stream per chunk (a raw deflate stream between zlib's header
+// and an Adler-32 trailer computed here, faster than zlib's). Each byte plane of the shuffled chunk
+// (all first bytes of the elements, then all second bytes, ...) is deflated at the dataset's level,
 // except planes that a sample shows to be incompressible (the low mantissa bytes of float64
 // trajectories): those go into stored blocks of the same stream, and planes where the sample
 // finds few matches are Huffman-coded only. Deflating random bytes is deflate's slowest case
@@ -37,6 +38,10 @@ class ChunkCodec {
     std::vector<std::uint8_t> sample_out_;
     int level_;
 };
+
+// Adler-32 of `size` more bytes after a checksum `adler` (1 to start), as zlib's adler32()
+// computes it, faster (SSE2 where available).
+std::uint32_t adler32Update(std::uint32_t adler, const std::uint8_t* data, std::size_t size);
 
 // The inverse of encode (inflate, then unshuffle), for tests: `bytes` is the raw size.
 std::vector<std::uint8_t> decodeChunk(const std::uint8_t* data, std::size_t size, std::size_t bytes,

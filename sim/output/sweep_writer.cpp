@@ -3,15 +3,18 @@
 #include <hdf5_hl.h>
 
 #include <algorithm>
+#include <bit>
 #include <chrono>
 #include <cstring>
 #include <ctime>
+#include <deque>
 #include <filesystem>
 #include <functional>
 #include <limits>
 #include <string>
 #include <vector>
 
+#include "output/chunk_compressor.hpp"
 #include "output/hdf5_handles.hpp"
 #include "output/hdf5_util.hpp"
 
@@ -66,6 +69,10 @@ void writeRows(hid_t ds, hid_t mem_type, const Dims& dims, hsize_t first, hsize_
 }
 
 // One data variable: (point, replicate, ...) and how to find one run's values in a RunResult.
+// A block of runs is gathered in `buffer`; when it is complete its chunks are cut from it,
+// encoded by ChunkCodec (shuffle + deflate, as the dataset's filters say) on the
+// ChunkCompressor's helper thread and written once each with H5Dwrite_chunk ("direct"), or,
+// for a virtual file or a big-endian machine, written with H5Dwrite through HDF5's filters.
 struct Variable {
     std::string name;
     const char* long_name;
@@ -78,9 +85,29 @@ struct Variable {
     int flags = 0;  // > 0: CF flag_values 0..flags-1 with kStatusMeanings
     std::function<std::pair<const void*, std::size_t>(const RunResult&)> values;
     hdf5::Dataset ds;
-    std::vector<unsigned char> buffer;  // one block of points
+    std::vector<unsigned char> buffer;  // one block: [point in block][replicate][rest]
+
+    bool direct = false;
+    Dims chunk;                            // chunk shape (chunk[0] = chunk_points)
+    Dims cells;                            // chunks per block along each axis (cells[0] = 1)
+    hsize_t cells_per_block = 0;           // product(cells)
+    std::size_t chunk_bytes = 0;           // bytes of one chunk
+    std::vector<std::uint8_t> fill_bytes;  // one element of the fill value
+    std::vector<std::vector<std::uint8_t>> spare;  // chunk buffers back from the compressor
     std::size_t perRun() const { return std::size_t(product(dims, 2)); }
 };
+
+// `bytes` bytes of `element`-byte copies of `fill` at `out` (doubling copies).
+void fillWith(std::uint8_t* out, std::size_t bytes, const std::vector<std::uint8_t>& fill) {
+    const std::size_t element = fill.size();
+    if (bytes < element) return;
+    std::memcpy(out, fill.data(), element);
+    for (std::size_t done = element; done < bytes;) {
+        const std::size_t n = std::min(done, bytes - done);
+        std::memcpy(out + done, out, n);
+        done += n;
+    }
+}
 
 template <class T>
 std::function<std::pair<const void*, std::size_t>(const RunResult&)> field(
@@ -108,7 +135,11 @@ struct SweepWriter::Impl {
     // The block being filled.
     hsize_t block = ~hsize_t{0};
     hsize_t block_received = 0;
+    // Blocks whose chunks are with the compressor: (block, chunks not yet written), in order.
+    std::deque<std::pair<hsize_t, hsize_t>> encoding;
     std::vector<hsize_t> unflagged_blocks;  // written, run_done not yet set
+    std::unique_ptr<ChunkCompressor> compressor;
+    std::size_t max_in_flight = 1;  // chunks submitted and not yet written, at most
     std::chrono::steady_clock::time_point last_flush = std::chrono::steady_clock::now();
     bool closed = false;
 
@@ -116,9 +147,15 @@ struct SweepWriter::Impl {
     hsize_t blockCount(hsize_t b) const { return std::min(chunk_points, P - blockFirst(b)); }
 
     void defineVariables();
+    void prepareDirect(unsigned compression_threads);
     void create();
     void open();
     void writeBlock();
+    void submitChunks(std::size_t var);
+    void writeEncoded(ChunkCompressor::Job&& job);
+    void writeCompressed();  // the chunks already encoded
+    void drain();            // every chunk submitted
+    void settle();
     void flagWritten();
 };
 
@@ -182,6 +219,33 @@ static Dims chunkShape(const Variable& v, hsize_t chunk_points) {
     for (std::size_t k = 1; k < c.size(); ++k)
         while (c[k] > 1 && v.element * product(c) > kChunkBytes) c[k] = (c[k] + 1) / 2;
     return c;
+}
+
+// Chunks are assembled and encoded here (see Variable) unless the file is virtual or the
+// machine is big-endian (the buffers hold native values; the file types are little-endian).
+void SweepWriter::Impl::prepareDirect(unsigned compression_threads) {
+    const bool direct = std::endian::native == std::endian::little &&
+                        meta.virtual_sources.empty() && meta.encode_chunks;
+    std::size_t chunks_per_block = 0;
+    for (auto& v : vars) {
+        v.direct = direct && product(v.dims) > 0;
+        if (!v.direct) continue;
+        v.chunk = chunkShape(v, chunk_points);
+        v.cells.assign(v.dims.size(), 1);
+        for (std::size_t k = 1; k < v.dims.size(); ++k)
+            v.cells[k] = (v.dims[k] + v.chunk[k] - 1) / v.chunk[k];
+        v.cells_per_block = product(v.cells);
+        v.chunk_bytes = std::size_t(product(v.chunk)) * v.element;
+        const auto* bytes = static_cast<const std::uint8_t*>(v.fill);
+        v.fill_bytes.assign(bytes, bytes + v.element);
+        chunks_per_block += std::size_t(v.cells_per_block);
+    }
+    // No helper thread when nothing is encoded here (a virtual file, the filter path).
+    compressor = std::make_unique<ChunkCompressor>(int(kDeflateLevel),
+                                                   chunks_per_block > 0 ? compression_threads : 0);
+    // Two blocks' chunks in flight: the writer thread copies the next block's runs while the
+    // helper encodes the last one.
+    max_in_flight = std::max<std::size_t>(2 * chunks_per_block, 2 * compression_threads + 2);
 }
 
 void SweepWriter::Impl::create() {
@@ -390,14 +454,124 @@ void SweepWriter::Impl::open() {
 
 void SweepWriter::Impl::writeBlock() {
     const hsize_t first = blockFirst(block), n = blockCount(block);
-    for (auto& v : vars)
-        writeRows(v.ds.get(), v.mem_type, v.dims, first, n, v.buffer.data(), v.name);
-    unflagged_blocks.push_back(block);
+    hsize_t chunks = 0;
+    for (std::size_t k = 0; k < vars.size(); ++k) {
+        Variable& v = vars[k];
+        if (v.direct) {
+            submitChunks(k);
+            chunks += v.cells_per_block;
+        } else {
+            writeRows(v.ds.get(), v.mem_type, v.dims, first, n, v.buffer.data(), v.name);
+        }
+    }
+    encoding.emplace_back(block, chunks);
     block = ~hsize_t{0};
     block_received = 0;
+    settle();
+    writeCompressed();
+}
+
+// Cuts the block in v.buffer into its chunks (fill values outside the dataset's extent, as in
+// an edge chunk HDF5 writes) and submits them. A block that is one chunk hands its buffer over.
+void SweepWriter::Impl::submitChunks(std::size_t var) {
+    Variable& v = vars[var];
+    const hsize_t n = blockCount(block);
+    const std::size_t rank = v.dims.size();
+    // The block's shape: its points, then the dataset's other axes.
+    Dims shape = v.dims;
+    shape[0] = n;
+    for (hsize_t cell = 0; cell < v.cells_per_block; ++cell) {
+        ChunkCompressor::Job job;
+        job.element = v.element;
+        job.tag = var;
+        job.index = block * v.cells_per_block + cell;
+        if (v.cells_per_block == 1) {
+            job.raw = std::move(v.buffer);
+            const std::size_t used = job.raw.size();
+            job.raw.resize(v.chunk_bytes);
+            fillWith(job.raw.data() + used, v.chunk_bytes - used, v.fill_bytes);
+        } else {
+            if (!v.spare.empty()) {
+                job.raw = std::move(v.spare.back());
+                v.spare.pop_back();
+            }
+            job.raw.resize(v.chunk_bytes);
+            // The cell's start along each axis, and its extent inside the block.
+            Dims start(rank, 0), extent(rank, 0);
+            bool partial = false;
+            for (std::size_t k = rank, rest = std::size_t(cell); k-- > 0;) {
+                start[k] = (rest % v.cells[k]) * v.chunk[k];
+                rest /= std::size_t(v.cells[k]);
+                extent[k] = std::min(v.chunk[k], shape[k] - start[k]);
+                partial = partial || extent[k] != v.chunk[k];
+            }
+            if (partial) fillWith(job.raw.data(), v.chunk_bytes, v.fill_bytes);
+            // Copy rows along the last axis: for each index of the leading axes in the cell.
+            const std::size_t row = std::size_t(extent[rank - 1]) * v.element;
+            Dims at(rank, 0);  // offsets inside the cell
+            const hsize_t rows = product(extent) / extent[rank - 1];
+            for (hsize_t r = 0; r < rows; ++r) {
+                hsize_t src = 0, dst = 0;
+                for (std::size_t k = 0; k < rank; ++k) {
+                    src = src * shape[k] + start[k] + at[k];
+                    dst = dst * v.chunk[k] + at[k];
+                }
+                std::memcpy(job.raw.data() + dst * v.element, v.buffer.data() + src * v.element,
+                            row);
+                for (std::size_t k = rank - 1; k-- > 0;) {  // next index, last axis fixed at 0
+                    if (++at[k] < extent[k]) break;
+                    at[k] = 0;
+                }
+            }
+        }
+        while (compressor->pending() >= max_in_flight) writeEncoded(compressor->next());
+        compressor->submit(std::move(job));
+    }
+}
+
+void SweepWriter::Impl::writeEncoded(ChunkCompressor::Job&& job) {
+    Variable& v = vars[std::size_t(job.tag)];
+    const hsize_t b = job.index / v.cells_per_block;
+    hsize_t cell = job.index % v.cells_per_block;
+    Dims offset(v.dims.size(), 0);
+    for (std::size_t k = v.dims.size(); k-- > 1;) {
+        offset[k] = (cell % v.cells[k]) * v.chunk[k];
+        cell /= v.cells[k];
+    }
+    offset[0] = blockFirst(b);
+    check(H5Dwrite_chunk(v.ds.get(), H5P_DEFAULT, 0, offset.data(), job.encoded.size(),
+                         job.encoded.data()),
+          "cannot write " + v.name);
+    v.spare.push_back(std::move(job.raw));
+    compressor->recycle(std::move(job.encoded));
+    // Jobs come back in submission order, so they belong to the oldest block in `encoding`.
+    if (encoding.empty() || encoding.front().first != b || encoding.front().second == 0) {
+        throw std::logic_error("SweepWriter: chunk of block " + std::to_string(b) +
+                               " came back out of order");
+    }
+    --encoding.front().second;
+    settle();
+}
+
+// Blocks whose chunks are all in the file (the oldest ones in `encoding`) are flagged done at
+// the next flush.
+void SweepWriter::Impl::settle() {
+    if (encoding.empty() || encoding.front().second != 0) return;
+    while (!encoding.empty() && encoding.front().second == 0) {
+        unflagged_blocks.push_back(encoding.front().first);
+        encoding.pop_front();
+    }
     const double since =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - last_flush).count();
     if (since >= meta.flush_interval_seconds) flagWritten();
+}
+
+void SweepWriter::Impl::writeCompressed() {
+    while (compressor->ready()) writeEncoded(compressor->next());
+}
+
+void SweepWriter::Impl::drain() {
+    while (compressor->pending() > 0) writeEncoded(compressor->next());
 }
 
 // Data first, then run_done: each reaches the file with its own flush.
@@ -432,6 +606,7 @@ SweepWriter::SweepWriter(const std::string& path, const SweepMetadata& metadata,
     }
     w.done.assign(w.P * w.R, 0);
     w.defineVariables();
+    w.prepareDirect(metadata.compression_threads);
     if (resume) {
         w.open();
     } else {
@@ -451,6 +626,7 @@ SweepWriter::SweepWriter(const std::string& path, const SweepMetadata& metadata,
 SweepWriter::~SweepWriter() {
     if (impl_ && !impl_->closed && impl_->file) {
         try {
+            impl_->drain();  // the complete blocks reach the file, then run_done
             impl_->flagWritten();
         } catch (...) {
         }
@@ -458,10 +634,12 @@ SweepWriter::~SweepWriter() {
 }
 
 std::uint64_t SweepWriter::chunkPoints() const { return impl_->chunk_points; }
+double SweepWriter::compressionSeconds() const { return impl_->compressor->seconds(); }
 std::uint64_t SweepWriter::totalRuns() const { return impl_->P * impl_->R; }
 std::uint64_t SweepWriter::doneRuns() const {
     std::uint64_t n = impl_->done_count;
     for (auto b : impl_->unflagged_blocks) n += impl_->blockCount(b) * impl_->R;
+    for (const auto& e : impl_->encoding) n += impl_->blockCount(e.first) * impl_->R;
     return n + impl_->block_received;
 }
 
@@ -496,7 +674,14 @@ void SweepWriter::write(std::uint64_t run, const RunResult& result) {
         }
         w.block = b;
         w.block_received = 0;
-        for (auto& v : w.vars) v.buffer.assign(w.blockCount(b) * w.R * v.perRun() * v.element, 0);
+        // Every byte is overwritten by the block's runs (resize keeps a reused buffer's bytes).
+        for (auto& v : w.vars) {
+            if (v.buffer.empty() && !v.spare.empty()) {  // handed to the compressor with a block
+                v.buffer = std::move(v.spare.back());
+                v.spare.pop_back();
+            }
+            v.buffer.resize(w.blockCount(b) * w.R * v.perRun() * v.element);
+        }
     }
     const hsize_t slot = (p - w.blockFirst(b)) * w.R + r;
     for (auto& v : w.vars) {
@@ -514,6 +699,7 @@ void SweepWriter::write(std::uint64_t run, const RunResult& result) {
 void SweepWriter::finish() {
     Impl& w = *impl_;
     if (w.closed) throw std::logic_error("SweepWriter::finish called twice");
+    w.drain();
     w.flagWritten();
     if (w.done_count != w.P * w.R) {
         throw std::runtime_error(w.part + ": only " + std::to_string(w.done_count) + " of " +

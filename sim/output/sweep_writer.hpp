@@ -47,6 +47,12 @@ struct SweepMetadata {
     std::uint64_t seed = 0, design_seed = 0;
     std::uint32_t shard_index = 0, shard_count = 1;
     double flush_interval_seconds = 2.0;
+    // Helper threads that encode finished chunks while the writer thread goes on (0: the
+    // writer thread encodes). The file is the same for any number.
+    unsigned compression_threads = 1;
+    // false: every variable goes through HDF5's filter pipeline on the writer thread (slower;
+    // the datasets' values and layout are the same: tests compare the two).
+    bool encode_chunks = true;
     // Non-empty: data variables are virtual datasets over these files (regsim merge --virtual).
     std::vector<VirtualSource> virtual_sources;
 };
@@ -73,6 +79,8 @@ class SweepWriter {
     SweepWriter& operator=(const SweepWriter&) = delete;
 
     std::uint64_t chunkPoints() const;
+    // CPU time spent encoding chunks, on the helper threads or, with none, inside write().
+    double compressionSeconds() const;
     std::uint64_t totalRuns() const;  // point_count * replicates
     std::uint64_t doneRuns() const;   // run_done = 1 in the file (after resume) or written
     // Local runs (local point * replicates + replicate) still to compute, ascending: every run

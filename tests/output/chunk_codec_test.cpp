@@ -4,9 +4,11 @@
 #include "output/chunk_codec.hpp"
 
 #include <gtest/gtest.h>
+#include <zlib.h>
 
 #include <cstdint>
 #include <cstring>
+#include <limits>
 #include <random>
 #include <vector>
 
@@ -63,6 +65,18 @@ TEST(ChunkCodec, ConstantAndRepeatingDataCompressWell) {
     EXPECT_LT(size, repeating.size() * sizeof(double) / 20);
 }
 
+// The last chunk of a run or sweep: random values, then fill values (NaN) to its end. The
+// planes are half random, half constant: not to be stored whole.
+TEST(ChunkCodec, ChunkEndingInFillValuesIsNotStored) {
+    std::mt19937_64 rng(5);
+    std::uniform_real_distribution<double> u(-1.0, 1.0);
+    std::vector<double> v(131072, std::numeric_limits<double>::quiet_NaN());
+    for (std::size_t i = 0; i < v.size() * 55 / 100; ++i) v[i] = u(rng);
+    std::size_t size = 0;
+    expectRoundTrip(v, &size);
+    EXPECT_LT(size, v.size() * sizeof(double) * 65 / 100);
+}
+
 TEST(ChunkCodec, IntegersBytesAndTinyChunks) {
     std::vector<std::int32_t> steps(50000);
     for (std::size_t i = 0; i < steps.size(); ++i)
@@ -75,6 +89,42 @@ TEST(ChunkCodec, IntegersBytesAndTinyChunks) {
     expectRoundTrip(std::vector<double>{0.5});
     expectRoundTrip(std::vector<std::int32_t>{1, 2, 3});
     expectRoundTrip(std::vector<std::uint8_t>{255});
+}
+
+// The stream is zlib's own: encode writes the header and Adler-32 trailer around a raw
+// deflate stream, so a whole chunk deflated at one level is byte for byte what compress2 writes.
+TEST(ChunkCodec, StreamIsZlibsForOneLevel) {
+    std::vector<std::uint8_t> status(300000);
+    for (std::size_t i = 0; i < status.size(); ++i)
+        status[i] = static_cast<std::uint8_t>(i / 97 % 5);
+    ChunkCodec codec(1);
+    std::vector<std::uint8_t> out;
+    codec.encode(status.data(), status.size(), 1, out);  // 1-byte elements: one plane
+    std::vector<std::uint8_t> ref(compressBound(status.size()));
+    uLongf size = ref.size();
+    ASSERT_EQ(compress2(ref.data(), &size, status.data(), status.size(), 1), Z_OK);
+    ref.resize(size);
+    EXPECT_EQ(out, ref);
+}
+
+TEST(Adler32, MatchesZlibForAnyLengthAlignmentAndStart) {
+    std::mt19937_64 rng(11);
+    std::vector<std::uint8_t> data(200000);
+    for (auto& b : data) b = static_cast<std::uint8_t>(rng());
+    for (int trial = 0; trial < 300; ++trial) {
+        const std::size_t offset = rng() % 64;
+        const std::size_t size = trial < 40 ? std::size_t(trial) : rng() % (data.size() - 64);
+        const auto start = static_cast<std::uint32_t>(trial % 3 == 0 ? 1 : rng());
+        const std::uint32_t seed = (start & 0xffff) % 65521 | ((start >> 16) % 65521) << 16;
+        EXPECT_EQ(adler32Update(seed, data.data() + offset, size),
+                  adler32(seed, data.data() + offset, static_cast<uInt>(size)))
+            << "size " << size << " offset " << offset;
+    }
+    // All bytes 255 and a start near the modulus: the largest sums between reductions.
+    std::vector<std::uint8_t> ones(20'000'003, 255);
+    const std::uint32_t high = 65520u << 16 | 65520u;
+    EXPECT_EQ(adler32Update(high, ones.data(), ones.size()),
+              adler32(high, ones.data(), static_cast<uInt>(ones.size())));
 }
 
 TEST(ChunkCodec, RejectsPartialElements) {

@@ -309,3 +309,89 @@ def test_analysis_reads_real_sweep_files(small, tmp_path):
         assert list(xs) == [0, 0.25, 0.5, 0.75, 1.0] and list(ys) == [0.3, 0.9]
         expected = (f["cascade_size"][()][:, :, 0] >= 1).mean(axis=1).reshape(5, 2)
         np.testing.assert_allclose(z, expected)
+
+
+def parse_timings(stdout):
+    """The one `timings:` line of --timings as {field: (seconds, % of wall or None)}."""
+    import re
+
+    lines = [l for l in stdout.splitlines() if l.startswith("timings: ")]
+    assert len(lines) == 1, stdout
+    line = lines[0]
+    out = {}
+    for name in ("load", "simulate+write", "wall"):
+        m = re.search(rf"(?:^timings: |, ){re.escape(name)} ([0-9.]+) s(?:,|$)", line)
+        assert m, (name, line)
+        out[name] = (float(m.group(1)), None)
+    share = r"([0-9.]+) s \(([0-9.]+)% of wall\)"
+    for name, pattern in (("write", ", write " + share),
+                          ("write CPU", ", write CPU " + share),
+                          ("compress", r", compress ([0-9.]+) s CPU \(([0-9.]+)% of wall\)")):
+        m = re.search(pattern, line)
+        if m:
+            out[name] = (float(m.group(1)), float(m.group(2)))
+    m = re.search(r", ([0-9.]+) runs/s", line)
+    assert m, line
+    out["runs/s"] = (float(m.group(1)), None)
+    return out
+
+
+@pytest.mark.parametrize("record", ["summary", "full"])
+def test_timings_line(tmp_path, record):
+    sw = tmp_path / "t.toml"
+    sw.write_text(sweep_text(record=record))
+    p = regsim("sweep", sw, "-o", tmp_path / "t.h5", "--quiet", "--timings", check=True)
+    assert p.stderr == ""
+    t = parse_timings(p.stdout)
+    wall = t["wall"][0]
+    assert wall > 0
+    assert wall >= t["simulate+write"][0] and wall >= t["load"][0]
+    assert t["runs/s"][0] > 0
+    for name in ("write", "write CPU"):
+        seconds, share = t[name]
+        assert 0 <= seconds <= wall * 1.01 + 0.01, (name, t)
+        # Printed rounded: seconds to 0.1 ms, shares to 0.1%.
+        low = 100 * max(0.0, seconds - 5e-5) / (wall + 5e-5) - 0.05
+        high = 100 * (seconds + 5e-5) / (wall - 5e-5) + 0.05
+        assert low <= share <= high, (name, t)
+    if "compress" in t:
+        assert t["compress"][0] >= 0
+    # Without --timings: nothing on stdout.
+    p = regsim("sweep", sw, "-o", tmp_path / "t.h5", "--quiet", "--force", check=True)
+    assert p.stdout == ""
+
+
+def test_chunks_are_plain_shuffle_deflate(small):
+    """Every stored chunk of every data variable decodes with zlib and HDF5's byte shuffle
+    alone (what the file's filter list says), to the values h5py reads: the chunks regsim
+    encodes itself are ordinary shuffle + deflate chunks."""
+    import zlib
+
+    d, sw, one = small
+    with h5py.File(one, "r") as f:
+        for name in ("sovereignty", "alignment", "status", "announce_step", "exit_step",
+                     "final_status", "dissolve_step", "found_step", "cascade_size"):
+            ds = f[name]
+            assert ds.shuffle and ds.compression == "gzip" and ds.compression_opts == 1, name
+            values = ds[()]
+            dsid = ds.id
+            assert dsid.get_num_chunks() > 0, name
+            for k in range(dsid.get_num_chunks()):
+                info = dsid.get_chunk_info(k)
+                mask, raw = dsid.read_direct_chunk(info.chunk_offset)
+                assert mask == 0, name  # every filter applied
+                data = zlib.decompress(raw)
+                n = int(np.prod(ds.chunks))
+                size = ds.dtype.itemsize
+                assert len(data) == n * size, name
+                if size > 1:
+                    data = np.frombuffer(data, np.uint8).reshape(size, n).T.copy().tobytes()
+                chunk = np.frombuffer(data, ds.dtype).reshape(ds.chunks)
+                sel = tuple(slice(o, min(o + c, s))
+                            for o, c, s in zip(info.chunk_offset, ds.chunks, ds.shape))
+                inside = chunk[tuple(slice(0, s.stop - s.start) for s in sel)]
+                expected = values[sel]
+                if ds.dtype.kind == "f":
+                    assert np.array_equal(inside, expected, equal_nan=True), name
+                else:
+                    assert np.array_equal(inside, expected), name
