@@ -244,7 +244,10 @@ struct Hdf5RunWriter::Impl {
     ChunkCodec codec{static_cast<int>(kDeflateLevel)};  // for partly filled chunks (flushes)
     std::vector<std::vector<std::uint8_t>> partial;     // their encodings, capacity reused
     std::unique_ptr<ChunkCompressor> compressor;        // full chunks
-    std::size_t max_in_flight = 1;  // full chunks submitted and not yet written, at most
+    // Raw bytes of the chunks submitted and not yet back, and their bound: a number of the
+    // largest chunks, since the event table's chunks (4 to 32 KiB) are much smaller.
+    std::size_t in_flight_bytes = 0;
+    std::size_t max_in_flight_bytes = kChunkBytes;
     // Encoded full chunks that replace a partial version a flush wrote: held until the next
     // flush (see writeEncoded).
     std::vector<ChunkCompressor::Job> deferred;
@@ -256,6 +259,7 @@ struct Hdf5RunWriter::Impl {
     }
     void create(const RunMetadata& metadata);
     void stage(Variable& v, hid_t mem_type, hsize_t r, const void* data);
+    void submit(ChunkCompressor::Job&& job);
     void writeEncoded(ChunkCompressor::Job&& job);
     void writeCompressed();  // those already encoded
     void drain();            // every one submitted
@@ -484,9 +488,16 @@ void Hdf5RunWriter::Impl::stage(Variable& v, hid_t mem_type, hsize_t r, const vo
         if (chunk.on_disk) job.tag |= kReplaces;
         job.index = index;
         v.open.erase(it);
-        while (compressor->pending() >= max_in_flight) writeEncoded(compressor->next());
-        compressor->submit(std::move(job));
+        submit(std::move(job));
     }
+}
+
+void Hdf5RunWriter::Impl::submit(ChunkCompressor::Job&& job) {
+    while (compressor->pending() > 0 && in_flight_bytes + job.raw.size() > max_in_flight_bytes) {
+        writeEncoded(compressor->next());
+    }
+    in_flight_bytes += job.raw.size();
+    compressor->submit(std::move(job));
 }
 
 // Rewriting a chunk frees its old space in the file, which HDF5 may reuse for the next chunk
@@ -494,6 +505,7 @@ void Hdf5RunWriter::Impl::stage(Variable& v, hid_t mem_type, hsize_t r, const vo
 // next flush would leave a .part with a corrupt chunk. A chunk that a flush wrote partly is
 // therefore rewritten only by the next flush, right before H5Fflush (deferred here).
 void Hdf5RunWriter::Impl::writeEncoded(ChunkCompressor::Job&& job) {
+    in_flight_bytes -= job.raw.size();
     if ((job.tag & kEventTag) != 0) {
         event_columns[job.tag & ~kEventTag].spare.push_back(std::move(job.raw));
         event_chunks.push_back(std::move(job));  // events reach the file at flushes only
@@ -589,8 +601,7 @@ void Hdf5RunWriter::Impl::appendEvents(std::uint32_t r, const std::vector<EventR
             job.tag = kEventTag | k;
             job.index = events / kEventChunk - 1;
             newEventChunk(c[k]);
-            while (compressor->pending() >= max_in_flight) writeEncoded(compressor->next());
-            compressor->submit(std::move(job));
+            submit(std::move(job));
         }
     }
 }
@@ -659,7 +670,7 @@ Hdf5RunWriter::Hdf5RunWriter(const std::string& path, const RunMetadata& metadat
     impl_->flush_interval = metadata.flush_interval_seconds;
     impl_->compressor = std::make_unique<ChunkCompressor>(static_cast<int>(kDeflateLevel),
                                                           metadata.compression_threads);
-    impl_->max_in_flight = 2 * std::size_t{metadata.compression_threads} + 2;
+    impl_->max_in_flight_bytes = (2 * std::size_t{metadata.compression_threads} + 2) * kChunkBytes;
     impl_->create(metadata);
 }
 
