@@ -154,18 +154,16 @@ void writeSlab(hid_t ds, hid_t mem_type, const Dims& dims, hsize_t first, const 
     check(H5Dwrite(ds, mem_type, mem_space.get(), file_space.get(), H5P_DEFAULT, data), what);
 }
 
-// Grows the 1-D `ds` to offset + count and writes `data` into the new tail.
-void appendColumn(hid_t ds, hid_t mem_type, hsize_t offset, hsize_t count, const void* data,
-                  const std::string& name) {
-    const std::string what = "cannot append to " + name;
-    const hsize_t size = offset + count;
-    check(H5Dset_extent(ds, &size), what);
-    if (data == nullptr) return;
-    const hdf5::Dataspace file_space(H5Dget_space(ds), what);
-    check(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, &offset, nullptr, &count, nullptr),
-          what);
-    const hdf5::Dataspace mem_space(H5Screate_simple(1, &count, nullptr), what);
-    check(H5Dwrite(ds, mem_type, mem_space.get(), file_space.get(), H5P_DEFAULT, data), what);
+// Grows (never shrinks) the 1-D `ds` to `size` elements.
+void growColumn(hid_t ds, hsize_t size, const std::string& name) {
+    check(H5Dset_extent(ds, &size), "cannot append to " + name);
+}
+
+// `value` as the file's little-endian bytes at `out`.
+template <class T>
+void storeLittleEndian(std::uint8_t* out, T value) {
+    std::memcpy(out, &value, sizeof value);
+    if constexpr (std::endian::native != std::endian::little) std::reverse(out, out + sizeof value);
 }
 
 template <class T>
@@ -204,6 +202,20 @@ struct Variable {
     std::vector<std::vector<std::uint8_t>> spare;  // buffers of finished chunks, for reuse
 };
 
+// One column of the event table. Its chunks of kEventChunk events are assembled here (in
+// `tail`, zero beyond the events copied in) and, once full, encoded on the ChunkCompressor like
+// the grids' chunks; but every event chunk is written only at a flush, so that events reach
+// the file with their replicates: full chunks wait encoded until then, and the last, partly
+// filled chunk is encoded at each flush and written whole (the `event` extent covering only
+// its events), again by every later flush until it fills.
+struct EventColumn {
+    hdf5::Dataset ds;
+    std::string name;
+    std::size_t element = 0;                       // bytes per value
+    std::vector<std::uint8_t> tail;                // the chunk being filled
+    std::vector<std::vector<std::uint8_t>> spare;  // buffers of submitted chunks, for reuse
+};
+
 struct Hdf5RunWriter::Impl {
     std::string path;
     std::string part_path;
@@ -214,27 +226,28 @@ struct Hdf5RunWriter::Impl {
     Variable sovereignty, alignment, regime, status;
     Variable announce_step, exit_step, final_status, dissolve_step, found_step, cascade_size;
     hdf5::Dataset event_dim;
-    std::array<Variable, 8> event_columns;  // in kEventColumns order
-    hsize_t events = 0;
+    std::array<EventColumn, 8> event_columns;  // in the order of `columns` in create()
+    hsize_t events = 0;                        // events copied into chunks
+    hsize_t events_in_file = 0;                // the extent of `event`: events written by flushes
+    std::vector<ChunkCompressor::Job> event_chunks;  // encoded full chunks, for the next flush
+    std::array<std::vector<std::uint8_t>, 8> event_partial;  // encodings of the columns' tails
+    // Job::tag of event column c: kEventTag | c (grids: their index, | kReplaces).
+    static constexpr std::uint64_t kEventTag = std::uint64_t{1} << 33;
 
     std::vector<bool> written;
     std::uint32_t written_count = 0;
     bool closed = false;
 
-    // Events wait here and are appended in batches: one extend per column per batch.
-    struct EventBuffer {
-        std::vector<std::int32_t> rep, step, state, institution, patron;
-        std::vector<std::uint8_t> kind, cause;
-        std::vector<double> value;
-        std::size_t size() const { return rep.size(); }
-    } pending;
     double flush_interval = 5.0;
     std::chrono::steady_clock::time_point last_flush = std::chrono::steady_clock::now();
 
     ChunkCodec codec{static_cast<int>(kDeflateLevel)};  // for partly filled chunks (flushes)
     std::vector<std::vector<std::uint8_t>> partial;     // their encodings, capacity reused
     std::unique_ptr<ChunkCompressor> compressor;        // full chunks
-    std::size_t max_in_flight = 1;  // full chunks submitted and not yet written, at most
+    // Raw bytes of the chunks submitted and not yet back, and their bound: a number of the
+    // largest chunks, since the event table's chunks (4 to 32 KiB) are much smaller.
+    std::size_t in_flight_bytes = 0;
+    std::size_t max_in_flight_bytes = kChunkBytes;
     // Encoded full chunks that replace a partial version a flush wrote: held until the next
     // flush (see writeEncoded).
     std::vector<ChunkCompressor::Job> deferred;
@@ -246,12 +259,16 @@ struct Hdf5RunWriter::Impl {
     }
     void create(const RunMetadata& metadata);
     void stage(Variable& v, hid_t mem_type, hsize_t r, const void* data);
+    void submit(ChunkCompressor::Job&& job);
     void writeEncoded(ChunkCompressor::Job&& job);
     void writeCompressed();  // those already encoded
     void drain();            // every one submitted
     void writeAt(Variable& v, hsize_t index, const std::vector<std::uint8_t>& encoded);
     void writeOpenChunks();
-    void appendPendingEvents();
+    void newEventChunk(EventColumn& c);
+    void appendEvents(std::uint32_t r, const std::vector<EventRecord>& list);
+    bool encodeEventTail();  // false: no partly filled event chunk
+    void writeEvents(bool tail_encoded);
     void flush();
     void closeAll();
 };
@@ -403,7 +420,8 @@ void Hdf5RunWriter::Impl::create(const RunMetadata& m) {
     for (std::size_t c = 0; c < columns.size(); ++c) {
         auto& v = event_columns[c];
         v.name = columns[c].name;
-        v.dims = {0};
+        v.element = H5Tget_size(columns[c].file_type);
+        newEventChunk(v);
         v.ds = createColumn(f, v.name, columns[c].file_type, H5T_NATIVE_INT32, nullptr);
         attachScales(v.ds.get(), {event_dim.get()}, v.name);
         writeStringAttribute(v.ds.get(), "long_name", columns[c].long_name);
@@ -470,9 +488,16 @@ void Hdf5RunWriter::Impl::stage(Variable& v, hid_t mem_type, hsize_t r, const vo
         if (chunk.on_disk) job.tag |= kReplaces;
         job.index = index;
         v.open.erase(it);
-        while (compressor->pending() >= max_in_flight) writeEncoded(compressor->next());
-        compressor->submit(std::move(job));
+        submit(std::move(job));
     }
+}
+
+void Hdf5RunWriter::Impl::submit(ChunkCompressor::Job&& job) {
+    while (compressor->pending() > 0 && in_flight_bytes + job.raw.size() > max_in_flight_bytes) {
+        writeEncoded(compressor->next());
+    }
+    in_flight_bytes += job.raw.size();
+    compressor->submit(std::move(job));
 }
 
 // Rewriting a chunk frees its old space in the file, which HDF5 may reuse for the next chunk
@@ -480,6 +505,12 @@ void Hdf5RunWriter::Impl::stage(Variable& v, hid_t mem_type, hsize_t r, const vo
 // next flush would leave a .part with a corrupt chunk. A chunk that a flush wrote partly is
 // therefore rewritten only by the next flush, right before H5Fflush (deferred here).
 void Hdf5RunWriter::Impl::writeEncoded(ChunkCompressor::Job&& job) {
+    in_flight_bytes -= job.raw.size();
+    if ((job.tag & kEventTag) != 0) {
+        event_columns[job.tag & ~kEventTag].spare.push_back(std::move(job.raw));
+        event_chunks.push_back(std::move(job));  // events reach the file at flushes only
+        return;
+    }
     Variable& v = *grids()[job.tag & ~kReplaces];
     v.spare.push_back(std::move(job.raw));
     if ((job.tag & kReplaces) != 0) {
@@ -509,10 +540,11 @@ void Hdf5RunWriter::Impl::writeAt(Variable& v, hsize_t index,
 
 // Before a flush: every full chunk (the deferred ones too), then the chunks still being
 // filled as they are (fill values where replicates are missing), so a flushed .part holds
-// every replicate written so far. A chunk is either open, submitted or deferred, never two of
-// them, so nothing written here is overwritten by an older version. The rewrites free space
-// that the last flush's index still names, so they are done back to back (everything encoded
-// first) and the caller flushes right after: a kill lands between them only rarely.
+// every replicate written so far; then the event table (writeEvents). A chunk is either open,
+// submitted or deferred, never two of them, so nothing written here is overwritten by an
+// older version. The rewrites free space that the last flush's index still names, so they are
+// done back to back (everything encoded first) and the caller flushes right after: a kill
+// lands between them only rarely.
 void Hdf5RunWriter::Impl::writeOpenChunks() {
     drain();
     std::size_t n = 0;
@@ -522,6 +554,7 @@ void Hdf5RunWriter::Impl::writeOpenChunks() {
             codec.encode(chunk.raw.data(), chunk.raw.size(), v->element, partial[n++]);
         }
     }
+    const bool tail_encoded = encodeEventTail();
     for (auto& job : deferred) {
         writeAt(*grids()[job.tag & ~kReplaces], job.index, job.encoded);
         compressor->recycle(std::move(job.encoded));
@@ -534,39 +567,86 @@ void Hdf5RunWriter::Impl::writeOpenChunks() {
             chunk.on_disk = true;
         }
     }
+    writeEvents(tail_encoded);
 }
 
-void Hdf5RunWriter::Impl::appendPendingEvents() {
-    const std::size_t n = pending.size();
-    if (n == 0) return;
-    const std::array<std::pair<hid_t, const void*>, 8> data{{
-        {H5T_NATIVE_INT32, pending.rep.data()},
-        {H5T_NATIVE_INT32, pending.step.data()},
-        {H5T_NATIVE_UINT8, pending.kind.data()},
-        {H5T_NATIVE_UINT8, pending.cause.data()},
-        {H5T_NATIVE_INT32, pending.state.data()},
-        {H5T_NATIVE_INT32, pending.institution.data()},
-        {H5T_NATIVE_INT32, pending.patron.data()},
-        {H5T_NATIVE_DOUBLE, pending.value.data()},
-    }};
-    for (std::size_t c = 0; c < data.size(); ++c) {
-        appendColumn(event_columns[c].ds.get(), data[c].first, events, n, data[c].second,
-                     event_columns[c].name);
+void Hdf5RunWriter::Impl::newEventChunk(EventColumn& c) {
+    if (!c.spare.empty()) {
+        c.tail = std::move(c.spare.back());
+        c.spare.pop_back();
     }
-    appendColumn(event_dim.get(), H5T_NATIVE_FLOAT, events, n, nullptr, "event");
-    events += n;
-    for (auto* v :
-         {&pending.rep, &pending.step, &pending.state, &pending.institution, &pending.patron})
-        v->clear();
-    pending.kind.clear();
-    pending.cause.clear();
-    pending.value.clear();
+    c.tail.assign(static_cast<std::size_t>(kEventChunk) * c.element, 0);
+}
+
+// Copies replicate r's events into the columns' chunks; each chunk that fills goes to the
+// compressor.
+void Hdf5RunWriter::Impl::appendEvents(std::uint32_t r, const std::vector<EventRecord>& list) {
+    auto& c = event_columns;
+    for (const EventRecord& ev : list) {
+        const std::size_t at = static_cast<std::size_t>(events % kEventChunk);
+        storeLittleEndian(c[0].tail.data() + 4 * at, static_cast<std::int32_t>(r));
+        storeLittleEndian(c[1].tail.data() + 4 * at, static_cast<std::int32_t>(ev.step));
+        c[2].tail[at] = static_cast<std::uint8_t>(ev.kind);
+        c[3].tail[at] = static_cast<std::uint8_t>(ev.cause);
+        storeLittleEndian(c[4].tail.data() + 4 * at, indexOrNone(ev.state));
+        storeLittleEndian(c[5].tail.data() + 4 * at, indexOrNone(ev.institution));
+        storeLittleEndian(c[6].tail.data() + 4 * at, indexOrNone(ev.patron));
+        storeLittleEndian(c[7].tail.data() + 8 * at, ev.value);
+        ++events;
+        if (at + 1 < kEventChunk) continue;
+        for (std::size_t k = 0; k < c.size(); ++k) {
+            ChunkCompressor::Job job;
+            job.raw = std::move(c[k].tail);
+            job.element = c[k].element;
+            job.tag = kEventTag | k;
+            job.index = events / kEventChunk - 1;
+            newEventChunk(c[k]);
+            submit(std::move(job));
+        }
+    }
+}
+
+bool Hdf5RunWriter::Impl::encodeEventTail() {
+    if (events == events_in_file || events % kEventChunk == 0) return false;
+    for (std::size_t k = 0; k < event_columns.size(); ++k) {
+        const EventColumn& c = event_columns[k];
+        codec.encode(c.tail.data(), c.tail.size(), c.element, event_partial[k]);
+    }
+    return true;
+}
+
+// At a flush (writeOpenChunks, every submitted chunk already back): the event table grows to
+// every event copied in so far, and its full chunks and its partly filled last chunk (encoded
+// by encodeEventTail) are written whole. A chunk that an earlier flush wrote partly is
+// replaced, right before the caller's H5Fflush.
+void Hdf5RunWriter::Impl::writeEvents(bool tail_encoded) {
+    if (events == events_in_file) return;
+    for (auto& c : event_columns) growColumn(c.ds.get(), events, c.name);
+    growColumn(event_dim.get(), events, "event");
+    for (auto& job : event_chunks) {
+        const EventColumn& c = event_columns[job.tag & ~kEventTag];
+        const hsize_t offset = job.index * kEventChunk;
+        check(H5Dwrite_chunk(c.ds.get(), H5P_DEFAULT, 0, &offset, job.encoded.size(),
+                             job.encoded.data()),
+              "cannot write " + c.name);
+        compressor->recycle(std::move(job.encoded));
+    }
+    event_chunks.clear();
+    if (tail_encoded) {
+        const hsize_t offset = events / kEventChunk * kEventChunk;
+        for (std::size_t k = 0; k < event_columns.size(); ++k) {
+            const auto& encoded = event_partial[k];
+            check(H5Dwrite_chunk(event_columns[k].ds.get(), H5P_DEFAULT, 0, &offset, encoded.size(),
+                                 encoded.data()),
+                  "cannot write " + event_columns[k].name);
+        }
+    }
+    events_in_file = events;
 }
 
 // Everything written so far reaches the file: a killed run leaves a readable .part.
 void Hdf5RunWriter::Impl::flush() {
     writeOpenChunks();
-    appendPendingEvents();
     check(H5Fflush(file.get(), H5F_SCOPE_GLOBAL), "cannot flush " + part_path);
     last_flush = std::chrono::steady_clock::now();
 }
@@ -590,7 +670,7 @@ Hdf5RunWriter::Hdf5RunWriter(const std::string& path, const RunMetadata& metadat
     impl_->flush_interval = metadata.flush_interval_seconds;
     impl_->compressor = std::make_unique<ChunkCompressor>(static_cast<int>(kDeflateLevel),
                                                           metadata.compression_threads);
-    impl_->max_in_flight = 2 * std::size_t{metadata.compression_threads} + 2;
+    impl_->max_in_flight_bytes = (2 * std::size_t{metadata.compression_threads} + 2) * kChunkBytes;
     impl_->create(metadata);
 }
 
@@ -598,7 +678,6 @@ Hdf5RunWriter::~Hdf5RunWriter() {
     if (impl_ && !impl_->closed) {
         try {
             impl_->writeOpenChunks();  // keep what was computed in the .part
-            impl_->appendPendingEvents();
         } catch (...) {
         }
         impl_->closeAll();
@@ -648,26 +727,16 @@ void Hdf5RunWriter::write(const RunResult& result) {
 
     w.writeCompressed();
 
-    auto& p = w.pending;
-    for (const EventRecord& ev : result.events) {
-        p.rep.push_back(static_cast<std::int32_t>(r));
-        p.step.push_back(static_cast<std::int32_t>(ev.step));
-        p.kind.push_back(static_cast<std::uint8_t>(ev.kind));
-        p.cause.push_back(static_cast<std::uint8_t>(ev.cause));
-        p.state.push_back(indexOrNone(ev.state));
-        p.institution.push_back(indexOrNone(ev.institution));
-        p.patron.push_back(indexOrNone(ev.patron));
-        p.value.push_back(ev.value);
-    }
+    w.appendEvents(r, result.events);
     w.written[r] = true;
     ++w.written_count;
     // Events reach the file at flushes only, so a .part holds the events of exactly the
-    // replicates it holds; a million pending events (about 30 MB) bring the flush forward, so
-    // memory stays bounded.
+    // replicates it holds; a million events not yet flushed (29 MB before encoding; full
+    // chunks wait encoded) bring the flush forward, so memory stays bounded.
     constexpr std::size_t kEventBatch = 1u << 20;
     const double since =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - w.last_flush).count();
-    if (since >= w.flush_interval || p.size() >= kEventBatch) w.flush();
+    if (since >= w.flush_interval || w.events - w.events_in_file >= kEventBatch) w.flush();
 }
 
 double Hdf5RunWriter::compressionSeconds() const { return impl_->compressor->seconds(); }
@@ -681,8 +750,9 @@ void Hdf5RunWriter::finish() {
                                  " replicates were written; the file is not complete");
     }
     const hid_t f = w.file.get();
-    w.writeOpenChunks();  // none: every chunk was written when its last replicate came
-    w.appendPendingEvents();
+    // Grids: nothing left (every chunk was written when its last replicate came); the events
+    // since the last flush.
+    w.writeOpenChunks();
     writeStringAttribute(f, "finished_at", utcNow());
     check(H5Fflush(f, H5F_SCOPE_GLOBAL), "cannot flush " + w.part_path);
     const std::int32_t complete = 1;  // last: its presence means every write before it landed

@@ -4,7 +4,11 @@
 #include "output/hdf5_run_writer.hpp"
 
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <array>
+#include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <thread>
@@ -455,6 +459,183 @@ TEST(Hdf5RunWriter, EmptyAxesAreStoredContiguous) {
     EXPECT_EQ(H5Pget_layout(dcpl), H5D_CONTIGUOUS);
     H5Pclose(dcpl);
     H5Dclose(ds);
+}
+
+}  // namespace
+}  // namespace regsim
+
+namespace regsim {
+namespace {
+
+using test::H5Reader;
+using test::TempDir;
+namespace fs = std::filesystem;
+
+// --- the event table's chunks ---------------------------------------------------------------
+
+// Event k of a replicate in the event-chunk tests: every field a known function of (r, k).
+EventRecord chunkTestEvent(std::uint32_t r, std::uint32_t k) {
+    EventRecord e;
+    e.step = k % 61;
+    e.kind = static_cast<EventKind>((k + r) % kEventKindCount);
+    e.cause = static_cast<EventCause>(k % kEventCauseCount);
+    e.state = k % 4 == 0 ? kNone : static_cast<StateIndex>(k % kS);
+    e.institution = k % 5 == 0 ? kNone : static_cast<InstitutionIndex>(k % kI);
+    e.patron = k % 3 == 1 ? 0 : kNone;
+    e.value = 1e6 * r + k + 0.125;
+    return e;
+}
+
+// Replicates' event counts chosen around the 4096-event chunks: 3000 (a partial chunk), 1096
+// (ends exactly on the boundary), 0, 9000 (two chunks filled in one replicate, then a partial
+// one), 1 (one more event in it).
+constexpr std::array<std::uint32_t, kR> kChunkTestEvents{3000, 1096, 0, 9000, 1};
+
+RunResult chunkTestResult(const Scenario& sc, std::uint32_t r) {
+    RunResult result = sample::makeResult(sc, r);
+    result.events.clear();
+    for (std::uint32_t k = 0; k < kChunkTestEvents[r]; ++k) {
+        result.events.push_back(chunkTestEvent(r, k));
+    }
+    return result;
+}
+
+// Checks that `path` holds exactly the events of replicates 0 .. through - 1.
+void expectChunkTestEvents(const std::string& path, std::uint32_t through) {
+    H5Reader f(path);
+    std::vector<EventRecord> expected;
+    std::vector<std::int32_t> expected_rep;
+    for (std::uint32_t r = 0; r < through; ++r) {
+        for (std::uint32_t k = 0; k < kChunkTestEvents[r]; ++k) {
+            expected.push_back(chunkTestEvent(r, k));
+            expected_rep.push_back(static_cast<std::int32_t>(r));
+        }
+    }
+    EXPECT_EQ(f.shape("event"), (std::vector<hsize_t>{expected.size()}));
+    const auto rep = f.read<std::int32_t>("event_replicate", H5T_NATIVE_INT32);
+    const auto step = f.read<std::int32_t>("event_step", H5T_NATIVE_INT32);
+    const auto kind = f.read<std::uint8_t>("event_kind", H5T_NATIVE_UINT8);
+    const auto cause = f.read<std::uint8_t>("event_cause", H5T_NATIVE_UINT8);
+    const auto state = f.read<std::int32_t>("event_state", H5T_NATIVE_INT32);
+    const auto inst = f.read<std::int32_t>("event_institution", H5T_NATIVE_INT32);
+    const auto patron = f.read<std::int32_t>("event_patron", H5T_NATIVE_INT32);
+    const auto value = f.read<double>("event_value", H5T_NATIVE_DOUBLE);
+    ASSERT_EQ(rep.size(), expected.size());
+    ASSERT_EQ(value.size(), expected.size());
+    EXPECT_EQ(rep, expected_rep);
+    const auto none = [](std::uint32_t i) { return i == kNone ? -1 : static_cast<int>(i); };
+    std::size_t wrong = 0;
+    for (std::size_t k = 0; k < expected.size(); ++k) {
+        const bool ok = step[k] == static_cast<std::int32_t>(expected[k].step) &&
+                        kind[k] == static_cast<std::uint8_t>(expected[k].kind) &&
+                        cause[k] == static_cast<std::uint8_t>(expected[k].cause) &&
+                        state[k] == none(expected[k].state) &&
+                        inst[k] == none(expected[k].institution) &&
+                        patron[k] == none(expected[k].patron) && value[k] == expected[k].value;
+        if (!ok && wrong++ < 5) ADD_FAILURE() << path << ": event " << k << " differs";
+    }
+    EXPECT_EQ(wrong, 0u);
+}
+
+// The event table's chunks are assembled by the writer and encoded on the compressor; a flush
+// writes the partly filled last chunk, which later flushes rewrite as it fills. Flushing after
+// every replicate or never, with 0, 1 or 3 compression threads: the same table.
+TEST(Hdf5RunWriter, EventChunksAcrossFlushesHoldEveryEvent) {
+    TempDir dir;
+    const Scenario sc = sample::makeScenario();
+    for (const double interval : {0.0, 1e9}) {
+        for (const unsigned threads : {0u, 1u, 3u}) {
+            std::string name = "events_";
+            name += interval == 0.0 ? "flushed_" : "once_";
+            name += std::to_string(threads);
+            name += ".h5";
+            const auto path = dir.file(name);
+            RunMetadata m = sample::makeMetadata(sc, /*trajectories=*/false);
+            m.flush_interval_seconds = interval;
+            m.compression_threads = threads;
+            {
+                Hdf5RunWriter writer(path, m);
+                for (std::uint32_t r = 0; r < kR; ++r) writer.write(chunkTestResult(sc, r));
+                writer.finish();
+            }
+            SCOPED_TRACE(name);
+            expectChunkTestEvents(path, kR);
+
+            // Stored as ordinary shuffle + deflate chunks of 4096 events, the last one partial.
+            H5Reader f(path);
+            for (const char* column : {"event_replicate", "event_kind", "event_value"}) {
+                const hid_t ds = H5Dopen2(f.id(), column, H5P_DEFAULT);
+                const hid_t dcpl = H5Dget_create_plist(ds);
+                hsize_t chunk = 0;
+                EXPECT_EQ(H5Pget_chunk(dcpl, 1, &chunk), 1);
+                EXPECT_EQ(chunk, 4096u);
+                EXPECT_EQ(H5Pget_nfilters(dcpl), 2);
+                const hid_t space = H5Dget_space(ds);
+                hsize_t chunks = 0;
+                EXPECT_GE(H5Dget_num_chunks(ds, space, &chunks), 0);
+                EXPECT_EQ(chunks, 4u) << column;  // 13097 events
+                for (hsize_t c = 0; c < chunks; ++c) {
+                    hsize_t offset = 0, size = 0;
+                    haddr_t address = 0;
+                    unsigned mask = 1;
+                    EXPECT_GE(H5Dget_chunk_info(ds, space, c, &offset, &mask, &address, &size), 0);
+                    EXPECT_EQ(offset, c * 4096);
+                    EXPECT_EQ(mask, 0u);  // both filters applied
+                }
+                H5Sclose(space);
+                H5Pclose(dcpl);
+                H5Dclose(ds);
+            }
+        }
+    }
+}
+
+// A run killed between flushes (here: a child process that exits without closing the file)
+// leaves a .part with the events of exactly its flushed replicates, although the chunks of
+// the replicate after them were already full and encoded.
+TEST(Hdf5RunWriter, KilledRunKeepsTheEventsOfItsFlushedReplicatesOnly) {
+    TempDir dir;
+    const auto path = dir.file("killed.h5");
+    const Scenario sc = sample::makeScenario();
+    const pid_t child = fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+        RunMetadata m = sample::makeMetadata(sc, /*trajectories=*/false);
+        m.flush_interval_seconds = 0.5;
+        m.compression_threads = 0;                  // no threads in the forked child
+        auto* writer = new Hdf5RunWriter(path, m);  // never destroyed: a kill
+        // Replicates 0 and 1 come after a pause (each flushes: a partial chunk, then that chunk
+        // full and a partial one); 2 and 3 right after (no flush: 3 fills two chunks).
+        for (std::uint32_t r = 0; r < 4; ++r) {
+            if (r < 2) std::this_thread::sleep_for(std::chrono::milliseconds(550));
+            writer->write(chunkTestResult(sc, r));
+        }
+        _exit(0);
+    }
+    int status = 0;
+    ASSERT_EQ(waitpid(child, &status, 0), child);
+    ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    ASSERT_TRUE(fs::exists(path + ".part"));
+    expectChunkTestEvents(path + ".part", 2);
+    H5Reader f(path + ".part");
+    const auto cascade = f.read<std::int32_t>("cascade_size", H5T_NATIVE_INT32);
+    EXPECT_EQ(cascade[1 * kI], sample::cascadeSize(1, 0));
+    EXPECT_EQ(cascade[3 * kI], INT32_MIN);  // not flushed
+}
+
+// The destructor without finish() keeps every replicate written, with its events (the last
+// chunk partly filled).
+TEST(Hdf5RunWriter, DestructorKeepsTheEventsOfEveryWrittenReplicate) {
+    TempDir dir;
+    const auto path = dir.file("run.h5");
+    const Scenario sc = sample::makeScenario();
+    {
+        RunMetadata m = sample::makeMetadata(sc, /*trajectories=*/false);
+        m.flush_interval_seconds = 0.0;
+        Hdf5RunWriter writer(path, m);
+        for (std::uint32_t r = 0; r < 4; ++r) writer.write(chunkTestResult(sc, r));
+    }
+    expectChunkTestEvents(path + ".part", 4);
 }
 
 }  // namespace
