@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
-# Benchmarks (not tests): prints one table measured in one run on this machine.
-#   runs/s of the default scenario on 1 and 2 threads, with and without trajectories, the
+# Benchmarks (not tests): prints every table of docs/performance.md, measured in one run on
+# this machine (about 8 minutes).
+#   First scripts/bench_watts.sh: the Watts cascade at N = 1e5, 1e6, 1e7 for regsim and two
+#   peers on the same edge lists (time, ratios, edge visits/s, peak RSS per state and edge, the
+#   log-log slope), and the full political model's time per step on 1 and 2 threads.
+#   Then runs/s of the default scenario on 1 and 2 threads, with and without trajectories, the
 #   share of wall time the writer thread was busy, and the CPU time a helper thread spent
 #   compressing chunks for it as a share of wall time ("-" for a build without helpers); and
 #   the writer thread's own CPU time (its busy time also counts waiting for a core).
@@ -8,6 +12,7 @@
 #   trajectories, on 1 and 2 threads, with the same writer columns from `regsim sweep --timings`
 #   ("-" where the binary does not report them).
 # Usage: scripts/bench.sh [replicates]   (default 1000). Results go in docs/performance.md.
+# Env: WATTS=0 skips bench_watts.sh (runs and sweeps only); GT_1E7=1 adds graph-tool at 1e7.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 replicates=${1:-1000}
@@ -17,6 +22,11 @@ scenario=scenarios/sahel_2022.toml
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
+if [ "${WATTS:-1}" != 0 ]; then
+  echo "## Watts cascade and full model (scripts/bench_watts.sh)"
+  bash scripts/bench_watts.sh
+  printf '\n## Runs and sweeps\n\n'
+fi
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 echo "regsim:  $($bin --version)"
 echo "scenario: $scenario, $replicates replicates"
