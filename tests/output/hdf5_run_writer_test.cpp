@@ -100,19 +100,30 @@ TEST(Hdf5RunWriter, WritesEveryDatasetWithKnownValues) {
     }
 }
 
+// The event table's columns as stored (-1 for "none").
+struct EventColumns {
+    std::vector<std::int32_t> rep, step, state, inst, patron;
+    std::vector<std::uint8_t> kind, cause;
+    std::vector<double> value;
+};
+
+EventColumns readEventColumns(H5Reader& f) {
+    return {f.read<std::int32_t>("event_replicate", H5T_NATIVE_INT32),
+            f.read<std::int32_t>("event_step", H5T_NATIVE_INT32),
+            f.read<std::int32_t>("event_state", H5T_NATIVE_INT32),
+            f.read<std::int32_t>("event_institution", H5T_NATIVE_INT32),
+            f.read<std::int32_t>("event_patron", H5T_NATIVE_INT32),
+            f.read<std::uint8_t>("event_kind", H5T_NATIVE_UINT8),
+            f.read<std::uint8_t>("event_cause", H5T_NATIVE_UINT8),
+            f.read<double>("event_value", H5T_NATIVE_DOUBLE)};
+}
+
 TEST(Hdf5RunWriter, EventTableIsInReplicateOrderWhateverThePushOrder) {
     TempDir dir;
     const auto path = dir.file("run.h5");
     writeSampleFile(path);
     H5Reader f(path);
-    const auto rep = f.read<std::int32_t>("event_replicate", H5T_NATIVE_INT32);
-    const auto step = f.read<std::int32_t>("event_step", H5T_NATIVE_INT32);
-    const auto kind = f.read<std::uint8_t>("event_kind", H5T_NATIVE_UINT8);
-    const auto cause = f.read<std::uint8_t>("event_cause", H5T_NATIVE_UINT8);
-    const auto state = f.read<std::int32_t>("event_state", H5T_NATIVE_INT32);
-    const auto inst = f.read<std::int32_t>("event_institution", H5T_NATIVE_INT32);
-    const auto patron = f.read<std::int32_t>("event_patron", H5T_NATIVE_INT32);
-    const auto value = f.read<double>("event_value", H5T_NATIVE_DOUBLE);
+    const auto ev = readEventColumns(f);
 
     const Scenario sc = sample::makeScenario();
     std::vector<EventRecord> expected;
@@ -123,20 +134,20 @@ TEST(Hdf5RunWriter, EventTableIsInReplicateOrderWhateverThePushOrder) {
             expected_rep.push_back(static_cast<std::int32_t>(r));
         }
     }
-    ASSERT_EQ(rep.size(), expected.size());  // 1 + 2 + ... + kR
+    ASSERT_EQ(ev.rep.size(), expected.size());  // 1 + 2 + ... + kR
     EXPECT_EQ(f.shape("event"), (std::vector<hsize_t>{expected.size()}));
-    EXPECT_EQ(rep, expected_rep);
+    EXPECT_EQ(ev.rep, expected_rep);
     const auto none = [](std::uint32_t i) { return i == kNone ? -1 : static_cast<int>(i); };
     for (std::size_t k = 0; k < expected.size(); ++k) {
-        EXPECT_EQ(step[k], static_cast<std::int32_t>(expected[k].step));
-        EXPECT_EQ(kind[k], static_cast<std::uint8_t>(expected[k].kind));
-        EXPECT_EQ(cause[k], static_cast<std::uint8_t>(expected[k].cause));
-        EXPECT_EQ(state[k], none(expected[k].state));
-        EXPECT_EQ(inst[k], none(expected[k].institution));
-        EXPECT_EQ(patron[k], none(expected[k].patron));
-        EXPECT_DOUBLE_EQ(value[k], expected[k].value);
+        EXPECT_EQ(ev.step[k], static_cast<std::int32_t>(expected[k].step));
+        EXPECT_EQ(ev.kind[k], static_cast<std::uint8_t>(expected[k].kind));
+        EXPECT_EQ(ev.cause[k], static_cast<std::uint8_t>(expected[k].cause));
+        EXPECT_EQ(ev.state[k], none(expected[k].state));
+        EXPECT_EQ(ev.inst[k], none(expected[k].institution));
+        EXPECT_EQ(ev.patron[k], none(expected[k].patron));
+        EXPECT_DOUBLE_EQ(ev.value[k], expected[k].value);
     }
-    EXPECT_NE(std::count(state.begin(), state.end(), -1), 0);  // kNone became -1
+    EXPECT_NE(std::count(ev.state.begin(), ev.state.end(), -1), 0);  // kNone became -1
 }
 
 TEST(Hdf5RunWriter, CoordinatesScalesAndFlags) {
@@ -512,26 +523,19 @@ void expectChunkTestEvents(const std::string& path, std::uint32_t through) {
         }
     }
     EXPECT_EQ(f.shape("event"), (std::vector<hsize_t>{expected.size()}));
-    const auto rep = f.read<std::int32_t>("event_replicate", H5T_NATIVE_INT32);
-    const auto step = f.read<std::int32_t>("event_step", H5T_NATIVE_INT32);
-    const auto kind = f.read<std::uint8_t>("event_kind", H5T_NATIVE_UINT8);
-    const auto cause = f.read<std::uint8_t>("event_cause", H5T_NATIVE_UINT8);
-    const auto state = f.read<std::int32_t>("event_state", H5T_NATIVE_INT32);
-    const auto inst = f.read<std::int32_t>("event_institution", H5T_NATIVE_INT32);
-    const auto patron = f.read<std::int32_t>("event_patron", H5T_NATIVE_INT32);
-    const auto value = f.read<double>("event_value", H5T_NATIVE_DOUBLE);
-    ASSERT_EQ(rep.size(), expected.size());
-    ASSERT_EQ(value.size(), expected.size());
-    EXPECT_EQ(rep, expected_rep);
+    const auto ev = readEventColumns(f);
+    ASSERT_EQ(ev.rep.size(), expected.size());
+    ASSERT_EQ(ev.value.size(), expected.size());
+    EXPECT_EQ(ev.rep, expected_rep);
     const auto none = [](std::uint32_t i) { return i == kNone ? -1 : static_cast<int>(i); };
     std::size_t wrong = 0;
     for (std::size_t k = 0; k < expected.size(); ++k) {
-        const bool ok = step[k] == static_cast<std::int32_t>(expected[k].step) &&
-                        kind[k] == static_cast<std::uint8_t>(expected[k].kind) &&
-                        cause[k] == static_cast<std::uint8_t>(expected[k].cause) &&
-                        state[k] == none(expected[k].state) &&
-                        inst[k] == none(expected[k].institution) &&
-                        patron[k] == none(expected[k].patron) && value[k] == expected[k].value;
+        const bool ok =
+            ev.step[k] == static_cast<std::int32_t>(expected[k].step) &&
+            ev.kind[k] == static_cast<std::uint8_t>(expected[k].kind) &&
+            ev.cause[k] == static_cast<std::uint8_t>(expected[k].cause) &&
+            ev.state[k] == none(expected[k].state) && ev.inst[k] == none(expected[k].institution) &&
+            ev.patron[k] == none(expected[k].patron) && ev.value[k] == expected[k].value;
         if (!ok && wrong++ < 5) ADD_FAILURE() << path << ": event " << k << " differs";
     }
     EXPECT_EQ(wrong, 0u);
