@@ -1,5 +1,8 @@
 #include "graph/topology.hpp"
 
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -144,22 +147,37 @@ Topology buildTopology(const Scenario& sc) {
     // Peers: for membership m = (i, j), each neighbour k of i with a membership (k, j), in
     // the order of i's influence row. That row is sorted by k and memberships are sorted by
     // state, so the peer row comes out sorted by target: built in place, in two passes (count,
-    // fill), with no edge list and no sort.
+    // fill), with no edge list and no sort. Both passes look up a random neighbour's
+    // memberships per entry (4e7 lookups at N = 1e7), so they run in parallel, each m writing
+    // only its own row: the same arrays for any thread count.
     const auto inf = t.influence.view();
+    const auto forEachMembership = [&](auto&& fn) {
+        tbb::parallel_for(tbb::blocked_range<std::uint32_t>(0, m_count, 1u << 14),
+                          [&](const tbb::blocked_range<std::uint32_t>& r) {
+                              for (auto m = r.begin(); m != r.end(); ++m) fn(m);
+                          });
+    };
+    std::vector<std::uint32_t> peer_counts(m_count, 0);
+    forEachMembership([&](std::uint32_t m) {
+        const StateIndex i = t.membership_state[m];
+        const InstitutionIndex j = t.membership_institution[m];
+        std::uint32_t n = 0;
+        for (auto e = inf.begin(i); e < inf.end(i); ++e)
+            n += t.membershipIndex(inf.targets[e], j) != kNone;
+        peer_counts[m] = n;
+    });
     std::vector<std::uint32_t> peer_offsets(std::size_t(m_count) + 1, 0);
     std::uint64_t peer_total = 0;
     for (std::uint32_t m = 0; m < m_count; ++m) {
-        const StateIndex i = t.membership_state[m];
-        const InstitutionIndex j = t.membership_institution[m];
-        for (auto e = inf.begin(i); e < inf.end(i); ++e)
-            peer_total += t.membershipIndex(inf.targets[e], j) != kNone;
+        peer_total += peer_counts[m];
         if (peer_total > std::numeric_limits<std::uint32_t>::max())
             throw std::length_error("more than 2^32 - 1 peer entries: too large a world");
         peer_offsets[m + 1] = std::uint32_t(peer_total);
     }
+    std::vector<std::uint32_t>().swap(peer_counts);
     std::vector<std::uint32_t> peer_targets(peer_offsets.back());
     std::vector<EdgeWeight> peer_weights(peer_offsets.back());
-    for (std::uint32_t m = 0; m < m_count; ++m) {
+    forEachMembership([&](std::uint32_t m) {
         const StateIndex i = t.membership_state[m];
         const InstitutionIndex j = t.membership_institution[m];
         auto at = peer_offsets[m];
@@ -169,7 +187,7 @@ Topology buildTopology(const Scenario& sc) {
             peer_targets[at] = mk;
             peer_weights[at++] = inf.weights[e];
         }
-    }
+    });
     t.peers_unit_weight = std::all_of(peer_weights.begin(), peer_weights.end(),
                                       [](const EdgeWeight& w) { return w.weight == 1.0; });
     t.peers = WeightedCsr::fromSortedRows(m_count, std::move(peer_offsets), std::move(peer_targets),
