@@ -2,6 +2,7 @@
 // What every subcommand does the same way: parse argv with its cxxopts spec, answer --help,
 // report a parse error or a missing input, and stamp times for provenance.
 
+#include <chrono>
 #include <cxxopts.hpp>
 #include <optional>
 #include <string>
@@ -15,6 +16,11 @@ namespace regsim::cli {
 std::optional<int> parseCommandLine(cxxopts::Options& spec, int argc, char** argv,
                                     const std::string& required, const std::string& missing_message,
                                     cxxopts::ParseResult& args);
+
+// Wall-clock seconds since t0 (a steady clock), for --timings.
+inline double secondsSince(std::chrono::steady_clock::time_point t0) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
 
 // The current time as UTC ISO 8601, for the started_at provenance attribute.
 std::string utcNow();

@@ -30,10 +30,6 @@ extern "C" void onSignal(int) { g_interrupted.store(true); }
 
 using Clock = std::chrono::steady_clock;
 
-double secondsSince(Clock::time_point t0) {
-    return std::chrono::duration<double>(Clock::now() - t0).count();
-}
-
 }  // namespace
 
 int runCommand(int argc, char** argv, const std::string& command_line) {

@@ -34,10 +34,6 @@ extern "C" void onSweepSignal(int) { g_stop.store(true); }
 
 using Clock = std::chrono::steady_clock;
 
-double secondsSince(Clock::time_point t0) {
-    return std::chrono::duration<double>(Clock::now() - t0).count();
-}
-
 // Hands the WriterThread's ordered results (result.replicate = position in the run list) to
 // the SweepWriter under their real run index, and reports progress.
 class RunListWriter final : public Writer {

@@ -255,4 +255,15 @@ std::vector<std::uint8_t> decodeChunk(const std::uint8_t* data, std::size_t size
     return raw;
 }
 
+void fillWithElement(std::uint8_t* out, std::size_t bytes, const std::vector<std::uint8_t>& fill) {
+    const std::size_t element = fill.size();
+    if (bytes < element) return;
+    std::memcpy(out, fill.data(), element);
+    for (std::size_t done = element; done < bytes;) {
+        const std::size_t n = std::min(done, bytes - done);
+        std::memcpy(out + done, out, n);
+        done += n;
+    }
+}
+
 }  // namespace regsim

@@ -43,6 +43,10 @@ class ChunkCodec {
 // computes it, faster (SSE2 where available).
 std::uint32_t adler32Update(std::uint32_t adler, const std::uint8_t* data, std::size_t size);
 
+// `bytes` bytes at `out` of repeated copies of the element `fill` (the fill value of an edge
+// chunk or of a chunk not yet full), by doubling copies.
+void fillWithElement(std::uint8_t* out, std::size_t bytes, const std::vector<std::uint8_t>& fill);
+
 // The inverse of encode (inflate, then unshuffle), for tests: `bytes` is the raw size.
 std::vector<std::uint8_t> decodeChunk(const std::uint8_t* data, std::size_t size, std::size_t bytes,
                                       std::size_t element);

@@ -465,14 +465,8 @@ void Hdf5RunWriter::Impl::stage(Variable& v, hid_t mem_type, hsize_t r, const vo
             chunk.raw = std::move(v.spare.back());
             v.spare.pop_back();
         }
-        // Fill value everywhere (doubling copies of one element).
         chunk.raw.resize(v.chunk_bytes);
-        std::memcpy(chunk.raw.data(), v.fill.data(), v.element);
-        for (std::size_t done = v.element; done < v.chunk_bytes;) {
-            const std::size_t n = std::min(done, v.chunk_bytes - done);
-            std::memcpy(chunk.raw.data() + done, chunk.raw.data(), n);
-            done += n;
-        }
+        fillWithElement(chunk.raw.data(), v.chunk_bytes, v.fill);  // fill value everywhere
         it = v.open.emplace(index, std::move(chunk)).first;
     }
     Variable::Open& chunk = it->second;

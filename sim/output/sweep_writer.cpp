@@ -97,18 +97,6 @@ struct Variable {
     std::size_t perRun() const { return std::size_t(product(dims, 2)); }
 };
 
-// `bytes` bytes of `element`-byte copies of `fill` at `out` (doubling copies).
-void fillWith(std::uint8_t* out, std::size_t bytes, const std::vector<std::uint8_t>& fill) {
-    const std::size_t element = fill.size();
-    if (bytes < element) return;
-    std::memcpy(out, fill.data(), element);
-    for (std::size_t done = element; done < bytes;) {
-        const std::size_t n = std::min(done, bytes - done);
-        std::memcpy(out + done, out, n);
-        done += n;
-    }
-}
-
 template <class T>
 std::function<std::pair<const void*, std::size_t>(const RunResult&)> field(
     std::vector<T> RunResult::*member) {
@@ -489,7 +477,7 @@ void SweepWriter::Impl::submitChunks(std::size_t var) {
             job.raw = std::move(v.buffer);
             const std::size_t used = job.raw.size();
             job.raw.resize(v.chunk_bytes);
-            fillWith(job.raw.data() + used, v.chunk_bytes - used, v.fill_bytes);
+            fillWithElement(job.raw.data() + used, v.chunk_bytes - used, v.fill_bytes);
         } else {
             if (!v.spare.empty()) {
                 job.raw = std::move(v.spare.back());
@@ -505,7 +493,7 @@ void SweepWriter::Impl::submitChunks(std::size_t var) {
                 extent[k] = std::min(v.chunk[k], shape[k] - start[k]);
                 partial = partial || extent[k] != v.chunk[k];
             }
-            if (partial) fillWith(job.raw.data(), v.chunk_bytes, v.fill_bytes);
+            if (partial) fillWithElement(job.raw.data(), v.chunk_bytes, v.fill_bytes);
             // Copy rows along the last axis: for each index of the leading axes in the cell.
             const std::size_t row = std::size_t(extent[rank - 1]) * v.element;
             Dims at(rank, 0);  // offsets inside the cell
