@@ -21,11 +21,9 @@ Scenario wattsScenario(std::uint32_t n, std::uint32_t steps) {
     sc.steps = steps;
     sc.seed = 2002;
     sc.model.peer_weight = 1.0;
-    sc.states.resize(n);
-    for (std::uint32_t i = 0; i < n; ++i) {
-        sc.states[i].id = "S" + std::to_string(i);
-        sc.states[i].alignment = sc.states[i].alignment_baseline = {0.0};
-    }
+    StateAttributes generated;
+    generated.alignment = generated.alignment_baseline = {0.0};
+    sc.states.addGenerated(n, generated);
     RandomStream rng(RngKey{sc.seed, 0, 0, 0, Purpose::network});
     sc.ties = generateErdosRenyi(n, 4.0, 1.0, rng);
     InstitutionSpec norm;

@@ -32,9 +32,9 @@ Scenario politicalModel(std::uint32_t n, std::uint64_t seed) {
     sc.axes = {"west", "south"};
     sc.seed = seed;
     RandomStream rng(RngKey{seed, 0, 0, 0, Purpose::network});
-    sc.states.resize(n);
+    sc.states.listed().resize(n);
     for (std::uint32_t i = 0; i < n; ++i) {
-        auto& s = sc.states[i];
+        auto& s = sc.states.listed()[i];
         s.id = "S" + std::to_string(i);
         s.sovereignty = s.sovereignty_baseline = rng.uniform();
         s.alignment = {2 * rng.uniform() - 1, 2 * rng.uniform() - 1};

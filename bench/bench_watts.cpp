@@ -5,7 +5,8 @@
 //       targets, one int32 counter per node) and times FrontierCascade::cascade alone on the
 //       current thread limit (REGSIM_THREADS, default 1).
 //   bench_watts topology N Z SEED
-//       the whole model path at scale: Scenario in memory, buildTopology, FrontierCascade
+//       the whole model path at scale: the Watts scenario loaded from text (the loader
+//       generates the network), buildTopology, FrontierCascade
 //       (scenario engine) and one replicate into a RunResult; peak RSS of each stage.
 // Every mode prints one line of key=value pairs.
 
@@ -24,6 +25,7 @@
 #include "dynamics/frontier_cascade.hpp"
 #include "graph/generators.hpp"
 #include "graph/topology.hpp"
+#include "scenario/scenario_loader.hpp"
 
 using namespace regsim;
 using regsim::bench::peakRssBytes;
@@ -32,6 +34,37 @@ using regsim::bench::seconds;
 namespace {
 
 constexpr double kWattsBenefit = 0.179999999;  // phi - 1e-9 (scenarios/validation/watts.toml)
+
+// scenarios/validation/watts.toml, one replicate, steps enough for any cascade.
+constexpr const char* kWattsScenario = R"([scenario]
+name = "watts"
+start = "2000-01"
+steps = 1000
+seed = 2002
+
+[model]
+peer_weight = 1.0
+club_exponent = 0.0
+decision_sharpness = inf
+hazard_cap = 1.0
+
+[network]
+kind = "erdos_renyi"
+states = 10000
+mean_degree = 4.0
+seed = 2002
+
+[[institution]]
+id = "NORM"
+benefit = 0.179999999
+members = "all"
+
+[[event]]
+step = 0
+kind = "force_exit"
+state = "random"
+institution = "NORM"
+)";
 
 int generate(std::uint32_t n, double z, std::uint64_t seed, const std::string& path) {
     RandomStream rng(RngKey{seed, 0, 0, 0, Purpose::network});
@@ -133,32 +166,12 @@ int cascade(const std::string& path, std::uint32_t n, std::uint32_t seed_node, i
 
 int topology(std::uint32_t n, double z, std::uint64_t seed) {
     const double t0 = seconds();
-    Scenario sc;
-    sc.name = "watts";
-    sc.steps = 1000;
-    sc.model.peer_weight = 1.0;
-    sc.states.resize(n);
-    for (std::uint32_t i = 0; i < n; ++i) {
-        sc.states[i].id = "S" + std::to_string(i);
-        sc.states[i].alignment = {0.0};
-        sc.states[i].alignment_baseline = {0.0};
-    }
-    {
-        RandomStream rng(RngKey{seed, 0, 0, 0, Purpose::network});
-        sc.ties = generateErdosRenyi(n, z, 1.0, rng);
-    }
-    InstitutionSpec norm;
-    norm.id = "NORM";
-    norm.orientation = {0.0};
-    norm.benefit = kWattsBenefit;
-    norm.members.resize(n);
-    for (std::uint32_t i = 0; i < n; ++i) norm.members[i] = i;
-    sc.institutions.push_back(std::move(norm));
-    ScheduledEvent ev;
-    ev.kind = EventKind::force_exit;
-    ev.institution = 0;
-    ev.random_state = true;
-    sc.events.push_back(ev);
+    // The user's path: the scenario file's text through the loader, which generates the
+    // network (the same graph `generate` writes for this N, Z and SEED).
+    const Scenario sc = loadScenarioText(
+        kWattsScenario, "watts.toml",
+        {"network.states=" + std::to_string(n), "network.mean_degree=" + std::to_string(z),
+         "network.seed=" + std::to_string(seed)});
     const double t1 = seconds();
     const auto rss_scenario = peakRssBytes();
     const auto topo = buildTopology(sc);

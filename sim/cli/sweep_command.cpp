@@ -143,7 +143,7 @@ int sweepCommand(int argc, char** argv, const std::string& command_line) {
     const PointRange range = shardPoints(points_total, shard.index, shard.count);
     const Scenario& base = sw.scenario;
     SweepMetadata meta;
-    for (const auto& s : base.states) meta.state_ids.push_back(s.id);
+    for (StateIndex i = 0; i < base.states.size(); ++i) meta.state_ids.push_back(base.states.id(i));
     for (const auto& i : base.institutions) meta.institution_ids.push_back(i.id);
     for (const auto& a : base.axes) meta.axis_names.push_back(a);
     for (const auto& p : sw.design.parameters) meta.parameter_keys.push_back(p.key);

@@ -11,10 +11,9 @@
 #include "core/ids.hpp"
 #include "core/network_spec.hpp"
 #include "core/params.hpp"
+#include "core/state_table.hpp"
 
 namespace regsim {
-
-enum class Regime : std::uint8_t { civilian = 0, military = 1 };
 
 // Status of a state in an institution. Stored as uint8 (HDF5 flag_values).
 enum class MembershipStatus : std::uint8_t {
@@ -23,17 +22,6 @@ enum class MembershipStatus : std::uint8_t {
     suspended = 2,    // active but suspended (democracy clause); still decides
     withdrawing = 3,  // announced, notice running; still counted as belonging
     withdrawn = 4,    // exit took effect
-};
-
-struct StateSpec {
-    std::string id;  // ISO 3166 alpha-3 or any unique token
-    std::string name;
-    double sovereignty = 0.5;           // s_i(0), [0,1]
-    double sovereignty_baseline = 0.5;  // s_i0 under civilian rule, [0,1] (default: sovereignty)
-    std::vector<double> alignment;      // a_i(0), one per axis, [-1,1] (default: zeros)
-    std::vector<double> alignment_baseline;  // civilian baseline (default: alignment)
-    Regime regime = Regime::civilian;
-    double weight = 1.0;  // w_i > 0
 };
 
 struct FoundingCondition {
@@ -155,7 +143,7 @@ struct Scenario {
     std::uint64_t seed = 1;
     std::vector<std::string> axes{"west"};
     ModelParams model;
-    std::vector<StateSpec> states;
+    StateTable states;
     std::vector<InstitutionSpec> institutions;
     std::vector<MembershipSpec> memberships;
     std::vector<TieSpec> ties;

@@ -92,8 +92,7 @@ GeneratedNetwork buildNetwork(const NetworkSpec& spec,
             fail("generated state id '" + id + "' is already a listed state");
         }
     }
-    net.new_state_ids.reserve(n);
-    for (std::uint32_t i = 0; i < n; ++i) net.new_state_ids.push_back(integerStateId(i));
+    net.generated = n;
     return net;
 }
 

@@ -14,7 +14,11 @@
 namespace regsim {
 
 struct GeneratedNetwork {
-    std::vector<std::string> new_state_ids;  // states to create, appended after the existing ones
+    // States to create, appended after the existing ones: a file's new states by id, then
+    // (generated kinds only) `generated` states "S0".."S{generated-1}" (StateTable::addGenerated;
+    // not spelled out, so 1e7 of them cost no strings).
+    std::vector<std::string> new_state_ids;
+    std::uint32_t generated = 0;
     // Indices: existing states 0..E-1, new states E..E+n-1. Undirected, each tie listed once,
     // no self-loops, no duplicates.
     std::vector<TieSpec> ties;

@@ -41,13 +41,6 @@ std::vector<StateIndex> mapIntegerIds(std::uint64_t max_id,
     return map;
 }
 
-std::string integerStateId(std::uint64_t k) {
-    // Appending (not "S" + ...) avoids GCC 12's false -Wrestrict on operator+.
-    std::string id(1, 'S');
-    id += std::to_string(k);
-    return id;
-}
-
 NamedIdMap::NamedIdMap(const std::vector<std::string>& existing_state_ids)
     : existing_count_(static_cast<std::uint32_t>(existing_state_ids.size())) {
     index_.reserve(existing_state_ids.size() * 2);

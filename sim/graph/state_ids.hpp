@@ -14,14 +14,12 @@
 #include <vector>
 
 #include "core/ids.hpp"
+#include "core/state_table.hpp"  // integerStateId
 
 namespace regsim {
 
 // Digits only, non-empty.
 bool isIntegerId(std::string_view id);
-
-// "S{k}", the name of integer id k and of generated state k.
-std::string integerStateId(std::uint64_t k);
 
 // Maps integer ids 0..max_id to state indices, appending the missing "S{k}" to new_state_ids.
 // Throws when the states would not fit in 32-bit indices.

@@ -306,9 +306,9 @@ void Hdf5RunWriter::Impl::create(const RunMetadata& m) {
     std::vector<std::int32_t> time_values(steps.begin(), steps.end());
     std::vector<std::string> months, state_ids, state_names, inst_ids, inst_names, patron_ids;
     for (auto t : steps) months.push_back(sc.calendarMonth(t));
-    for (const auto& s : sc.states) {
-        state_ids.push_back(s.id);
-        state_names.push_back(s.name);
+    for (StateIndex i = 0; i < sc.states.size(); ++i) {
+        state_ids.push_back(sc.states.id(i));
+        state_names.push_back(sc.states.name(i));
     }
     for (const auto& i : sc.institutions) {
         inst_ids.push_back(i.id);

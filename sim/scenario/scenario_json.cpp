@@ -169,7 +169,7 @@ const char* paramName(InstitutionParam p) {
     return "unknown";
 }
 
-void stateAttributes(JsonWriter& w, const StateSpec& s) {
+void stateAttributes(JsonWriter& w, const StateAttributes& s) {
     w.field("sovereignty", s.sovereignty);
     w.field("sovereignty_baseline", s.sovereignty_baseline);
     w.field("alignment", s.alignment);
@@ -181,7 +181,7 @@ void stateAttributes(JsonWriter& w, const StateSpec& s) {
 }  // namespace
 
 std::string resolvedParametersJson(const Scenario& sc) {
-    const auto stateId = [&](StateIndex i) { return sc.states.at(i).id; };
+    const auto stateId = [&](StateIndex i) { return sc.states.id(i); };
     const auto institutionId = [&](InstitutionIndex i) { return sc.institutions.at(i).id; };
     const auto stateIds = [&](const std::vector<StateIndex>& v) {
         std::vector<std::string> out;
@@ -237,20 +237,20 @@ std::string resolvedParametersJson(const Scenario& sc) {
     if (list_states) {
         w.key("states");
         w.beginArray();
-        for (const auto& s : sc.states) {
+        for (StateIndex i = 0; i < sc.states.size(); ++i) {
             w.beginObject();
-            w.field("id", s.id);
-            w.field("name", s.name);
-            stateAttributes(w, s);
+            w.field("id", sc.states.id(i));
+            w.field("name", sc.states.name(i));
+            stateAttributes(w, sc.states[i]);
             w.endObject();
         }
         w.endArray();
     } else {
-        // Too many to list: they come from [network], whose states share [state_defaults];
-        // the last state carries those attributes.
+        // Too many to list: they come from [network], whose states share [state_defaults].
         w.key("state_defaults");
         w.beginObject();
-        stateAttributes(w, sc.states.back());
+        stateAttributes(
+            w, sc.states.generatedCount() ? sc.states.generatedAttributes() : sc.states.back());
         w.endObject();
     }
 
@@ -350,7 +350,8 @@ std::string resolvedParametersJson(const Scenario& sc) {
         w.key("engagement");  // non-zero entries only, in state order
         w.beginObject();
         for (std::size_t i = 0; i < p.engagement.size(); ++i) {
-            if (p.engagement[i] != 0.0) w.field(sc.states[i].id.c_str(), p.engagement[i]);
+            if (p.engagement[i] != 0.0)
+                w.field(sc.states.id(StateIndex(i)).c_str(), p.engagement[i]);
         }
         w.endObject();
         w.endObject();

@@ -471,7 +471,11 @@ class Loader {
         readInstitutions();
         readMemberships();
         readTies();
-        sc_.ties.insert(sc_.ties.end(), generated_ties.begin(), generated_ties.end());
+        if (sc_.ties.empty()) {
+            sc_.ties = std::move(generated_ties);  // no second copy of 2e7 ties at N = 1e7
+        } else {
+            sc_.ties.insert(sc_.ties.end(), generated_ties.begin(), generated_ties.end());
+        }
         readLinks();
         readSubstitutions();
         readPatrons();
@@ -537,27 +541,43 @@ class Loader {
         return indexed(table, i);
     }
 
+    [[noreturn]] void failUnknown(const toml::node& n, const std::string& key,
+                                  std::string_view what, const std::string& id,
+                                  const Keys& known) const {
+        std::string msg = "unknown " + std::string(what) + " '" + id + "'";
+        const auto hint = suggestion(id, known);
+        if (!hint.empty()) {
+            msg += hint;
+        } else {
+            msg += " (known: " + join(known, 20) + ")";
+        }
+        ctx_.fail(n, key, msg);
+    }
     std::uint32_t lookup(const toml::node& n, const std::string& key, std::string_view what,
                          const std::unordered_map<std::string, std::uint32_t>& ids,
                          const Keys& known) const {
         const std::string id = asString(ctx_, n, key);
         const auto it = ids.find(id);
-        if (it == ids.end()) {
-            std::string msg = "unknown " + std::string(what) + " '" + id + "'";
-            const auto hint = suggestion(id, known);
-            if (!hint.empty()) {
-                msg += hint;
-            } else {
-                msg += " (known: " + join(known, 20) + ")";
-            }
-            ctx_.fail(n, key, msg);
-        }
+        if (it == ids.end()) failUnknown(n, key, what, id, known);
         return it->second;
+    }
+    // A listed state's index from the map, a generated one's from its id; kNone if unknown.
+    StateIndex findState(const std::string& id) const {
+        const auto it = state_ids_.find(id);
+        return it != state_ids_.end() ? it->second : sc_.states.findGenerated(id);
+    }
+    // The list of known ids is built only for the error message (a generated world may hold
+    // 1e7 states).
+    StateIndex stateLookup(const toml::node& n, const std::string& key) const {
+        const std::string id = asString(ctx_, n, key);
+        const auto idx = findState(id);
+        if (idx == kNone) failUnknown(n, key, "state", id, stateIdList());
+        return idx;
     }
     StateIndex stateRef(const TableView& t, std::string_view k) const {
         const auto* n = t.get(k);
         if (!n) t.missing(k);
-        return lookup(*n, t.key(k), "state", state_ids_, stateIdList());
+        return stateLookup(*n, t.key(k));
     }
     InstitutionIndex institutionRef(const TableView& t, std::string_view k) const {
         const auto* n = t.get(k);
@@ -571,9 +591,12 @@ class Loader {
         for (const auto& p : sc_.patrons) known.push_back(p.id);
         return lookup(*n, t.key(k), "patron", patron_ids_, known);
     }
+    // Listed ids only: generated ids are named in the message's "generated" note instead.
     Keys stateIdList() const {
         Keys out;
-        for (const auto& s : sc_.states) out.push_back(s.id);
+        for (const auto& s : sc_.states.listed()) out.push_back(s.id);
+        if (const auto n = sc_.states.generatedCount())
+            out.push_back(integerStateId(0) + ".." + integerStateId(n - 1));
         return out;
     }
     Keys institutionIdList() const {
@@ -637,7 +660,7 @@ class Loader {
     }
 
     // -- state attributes shared by [[state]] and [state_defaults]
-    void readStateAttributes(const TableView& t, StateSpec& s) const {
+    void readStateAttributes(const TableView& t, StateAttributes& s) const {
         const std::vector<double> zeros(axisCount(), 0.0);
         s.sovereignty = t.getFloat("sovereignty", 0.5, kUnit);
         s.sovereignty_baseline = t.getFloat("sovereignty_baseline", s.sovereignty, kUnit);
@@ -719,7 +742,9 @@ class Loader {
             spec.seed != 0 ? spec.seed : RngKey{sc_.seed, 0, 0, 0, Purpose::network}.hash();
         GeneratedNetwork net;
         try {
-            net = buildNetwork(spec, stateIdList(), seed);
+            Keys listed_ids;
+            for (const auto& s : sc_.states.listed()) listed_ids.push_back(s.id);
+            net = buildNetwork(spec, listed_ids, seed);
         } catch (const std::runtime_error& e) {
             const std::string key = from_file ? "network.path" : "network";
             if (from_file) t.failAt("path", e.what());
@@ -730,12 +755,15 @@ class Loader {
                 ctx_.fail(t.loc(), "network",
                           "generated state id '" + id + "' is already a listed state");
             }
-            StateSpec s = state_defaults_;
+            StateSpec s;
+            static_cast<StateAttributes&>(s) = state_defaults_;
             s.id = id;
             s.name = id;
             state_ids_.emplace(id, static_cast<StateIndex>(sc_.states.size()));
             sc_.states.push_back(std::move(s));
         }
+        // buildNetwork already refused listed ids that a generated one would repeat.
+        if (net.generated != 0) sc_.states.addGenerated(net.generated, state_defaults_);
         for (const auto& tie : net.ties) {
             if (tie.a >= sc_.states.size() || tie.b >= sc_.states.size()) {
                 ctx_.fail(t.loc(), "network", "network builder returned a tie to an unknown state");
@@ -760,9 +788,9 @@ class Loader {
         std::set<StateIndex> seen;
         for (std::size_t k = 0; k < a.size(); ++k) {
             const std::string ek = key + "[" + std::to_string(k) + "]";
-            const auto idx = lookup(a[k], ek, "state", state_ids_, stateIdList());
+            const auto idx = stateLookup(a[k], ek);
             if (!seen.insert(idx).second) {
-                ctx_.fail(a[k], ek, "state '" + sc_.states[idx].id + "' is listed twice");
+                ctx_.fail(a[k], ek, "state '" + sc_.states.id(idx) + "' is listed twice");
             }
             out.push_back(idx);
         }
@@ -846,7 +874,7 @@ class Loader {
             m.state = stateRef(t, "state");
             m.institution = institutionRef(t, "institution");
             const auto& inst = sc_.institutions[m.institution];
-            const auto& sid = sc_.states[m.state].id;
+            const auto sid = sc_.states.id(m.state);
             const bool listed = inst.latent ? inst.founding.candidates.empty() ||
                                                   hasIndex(inst.founding.candidates, m.state)
                                             : hasIndex(inst.members, m.state);
@@ -936,17 +964,16 @@ class Loader {
                                 .value_or(std::vector<double>(axisCount(), 0.0));
             p.engagement.assign(sc_.states.size(), 0.0);
             if (const auto* e = t.optTable("engagement")) {
-                const auto known = stateIdList();
                 for (const auto& [k, v] : *e) {
                     const std::string key = t.key("engagement") + "." + std::string(k.str());
-                    const auto it = state_ids_.find(std::string(k.str()));
-                    if (it == state_ids_.end()) {
-                        const auto hint = suggestion(k.str(), known);
+                    const auto idx = findState(std::string(k.str()));
+                    if (idx == kNone) {
+                        const auto hint = suggestion(k.str(), stateIdList());
                         ctx_.fail(ctx_.locOf(k, v), key,
                                   "unknown state '" + std::string(k.str()) + "'" +
                                       (hint.empty() ? "" : hint));
                     }
-                    p.engagement[it->second] = asFloat(ctx_, v, key, {0, kInfinity, false, true});
+                    p.engagement[idx] = asFloat(ctx_, v, key, {0, kInfinity, false, true});
                 }
             }
             sc_.patrons.push_back(std::move(p));
@@ -1101,7 +1128,7 @@ class Loader {
     const Context& ctx_;
     TableView root_;
     Scenario sc_;
-    StateSpec state_defaults_;
+    StateAttributes state_defaults_;
     std::unordered_map<std::string, std::uint32_t> state_ids_;
     std::unordered_map<std::string, std::uint32_t> institution_ids_;
     std::unordered_map<std::string, std::uint32_t> patron_ids_;

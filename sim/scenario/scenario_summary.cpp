@@ -30,7 +30,8 @@ std::string describeScenario(const Scenario& sc) {
     out << "\n";
 
     std::size_t military = 0;
-    for (const auto& s : sc.states) military += s.regime == Regime::military;
+    for (StateIndex i = 0; i < sc.states.size(); ++i)
+        military += sc.states[i].regime == Regime::military;
     out << "States: " << sc.states.size() << " (" << military << " under military rule)\n";
     if (sc.network) {
         out << "  network: " << sc.network->states << " generated states";
@@ -79,7 +80,7 @@ std::string describeScenario(const Scenario& sc) {
         for (const auto* e : events) {
             out << " " << eventKindName(e->kind);
             if (e->random_state) out << " random";
-            if (e->state != kNone) out << " " << sc.states[e->state].id;
+            if (e->state != kNone) out << " " << sc.states.id(e->state);
             if (e->patron != kNone) out << " by " << sc.patrons[e->patron].id;
             if (e->institution != kNone) out << " " << sc.institutions[e->institution].id;
             if (e->kind == EventKind::sanction || e->kind == EventKind::patron_engagement ||

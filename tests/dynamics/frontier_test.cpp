@@ -73,7 +73,7 @@ Scenario randomWorld(std::uint64_t seed, bool weighted) {
     const auto n = 40 + std::uint32_t(rng.below(80));
     for (std::uint32_t k = 0; k < n; ++k) {
         addState(sc, "R" + std::to_string(k), rng.uniform(), 2 * rng.uniform() - 1);
-        sc.states.back().alignment[1] = 2 * rng.uniform() - 1;
+        sc.states.listed().back().alignment[1] = 2 * rng.uniform() - 1;
     }
     for (std::uint32_t e = 0; e < 3 * n; ++e) {
         const auto a = StateIndex(rng.below(n)), b = StateIndex(rng.below(n));

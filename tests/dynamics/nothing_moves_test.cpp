@@ -19,7 +19,7 @@ Scenario quietWorld() {
     for (int k = 0; k < 12; ++k) {
         const auto i = addState(sc, "S" + std::to_string(k), 0.1 * (k % 10), 0.15 * (k % 5) - 0.3,
                                 k % 3 == 0 ? Regime::military : Regime::civilian);
-        sc.states[i].sovereignty_baseline = 0.9;  // would pull if rho were not zero
+        sc.states.listed()[i].sovereignty_baseline = 0.9;  // would pull if rho were not zero
         all.push_back(i);
         if (k > 0) tie(sc, i, i - 1);
     }

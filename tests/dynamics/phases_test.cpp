@@ -117,7 +117,7 @@ TEST(AlignmentTest, PatronEngagementMovesAlignmentTowardThePatron) {
 TEST(SovereigntyTest, MeanReversionAndRallyUnderSanctions) {
     auto sc = emptyScenario(2);
     const auto a = addState(sc, "A", 0.8);
-    sc.states[a].sovereignty_baseline = 0.4;
+    sc.states.listed()[a].sovereignty_baseline = 0.4;
     const auto b = addState(sc, "B", 0.2);
     const auto j = addInstitution(sc, "ECO", {a, b}, 1.0);
     sc.model.sovereignty_reversion = 0.25;

@@ -29,7 +29,7 @@ Scenario fullModelWorld(std::uint32_t n) {
     for (std::uint32_t i = 0; i < n; ++i) {
         all.push_back(addState(sc, "S" + std::to_string(i), rng.uniform(), 0.0,
                                rng.uniform() < 0.05 ? Regime::military : Regime::civilian));
-        auto& s = sc.states.back();
+        auto& s = sc.states.listed().back();
         s.alignment = {2 * rng.uniform() - 1, 2 * rng.uniform() - 1};
         s.alignment_baseline = s.alignment;
     }

@@ -42,7 +42,7 @@ Scenario randomScenario(std::uint64_t seed) {
     for (int k = 0; k < n; ++k) {
         all.push_back(addState(sc, "S" + std::to_string(k), rng.uniform(), 2 * rng.uniform() - 1,
                                rng.uniform() < 0.3 ? Regime::military : Regime::civilian));
-        sc.states.back().weight = 0.5 + rng.uniform();
+        sc.states.listed().back().weight = 0.5 + rng.uniform();
     }
     for (int e = 0; e < 2 * n; ++e) {
         const auto a = StateIndex(rng.below(n)), b = StateIndex(rng.below(n));

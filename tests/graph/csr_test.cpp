@@ -89,8 +89,9 @@ TEST(TopologyTest, PeersEqualTheGraphBuiltFromAnEdgeList) {
     RandomStream rng(RngKey{3, 0, 0, 0, Purpose::network});
     Scenario sc;
     const std::uint32_t n = 40;
-    sc.states.resize(n);
-    for (auto& s : sc.states) s.alignment = {0.0};
+    StateAttributes generated;
+    generated.alignment = {0.0};
+    sc.states.addGenerated(n, generated);
     for (int k = 0; k < 120; ++k)  // repeats and self-ties too
         sc.ties.push_back(
             TieSpec{StateIndex(rng.below(n)), StateIndex(rng.below(n)), 0.5 + rng.uniform()});

@@ -36,9 +36,8 @@ TEST(NetworkBuilder, GeneratedStatesFollowExistingOnes) {
         auto s = spec(kind, 200);
         s.weight = 0.7;
         const auto net = buildNetwork(s, {"NGA", "GHA"}, 9);
-        ASSERT_EQ(net.new_state_ids.size(), 200u);
-        EXPECT_EQ(net.new_state_ids.front(), "S0");
-        EXPECT_EQ(net.new_state_ids.back(), "S199");
+        EXPECT_TRUE(net.new_state_ids.empty());  // generated ids are implied, not listed
+        ASSERT_EQ(net.generated, 200u);
         ASSERT_FALSE(net.ties.empty());
         EXPECT_TRUE(test::isSimple(net.ties, 202));
         for (const auto& t : net.ties) {
@@ -107,17 +106,14 @@ TEST(NetworkBuilder, TopologyAcceptsGeneratedTies) {
         sc.states.push_back(st);
     }
     Ids existing;
-    for (const auto& st : sc.states) existing.push_back(st.id);
+    for (const auto& st : sc.states.listed()) existing.push_back(st.id);
     auto s = spec(NetworkKind::erdos_renyi, 30);
     s.mean_degree = 3.0;
     const auto net = buildNetwork(s, existing, 5);
-    for (const auto& id : net.new_state_ids) {
-        StateSpec st;
-        st.id = id;
-        st.alignment = {0.0};
-        st.alignment_baseline = {0.0};
-        sc.states.push_back(st);
-    }
+    StateAttributes generated;
+    generated.alignment = {0.0};
+    generated.alignment_baseline = {0.0};
+    sc.states.addGenerated(net.generated, generated);
     sc.ties = net.ties;
     sc.ties.push_back({0, 3, 1.0});  // one listed tie into the generated part
     InstitutionSpec inst;

@@ -400,7 +400,9 @@ TEST(Hdf5RunWriter, LargeStatesAreChunkedBelowOneMiB) {
     const auto path = dir.file("big.h5");
     Scenario sc = sample::makeScenario();
     sc.axes = {"west"};
-    sc.states.resize(300000, sc.states[0]);
+    const StateAttributes first = sc.states[0];
+    sc.states.listed().resize(1);
+    sc.states.addGenerated(300000 - 1, first);
     RunMetadata m = sample::makeMetadata(sc);
     m.replicates = 1;
     m.steps = 2;

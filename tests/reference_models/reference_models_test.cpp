@@ -35,10 +35,11 @@ TEST(GranovetterTest, UniformThresholdsGiveAFullCascadeOneExitPerStep) {
     EXPECT_EQ(r.cascade_size[0], 100);
     // State S_k has threshold k and leaves at step k.
     for (std::size_t k = 0; k < 100; ++k) {
+        const auto& listed = sc.states.listed();
         const auto i = std::size_t(
-            std::find_if(sc.states.begin(), sc.states.end(),
+            std::find_if(listed.begin(), listed.end(),
                          [&](const auto& s) { return s.id == "S" + std::to_string(k); }) -
-            sc.states.begin());
+            listed.begin());
         EXPECT_EQ(r.exit_step[i], int(k)) << "S" << k;
     }
 }

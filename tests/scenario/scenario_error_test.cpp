@@ -289,6 +289,16 @@ TEST(ScenarioErrorTest, NetworkRules) {
     EXPECT_SCENARIO_ERROR(small, "w.toml", 7, 10, "network.states", "1 is outside [2, 4294967295]");
     const auto path = loadError(kHeader + "[network]\nkind = \"graphml\"\n");
     EXPECT_SCENARIO_ERROR(path, "w.toml", 5, 1, "network.path", "missing required key 'path'");
+    // Generated ids run S0..S4: S5 and S05 are unknown, and the message names the range.
+    for (const char* id : {"S5", "S05"}) {
+        const auto unknown = loadError(kHeader +
+                                       "[network]\nkind = \"erdos_renyi\"\nstates = 5\n"
+                                       "[[institution]]\nid = \"I\"\nmembers = [\"S0\", \"" +
+                                       id + "\"]\n");
+        EXPECT_SCENARIO_ERROR(unknown, "w.toml", 10, 18, "institution.I.members[1]",
+                              std::string("unknown state '") + id + "'");
+        EXPECT_NE(unknown->message.find("S0..S4"), std::string::npos) << unknown->what();
+    }
 }
 
 }  // namespace

@@ -192,8 +192,8 @@ TEST(ScenarioLoaderTest, FullScenarioFillsEveryField) {
 
     ASSERT_EQ(sc.states.size(), 3u);
     const auto& mli = sc.states[0];
-    EXPECT_EQ(mli.id, "MLI");
-    EXPECT_EQ(mli.name, "Mali");
+    EXPECT_EQ(sc.states.id(0), "MLI");
+    EXPECT_EQ(sc.states.name(0), "Mali");
     EXPECT_DOUBLE_EQ(mli.sovereignty, 0.7);
     EXPECT_DOUBLE_EQ(mli.sovereignty_baseline, 0.7);  // defaults to sovereignty
     EXPECT_EQ(mli.alignment, (std::vector<double>{0.1, -0.2}));
@@ -201,7 +201,7 @@ TEST(ScenarioLoaderTest, FullScenarioFillsEveryField) {
     EXPECT_EQ(mli.regime, Regime::military);
     EXPECT_DOUBLE_EQ(mli.weight, 2.5);
     const auto& sen = sc.states[1];
-    EXPECT_EQ(sen.name, "SEN");
+    EXPECT_EQ(sc.states.name(1), "SEN");
     EXPECT_DOUBLE_EQ(sen.sovereignty_baseline, 0.3);
     EXPECT_EQ(sen.alignment, (std::vector<double>{0.0, 0.0}));
     EXPECT_EQ(sen.alignment_baseline, (std::vector<double>{0.5, 0.5}));
@@ -383,14 +383,15 @@ members = "all"
 )";
     const Scenario sc = loadScenarioText(text, "net.toml");
     ASSERT_EQ(sc.states.size(), 11u);
-    EXPECT_EQ(sc.states[0].id, "MLI");
+    EXPECT_EQ(sc.states.id(0), "MLI");
     EXPECT_EQ(sc.states[0].regime, Regime::civilian);  // listed: defaults don't apply
-    EXPECT_EQ(sc.states[1].id, "S0");
-    EXPECT_EQ(sc.states[1].name, "S0");
+    EXPECT_EQ(sc.states.generatedCount(), 10u);        // generated: implied ids, shared attributes
+    EXPECT_EQ(sc.states.id(1), "S0");
+    EXPECT_EQ(sc.states.name(1), "S0");
     EXPECT_DOUBLE_EQ(sc.states[1].sovereignty, 0.8);
     EXPECT_DOUBLE_EQ(sc.states[1].sovereignty_baseline, 0.8);
     EXPECT_EQ(sc.states[1].regime, Regime::military);
-    EXPECT_EQ(sc.states[10].id, "S9");
+    EXPECT_EQ(sc.states.id(10), "S9");
     EXPECT_EQ(sc.institutions[0].members.size(), 11u);
     ASSERT_TRUE(sc.network.has_value());
     EXPECT_EQ(sc.network->kind, NetworkKind::small_world);
@@ -408,6 +409,42 @@ members = "all"
     EXPECT_EQ(resolvedParametersJson(sc), resolvedParametersJson(again));
 }
 
+TEST(ScenarioLoaderTest, GeneratedStatesAreNamedLikeListedOnes) {
+    const std::string text = kHeader + R"(
+[network]
+kind = "erdos_renyi"
+states = 20
+
+[[institution]]
+id = "CLUB"
+members = ["S3", "S7", "S19"]
+
+[[membership]]
+state = "S7"
+institution = "CLUB"
+status = "suspended"
+
+[[patron]]
+id = "P"
+engagement = { S19 = 0.5 }
+
+[[event]]
+step = 1
+kind = "coup"
+state = "S3"
+)";
+    const Scenario sc = loadScenarioText(text, "gen.toml");
+    ASSERT_EQ(sc.states.size(), 20u);
+    EXPECT_TRUE(sc.states.listed().empty());
+    EXPECT_EQ(sc.institutions[0].members, (std::vector<StateIndex>{3, 7, 19}));
+    EXPECT_EQ(sc.memberships.at(0).state, 7u);
+    EXPECT_DOUBLE_EQ(sc.patrons.at(0).engagement.at(19), 0.5);
+    EXPECT_EQ(sc.events.at(0).state, 3u);
+    EXPECT_NE(describeScenario(sc).find("coup S3"), std::string::npos);
+    EXPECT_NE(resolvedParametersJson(sc).find("{\"S19\":0.5}"), std::string::npos)
+        << resolvedParametersJson(sc);
+}
+
 TEST(ScenarioLoaderTest, NetworkFilePathIsRelativeToTheScenario) {
     const auto dir = std::filesystem::temp_directory_path() / "regsim_scenario_net_test";
     std::filesystem::create_directories(dir);
@@ -420,7 +457,7 @@ TEST(ScenarioLoaderTest, NetworkFilePathIsRelativeToTheScenario) {
     const Scenario sc = loadScenarioFile(path);
     EXPECT_EQ(sc.network->path, (dir / "edges.csv").string());
     ASSERT_EQ(sc.states.size(), 3u);
-    EXPECT_EQ(sc.states[0].id, "MLI");
+    EXPECT_EQ(sc.states.id(0), "MLI");
     EXPECT_EQ(sc.ties.size(), 2u);
     std::filesystem::remove_all(dir);
 }
