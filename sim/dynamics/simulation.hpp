@@ -29,7 +29,8 @@ class Simulation {
     void run(std::uint64_t seed, std::uint32_t replicate, std::uint32_t steps,
              const RecordConfig& record, RunResult& out);
 
-    // The initial world (t = 0) of any replicate.
+    // The initial world (t = 0) of any replicate; empty when the frontier engine runs (it keeps
+    // no world state).
     const WorldState& initialState() const { return initial_; }
 
   private:

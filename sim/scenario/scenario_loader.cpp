@@ -781,6 +781,7 @@ class Loader {
             if (s != "all") {
                 ctx_.fail(n, key, "expected an array of state ids or \"all\", got \"" + s + "\"");
             }
+            out.reserve(sc_.states.size());
             for (StateIndex i = 0; i < sc_.states.size(); ++i) out.push_back(i);
             return out;
         }
