@@ -17,7 +17,7 @@
 
 namespace regsim {
 
-// Without overrides the per-membership arrays (24 MB each at 3e6 memberships) are not read.
+// Without overrides the per-membership arrays are empty (buildTopology skips them).
 double membershipBenefit(const StepContext& ctx, std::uint32_t m) {
     const auto& topo = ctx.topology;
     const double v = topo.any_benefit_override ? topo.membership_benefit[m] : kNaN;

@@ -78,16 +78,21 @@ Topology buildTopology(const Scenario& sc) {
             t.institution_memberships[next[pairs[m].second]++] = m;
     }
 
+    // Override arrays only when some membership overrides (160 MB at 1e7 memberships
+    // otherwise): readers look at them only when the matching any_*_override is set.
+    for (const auto& ms : sc.memberships) {
+        t.any_benefit_override |= ms.benefit.has_value();
+        t.any_cost_override |= ms.sovereignty_cost.has_value();
+    }
     const double nan = std::numeric_limits<double>::quiet_NaN();
-    t.membership_benefit.assign(m_count, nan);
-    t.membership_cost.assign(m_count, nan);
+    if (t.any_benefit_override) t.membership_benefit.assign(m_count, nan);
+    if (t.any_cost_override) t.membership_cost.assign(m_count, nan);
     for (const auto& ms : sc.memberships) {
         const auto m = t.membershipIndex(ms.state, ms.institution);
         if (ms.benefit) t.membership_benefit[m] = *ms.benefit;
         if (ms.sovereignty_cost) t.membership_cost[m] = *ms.sovereignty_cost;
-        t.any_benefit_override |= ms.benefit.has_value();
-        t.any_cost_override |= ms.sovereignty_cost.has_value();
     }
+
 
     // Scenarios built in code (tests, benchmarks) may leave vectors the loader always fills
     // empty: a missing baseline is the initial alignment (the loader's default), a missing

@@ -34,10 +34,13 @@ struct Topology {
     std::vector<std::uint32_t> state_first_membership;        // [state + 1], CSR rows over m
     std::vector<std::uint32_t> institution_memberships;       // m grouped by institution
     std::vector<std::uint32_t> institution_first_membership;  // [institution + 1]
-    std::vector<double> membership_benefit;  // [m] override, NaN = institution value
-    std::vector<double> membership_cost;     // [m] override, NaN = institution value
-    bool any_benefit_override = false;       // some membership_benefit is not NaN
-    bool any_cost_override = false;          // some membership_cost is not NaN
+    // [m] override, NaN = institution value. Empty unless the matching any_*_override is set:
+    // read them only behind that flag.
+    std::vector<double> membership_benefit;
+    std::vector<double> membership_cost;
+    bool any_benefit_override = false;  // some membership_benefit is not NaN
+    bool any_cost_override = false;     // some membership_cost is not NaN
+
 
     std::vector<double> state_weight;                // [i] w_i
     std::vector<double> state_sovereignty_baseline;  // [i]

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <numeric>
 #include <stdexcept>
 
@@ -121,6 +122,47 @@ TEST(TopologyTest, PeersEqualTheGraphBuiltFromAnEdgeList) {
     EXPECT_EQ(got.targets, want.targets);
     EXPECT_EQ(got.weights, want.weights);
     EXPECT_FALSE(topo.peers_unit_weight);
+}
+
+// A few states, one institution every state belongs to.
+Scenario overrideWorld() {
+    Scenario sc;
+    sc.states.resize(5);
+    for (auto& s : sc.states) s.alignment = {0.0};
+    for (StateIndex i = 0; i + 1 < 5; ++i) sc.ties.push_back(TieSpec{i, StateIndex(i + 1), 1.0});
+    for (int j = 0; j < 2; ++j) {
+        InstitutionSpec inst;
+        inst.orientation = {0.0};
+        for (StateIndex i = 0; i < 5; ++i) inst.members.push_back(i);
+        sc.institutions.push_back(inst);
+    }
+    return sc;
+}
+
+// Without overrides no per-membership arrays exist (Simulation then gives the run it gave with
+// NaN-filled ones: tests/dynamics/property_test.cpp); with one, only its own array is filled.
+TEST(TopologyTest, OverrideArraysOnlyWhenSomethingOverrides) {
+    auto sc = overrideWorld();
+    MembershipSpec listed;  // listed, no override
+    listed.state = 2;
+    listed.institution = 1;
+    sc.memberships.push_back(listed);
+    const auto none = buildTopology(sc);
+    EXPECT_FALSE(none.any_benefit_override);
+    EXPECT_FALSE(none.any_cost_override);
+    EXPECT_TRUE(none.membership_benefit.empty());
+    EXPECT_TRUE(none.membership_cost.empty());
+
+    sc.memberships.back().benefit = 0.25;
+    const auto one = buildTopology(sc);
+    EXPECT_TRUE(one.any_benefit_override);
+    EXPECT_FALSE(one.any_cost_override);
+    ASSERT_EQ(one.membership_benefit.size(), one.membershipCount());
+    EXPECT_TRUE(one.membership_cost.empty());
+    const auto m = one.membershipIndex(2, 1);
+    for (std::uint32_t k = 0; k < one.membershipCount(); ++k)
+        EXPECT_EQ(std::isnan(one.membership_benefit[k]), k != m);
+    EXPECT_EQ(one.membership_benefit[m], 0.25);
 }
 
 }  // namespace
