@@ -124,6 +124,59 @@ TEST(TopologyTest, PeersEqualTheGraphBuiltFromAnEdgeList) {
     EXPECT_FALSE(topo.peers_unit_weight);
 }
 
+// Every pair from members, latent blocs (all states or the candidates), membership specs and
+// forced joins, sorted by (state, institution), each once.
+TEST(TopologyTest, MembershipsAreEveryPossiblePairSortedOnce) {
+    RandomStream rng(RngKey{5, 0, 0, 0, Purpose::network});
+    Scenario sc;
+    const std::uint32_t n = 30;
+    sc.states.resize(n);
+    std::vector<std::pair<StateIndex, InstitutionIndex>> pairs;
+    for (InstitutionIndex j = 0; j < 4; ++j) {
+        InstitutionSpec inst;
+        for (int k = 0; k < 20; ++k) {  // repeats, unsorted
+            inst.members.push_back(StateIndex(rng.below(n)));
+            pairs.emplace_back(inst.members.back(), j);
+        }
+        sc.institutions.push_back(inst);
+    }
+    InstitutionSpec everyone, some;
+    everyone.latent = some.latent = true;
+    some.founding.candidates = {9, 3, 27};
+    sc.institutions.push_back(everyone);
+    sc.institutions.push_back(some);
+    for (StateIndex i = 0; i < n; ++i) pairs.emplace_back(i, 4);
+    for (StateIndex i : some.founding.candidates) pairs.emplace_back(i, 5);
+    for (int k = 0; k < 10; ++k) {
+        MembershipSpec ms;
+        ms.state = StateIndex(rng.below(n));
+        ms.institution = InstitutionIndex(rng.below(4));
+        sc.memberships.push_back(ms);
+        pairs.emplace_back(ms.state, ms.institution);
+    }
+    ScheduledEvent join;
+    join.kind = EventKind::force_join;
+    join.state = 0;
+    join.institution = 5;
+    sc.events.push_back(join);
+    pairs.emplace_back(0, 5);
+    std::sort(pairs.begin(), pairs.end());
+    pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
+
+    const auto topo = buildTopology(sc);
+    ASSERT_EQ(topo.membershipCount(), pairs.size());
+    for (std::uint32_t m = 0; m < pairs.size(); ++m) {
+        EXPECT_EQ(topo.membership_state[m], pairs[m].first);
+        EXPECT_EQ(topo.membership_institution[m], pairs[m].second);
+        EXPECT_EQ(topo.membershipIndex(pairs[m].first, pairs[m].second), m);
+    }
+    for (StateIndex i = 0; i < n; ++i)
+        EXPECT_EQ(
+            topo.state_first_membership[i + 1] - topo.state_first_membership[i],
+            std::count_if(pairs.begin(), pairs.end(), [&](const auto& p) { return p.first == i; }));
+    EXPECT_EQ(topo.membership_institution.capacity(), pairs.size());  // repeats' room returned
+}
+
 // A few states, one institution every state belongs to.
 Scenario overrideWorld() {
     Scenario sc;
