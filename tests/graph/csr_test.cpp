@@ -84,9 +84,29 @@ TEST(WeightedCsrTest, RejectsBadInput) {
     EXPECT_THROW(rows({0, 2, 3}, {1, 0, 1}), std::invalid_argument);  // row not sorted
     EXPECT_THROW(rows({0, 2, 3}, {0, 1, 2}), std::invalid_argument);  // target out of range
     EXPECT_THROW(rows({0, 2}, {0, 1}), std::invalid_argument);        // offsets too short
+    EXPECT_THROW(rows({0, 3, 2}, {0, 1, 1}), std::invalid_argument);  // offsets decrease
+    const auto buckets = [](std::vector<std::uint32_t> offsets,
+                            std::vector<std::uint32_t> targets) {
+        std::vector<EdgeWeight> w(targets.size());
+        return WeightedCsr::fromBuckets(2, std::move(offsets), std::move(targets), std::move(w));
+    };
+    EXPECT_NO_THROW(buckets({0, 2, 3}, {1, 0, 1}));  // rows need not be sorted
+    EXPECT_THROW(buckets({0, 2, 3}, {1, 0, 2}), std::invalid_argument);
 }
 
-TEST(TopologyTest, PeersEqualTheGraphBuiltFromAnEdgeList) {
+// Ties listed both ways, (a, b) then (b, a), self-ties dropped: the edge list the influence
+// graph used to be built from.
+void influenceEdges(const Scenario& sc, Edges& edges, std::vector<double>& weights) {
+    for (const auto& t : sc.ties) {
+        if (t.a == t.b) continue;
+        edges.emplace_back(t.a, t.b);
+        weights.push_back(t.weight);
+        edges.emplace_back(t.b, t.a);
+        weights.push_back(t.weight);
+    }
+}
+
+Scenario randomWorld() {
     RandomStream rng(RngKey{3, 0, 0, 0, Purpose::network});
     Scenario sc;
     const std::uint32_t n = 40;
@@ -102,7 +122,20 @@ TEST(TopologyTest, PeersEqualTheGraphBuiltFromAnEdgeList) {
             if (rng.uniform() < 0.6) inst.members.push_back(i);
         sc.institutions.push_back(inst);
     }
-    const auto topo = buildTopology(sc);
+    return sc;
+}
+
+void expectPeersAndInfluenceFromEdgeLists(const Scenario& sc, const Topology& topo) {
+    {
+        Edges edges;
+        std::vector<double> weights;
+        influenceEdges(sc, edges, weights);
+        const auto got = rowsOf(topo.influence);
+        const auto want = reference(topo.state_count, edges, weights);
+        EXPECT_EQ(got.offsets, want.offsets);
+        EXPECT_EQ(got.targets, want.targets);
+        EXPECT_EQ(got.weights, want.weights);
+    }
     const auto inf = topo.influence.view();
     Edges edges;
     std::vector<double> weights;
@@ -121,6 +154,12 @@ TEST(TopologyTest, PeersEqualTheGraphBuiltFromAnEdgeList) {
     EXPECT_EQ(got.offsets, want.offsets);
     EXPECT_EQ(got.targets, want.targets);
     EXPECT_EQ(got.weights, want.weights);
+}
+
+TEST(TopologyTest, PeersAndInfluenceEqualTheGraphsBuiltFromEdgeLists) {
+    const auto sc = randomWorld();
+    const auto topo = buildTopology(sc);
+    expectPeersAndInfluenceFromEdgeLists(sc, topo);
     EXPECT_FALSE(topo.peers_unit_weight);
 }
 
