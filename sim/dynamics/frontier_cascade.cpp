@@ -93,9 +93,7 @@ FrontierCascade::FrontierCascade(const Scenario& sc, const Topology& topo)
     offsets_ = peers.offsets;
     targets_ = peers.targets;
     weights_ = peers.weights;
-    const auto E = topo.peers.edgeCount();
-    unit_ =
-        std::all_of(weights_, weights_ + E, [](const EdgeWeight& w) { return w.weight == 1.0; });
+    unit_ = peers.unitWeight();  // stored weights are never all 1 (graph/csr.hpp)
 
     // The t = 0 world exactly as the general engine builds it.
     WorldState w = initialWorld(sc, topo);

@@ -36,7 +36,7 @@ void checkRows(std::uint32_t vertex_count, const std::vector<std::uint32_t>& off
                const std::vector<std::uint32_t>& targets, const std::vector<EdgeWeight>& weights,
                bool sorted) {
     if (offsets.size() != std::size_t(vertex_count) + 1 || offsets.front() != 0 ||
-        offsets.back() != targets.size() || targets.size() != weights.size())
+        offsets.back() != targets.size() || (!weights.empty() && targets.size() != weights.size()))
         throw std::invalid_argument("CSR rows: offsets, targets and weights do not match");
     for (std::uint32_t v = 0; v < vertex_count; ++v) {
         if (offsets[v] > offsets[v + 1])
@@ -55,7 +55,9 @@ WeightedCsr::WeightedCsr(std::uint32_t vertex_count,
                          const std::vector<double>& weights) {
     if (edges.size() != weights.size())
         throw std::invalid_argument("edge and weight counts differ");
-    *this = fromEdges(vertex_count, [&](auto&& emit) {
+    const bool unit =
+        std::all_of(weights.begin(), weights.end(), [](double w) { return w == 1.0; });
+    *this = fromEdges(vertex_count, unit, [&](auto&& emit) {
         for (std::size_t k = 0; k < edges.size(); ++k)
             emit(edges[k].first, edges[k].second, weights[k]);
     });
@@ -70,10 +72,16 @@ WeightedCsr WeightedCsr::fromBuckets(std::uint32_t vertex_count,
                                      std::vector<std::uint32_t>&& targets,
                                      std::vector<EdgeWeight>&& weights) {
     checkRows(vertex_count, offsets, targets, weights, false);
-    std::vector<std::pair<std::uint32_t, double>> buffer;
-    for (std::uint32_t v = 0; v < vertex_count; ++v)
-        sortRow(targets.data() + offsets[v], weights.data() + offsets[v],
-                offsets[v + 1] - offsets[v], buffer);
+    if (weights.empty()) {
+        // Equal targets are indistinguishable: any sort is the stable one.
+        for (std::uint32_t v = 0; v < vertex_count; ++v)
+            std::sort(targets.begin() + offsets[v], targets.begin() + offsets[v + 1]);
+    } else {
+        std::vector<std::pair<std::uint32_t, double>> buffer;
+        for (std::uint32_t v = 0; v < vertex_count; ++v)
+            sortRow(targets.data() + offsets[v], weights.data() + offsets[v],
+                    offsets[v + 1] - offsets[v], buffer);
+    }
     WeightedCsr csr;
     csr.vertex_count_ = vertex_count;
     csr.adopt(std::move(offsets), std::move(targets), std::move(weights));
@@ -84,6 +92,8 @@ WeightedCsr WeightedCsr::fromSortedRows(std::uint32_t vertex_count,
                                         std::vector<std::uint32_t>&& offsets,
                                         std::vector<std::uint32_t>&& targets,
                                         std::vector<EdgeWeight>&& weights) {
+    if (targets.size() != weights.size())
+        throw std::invalid_argument("CSR rows: offsets, targets and weights do not match");
     checkRows(vertex_count, offsets, targets, weights, true);
     WeightedCsr csr;
     csr.vertex_count_ = vertex_count;
@@ -91,18 +101,50 @@ WeightedCsr WeightedCsr::fromSortedRows(std::uint32_t vertex_count,
     return csr;
 }
 
+WeightedCsr WeightedCsr::fromSortedRows(std::uint32_t vertex_count,
+                                        std::vector<std::uint32_t>&& offsets,
+                                        std::vector<std::uint32_t>&& targets) {
+    std::vector<EdgeWeight> none;
+    checkRows(vertex_count, offsets, targets, none, true);
+    WeightedCsr csr;
+    csr.vertex_count_ = vertex_count;
+    csr.adopt(std::move(offsets), std::move(targets), std::move(none));
+    return csr;
+}
+
 void WeightedCsr::adopt(std::vector<std::uint32_t>&& offsets, std::vector<std::uint32_t>&& targets,
                         std::vector<EdgeWeight>&& weights) {
-    graph_.m_forward.m_rowstart = std::move(offsets);
-    graph_.m_forward.m_column = std::move(targets);
-    graph_.m_forward.m_edge_properties = std::move(weights);
+    if (std::all_of(weights.begin(), weights.end(),
+                    [](const EdgeWeight& w) { return w.weight == 1.0; })) {
+        std::vector<EdgeWeight>().swap(weights);  // free it before the graph is assembled
+        UnitCsrGraph g;
+        g.m_forward.m_rowstart = std::move(offsets);
+        g.m_forward.m_column = std::move(targets);
+        graph_ = std::move(g);
+    } else {
+        CsrGraph g;
+        g.m_forward.m_rowstart = std::move(offsets);
+        g.m_forward.m_column = std::move(targets);
+        g.m_forward.m_edge_properties = std::move(weights);
+        graph_ = std::move(g);
+    }
+}
+
+std::uint64_t WeightedCsr::edgeCount() const {
+    return std::visit([](const auto& g) { return std::uint64_t(g.m_forward.m_column.size()); },
+                      graph_);
 }
 
 CsrView WeightedCsr::view() const {
     CsrView v;
-    v.offsets = graph_.m_forward.m_rowstart.data();
-    v.targets = graph_.m_forward.m_column.data();
-    v.weights = graph_.m_forward.m_edge_properties.data();
+    std::visit(
+        [&](const auto& g) {
+            v.offsets = g.m_forward.m_rowstart.data();
+            v.targets = g.m_forward.m_column.data();
+        },
+        graph_);
+    if (const auto* g = std::get_if<CsrGraph>(&graph_))
+        v.weights = g->m_forward.m_edge_properties.data();
     v.vertex_count = vertex_count_;
     return v;
 }

@@ -165,9 +165,13 @@ Topology buildTopology(const Scenario& sc) {
     }
 
     // Influence: each undirected tie both ways, (a, b) then (b, a), self-ties skipped; a
-    // repeated tie adds its weights. Streamed from the tie list into the CSR: no list of 2E
-    // directed edges and weights beside it (640 MB at N = 1e7).
-    t.influence = WeightedCsr::fromEdges(t.state_count, [&](auto&& emit) {
+    // repeated tie adds its weights. Streamed from the tie list into the CSR (no list of 2E
+    // directed edges and weights beside it, 640 MB at N = 1e7), and with no weights at all
+    // when every tie has weight 1.
+    const bool unit_ties = std::all_of(sc.ties.begin(), sc.ties.end(), [](const TieSpec& tie) {
+        return tie.a == tie.b || tie.weight == 1.0;
+    });
+    t.influence = WeightedCsr::fromEdges(t.state_count, unit_ties, [&](auto&& emit) {
         for (const auto& tie : sc.ties) {
             if (tie.a == tie.b) continue;
             emit(tie.a, tie.b, tie.weight);
@@ -206,8 +210,10 @@ Topology buildTopology(const Scenario& sc) {
         peer_offsets[m + 1] = std::uint32_t(peer_total);
     }
     std::vector<std::uint32_t>().swap(peer_counts);
+    // Peer weights are influence weights: none to store when the influence graph has none.
+    const bool unit_influence = inf.unitWeight();
     std::vector<std::uint32_t> peer_targets(peer_offsets.back());
-    std::vector<EdgeWeight> peer_weights(peer_offsets.back());
+    std::vector<EdgeWeight> peer_weights(unit_influence ? 0 : peer_offsets.back());
     forEachMembership([&](std::uint32_t m) {
         const StateIndex i = t.membership_state[m];
         const InstitutionIndex j = t.membership_institution[m];
@@ -215,14 +221,17 @@ Topology buildTopology(const Scenario& sc) {
         for (auto e = inf.begin(i); e < inf.end(i); ++e) {
             const auto mk = t.membershipIndex(inf.targets[e], j);
             if (mk == kNone) continue;
-            peer_targets[at] = mk;
-            peer_weights[at++] = inf.weights[e];
+            if (!unit_influence) peer_weights[at] = inf.weights[e];
+            peer_targets[at++] = mk;
         }
     });
-    t.peers_unit_weight = std::all_of(peer_weights.begin(), peer_weights.end(),
-                                      [](const EdgeWeight& w) { return w.weight == 1.0; });
-    t.peers = WeightedCsr::fromSortedRows(m_count, std::move(peer_offsets), std::move(peer_targets),
+    // The weighted form drops the weights if they all turn out to be 1.
+    t.peers =
+        unit_influence
+            ? WeightedCsr::fromSortedRows(m_count, std::move(peer_offsets), std::move(peer_targets))
+            : WeightedCsr::fromSortedRows(m_count, std::move(peer_offsets), std::move(peer_targets),
                                           std::move(peer_weights));
+    t.peers_unit_weight = t.peers.unitWeight();
 
     std::vector<Edge> link_edges;
     std::vector<double> link_weights;

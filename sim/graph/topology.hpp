@@ -41,7 +41,6 @@ struct Topology {
     bool any_benefit_override = false;  // some membership_benefit is not NaN
     bool any_cost_override = false;     // some membership_cost is not NaN
 
-
     std::vector<double> state_weight;                // [i] w_i
     std::vector<double> state_sovereignty_baseline;  // [i]
     std::vector<double> state_alignment_baseline;    // [i * D + d]
@@ -53,8 +52,9 @@ struct Topology {
     WeightedCsr peers;
     WeightedCsr links_into;
     WeightedCsr substitutes_for;
-    // Every peer entry has weight 1: peer shares are ratios of integer counts, which a step
-    // can keep up to date from status changes alone (dynamics/peer_counts.hpp).
+    // Every peer entry has weight 1 (peers.unitWeight(), so no weight is stored): peer shares
+    // are ratios of integer counts, which a step can keep up to date from status changes alone
+    // (dynamics/peer_counts.hpp). Tests clear it to force the summed path.
     bool peers_unit_weight = true;
     // Every state weight is an integer and their sum is below 2^53: sums of weights are exact,
     // so they may be added in any order (phase 5 sums club sizes in parallel).
