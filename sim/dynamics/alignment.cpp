@@ -10,6 +10,8 @@
 // would serialise the cache misses). Adding w = +0.0 leaves every sum bit for bit unchanged:
 // the sums start at +0.0 and round-to-nearest never turns them into -0.0. The bound test
 // sqrt(d2) < epsilon is d2 < T with T found once per step (no square root per neighbour).
+// Unit-weight influence graphs store no weights (graph/csr.hpp): w = 1.0 then, the stored value
+// it replaces, chosen once per step by a template parameter rather than per neighbour.
 
 #include <algorithm>
 #include <cmath>
@@ -27,8 +29,9 @@ constexpr std::uint32_t kMaxAxes = 16;  // checked by Simulation
 constexpr std::uint32_t kPrefetchAhead = 8;
 
 // One state's update. kAxes > 0 fixes the axis count at compile time (unrolled loops, no
-// zeroing of 16-wide buffers); kAxes = 0 reads it from the topology.
-template <std::uint32_t kAxes>
+// zeroing of 16-wide buffers); kAxes = 0 reads it from the topology. kUnit: the influence
+// graph stores no weights, every weight is 1.
+template <std::uint32_t kAxes, bool kUnit>
 void alignState(const StepContext& ctx, std::uint64_t noise_hash, double bound2, std::uint32_t i) {
     const auto& p = ctx.scenario.model;
     const auto& topo = ctx.topology;
@@ -52,7 +55,7 @@ void alignState(const StepContext& ctx, std::uint64_t noise_hash, double bound2,
         for (std::uint32_t d = 0; d < D; ++d) pull[d] = 0.0;
         for (auto e = inf.begin(i); e < inf.end(i); ++e) {
             const double* ak = &now.alignment[std::size_t(inf.targets[e]) * D];
-            double w = inf.weights[e].weight;
+            double w = kUnit ? 1.0 : inf.weights[e].weight;
             if (bounded) {
                 double d2 = 0.0;
                 for (std::uint32_t d = 0; d < D; ++d) d2 += (ak[d] - ai[d]) * (ak[d] - ai[d]);
@@ -104,8 +107,13 @@ void alignAll(const StepContext& ctx) {
     const auto noise_hash = RngKey::stepHash(ctx.seed, ctx.replicate, ctx.step);
     const double eps = ctx.scenario.model.confidence_bound;
     const double bound2 = std::isfinite(eps) ? squaredBound(eps) : kInfinity;
-    forEachIndex(ctx.topology.state_count,
-                 [&](std::uint32_t i) { alignState<kAxes>(ctx, noise_hash, bound2, i); });
+    if (ctx.topology.influence.unitWeight())
+        forEachIndex(ctx.topology.state_count,
+                     [&](std::uint32_t i) { alignState<kAxes, true>(ctx, noise_hash, bound2, i); });
+    else
+        forEachIndex(ctx.topology.state_count, [&](std::uint32_t i) {
+            alignState<kAxes, false>(ctx, noise_hash, bound2, i);
+        });
 }
 
 }  // namespace

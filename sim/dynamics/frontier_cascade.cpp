@@ -93,9 +93,7 @@ FrontierCascade::FrontierCascade(const Scenario& sc, const Topology& topo)
     offsets_ = peers.offsets;
     targets_ = peers.targets;
     weights_ = peers.weights;
-    const auto E = topo.peers.edgeCount();
-    unit_ =
-        std::all_of(weights_, weights_ + E, [](const EdgeWeight& w) { return w.weight == 1.0; });
+    unit_ = peers.unitWeight();  // stored weights are never all 1 (graph/csr.hpp)
 
     // The t = 0 world exactly as the general engine builds it.
     WorldState w = initialWorld(sc, topo);
@@ -115,8 +113,8 @@ FrontierCascade::FrontierCascade(const Scenario& sc, const Topology& topo)
         const auto i = topo.membership_state[m];
         const auto j = topo.membership_institution[m];
         // Phase 5 up to the peer term, in its order of operations (club = 1 as gamma = 0).
-        const double bo = topo.membership_benefit[m];
-        const double co = topo.membership_cost[m];
+        const double bo = topo.any_benefit_override ? topo.membership_benefit[m] : kNaN;
+        const double co = topo.any_cost_override ? topo.membership_cost[m] : kNaN;
         const double b = std::isnan(bo) ? w.benefit[j] : bo;
         const double c = std::isnan(co) ? w.sovereignty_cost[j] : co;
         double u = b * 1.0 * (1.0 - p.sanction_benefit_cut * w.sanction[m]);

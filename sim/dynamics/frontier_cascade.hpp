@@ -89,7 +89,7 @@ class FrontierCascade {
     // Peer rows over memberships (the topology's peers, or owned for a bare cascade).
     const std::uint32_t* offsets_ = nullptr;
     const std::uint32_t* targets_ = nullptr;
-    const EdgeWeight* weights_ = nullptr;
+    const EdgeWeight* weights_ = nullptr;  // null with unit weights (none stored)
     std::vector<std::uint32_t> own_offsets_, own_targets_;
 
     // Constant per membership.

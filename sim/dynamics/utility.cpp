@@ -17,7 +17,7 @@
 
 namespace regsim {
 
-// Without overrides the per-membership arrays (24 MB each at 3e6 memberships) are not read.
+// Without overrides the per-membership arrays are empty (buildTopology skips them).
 double membershipBenefit(const StepContext& ctx, std::uint32_t m) {
     const auto& topo = ctx.topology;
     const double v = topo.any_benefit_override ? topo.membership_benefit[m] : kNaN;
@@ -34,13 +34,15 @@ namespace {
 
 // Weighted share of membership m's peers (same institution, influence neighbours) that are
 // still active, minus one; 0 when m has no peer that ever belonged. The general path, for
-// weighted peers.
+// weighted peers. kUnit: the peer graph stores no weights (every weight 1; also reached when
+// a test forces this path over unit peers).
+template <bool kUnit>
 double weightedPeerShareGap(const WorldState& w, const CsrView& peers, std::uint32_t m) {
     double in = 0.0, all = 0.0;
     for (auto e = peers.begin(m); e < peers.end(m); ++e) {
         const auto s = static_cast<MembershipStatus>(w.status[peers.targets[e]]);
         if (s == MembershipStatus::none) continue;
-        const double wt = peers.weights[e].weight;
+        const double wt = kUnit ? 1.0 : peers.weights[e].weight;
         all += wt;
         if (isActive(s)) in += wt;
     }
@@ -91,6 +93,7 @@ void computeUtilities(StepContext& ctx) {
     const bool counted = p.peer_weight != 0 && topo.peers_unit_weight;
     if (counted) ctx.scratch.peer_counts.update(topo, w.status);
     const auto& peer_counts = ctx.scratch.peer_counts;
+    const bool unit_peers = peers.unitWeight();
 
     forEachIndex(topo.membershipCount(), [&](std::uint32_t m) {
         const auto j = topo.membership_institution[m];
@@ -113,13 +116,14 @@ void computeUtilities(StepContext& ctx) {
             u -= p.alignment_cost * std::sqrt(d2);
         }
         if (p.peer_weight != 0)
-            u += p.peer_weight *
-                 (counted ? peer_counts.shareGap(m) : weightedPeerShareGap(w, peers, m));
+            u += p.peer_weight * (counted      ? peer_counts.shareGap(m)
+                                  : unit_peers ? weightedPeerShareGap<true>(w, peers, m)
+                                               : weightedPeerShareGap<false>(w, peers, m));
         if (p.linkage_weight != 0) {
             for (auto e = links.begin(j); e < links.end(j); ++e) {
                 const auto mk = topo.membershipIndex(i, links.targets[e]);
                 if (mk != kNone && left(static_cast<MembershipStatus>(w.status[mk])))
-                    u -= p.linkage_weight * links.weights[e].weight;
+                    u -= p.linkage_weight * links.weight(e);
             }
         }
         if (p.patron_opposition_weight != 0) {
@@ -137,7 +141,7 @@ void computeUtilities(StepContext& ctx) {
                 const auto mk = topo.membershipIndex(i, k);
                 if (mk != kNone && belongs(static_cast<MembershipStatus>(w.status[mk])) &&
                     w.phase[k] == std::uint8_t(InstitutionPhase::active))
-                    u -= p.substitution_weight * subs.weights[e].weight;
+                    u -= p.substitution_weight * subs.weight(e);
             }
         }
         utility[m] = u + p.status_quo_bias;

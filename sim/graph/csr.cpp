@@ -26,72 +26,125 @@ void sortRow(std::uint32_t* targets, EdgeWeight* weights, std::size_t n,
     }
 }
 
-void checkVertex(std::uint32_t v, std::uint32_t vertex_count) {
+void checkInRange(std::uint32_t v, std::uint32_t vertex_count) {
     if (v >= vertex_count)
         throw std::invalid_argument("edge endpoint " + std::to_string(v) + " out of range (" +
                                     std::to_string(vertex_count) + " vertices)");
 }
 
+void checkRows(std::uint32_t vertex_count, const std::vector<std::uint32_t>& offsets,
+               const std::vector<std::uint32_t>& targets, const std::vector<EdgeWeight>& weights,
+               bool sorted) {
+    if (offsets.size() != std::size_t(vertex_count) + 1 || offsets.front() != 0 ||
+        offsets.back() != targets.size() || (!weights.empty() && targets.size() != weights.size()))
+        throw std::invalid_argument("CSR rows: offsets, targets and weights do not match");
+    for (std::uint32_t v = 0; v < vertex_count; ++v) {
+        if (offsets[v] > offsets[v + 1])
+            throw std::invalid_argument("CSR rows: offsets decrease at row " + std::to_string(v));
+        if (sorted &&
+            !std::is_sorted(targets.begin() + offsets[v], targets.begin() + offsets[v + 1]))
+            throw std::invalid_argument("CSR rows: row " + std::to_string(v) + " is not sorted");
+    }
+    for (auto t : targets) checkInRange(t, vertex_count);
+}
+
 }  // namespace
 
-// Counting sort by source into Boost's own arrays: O(V + E) time, and no memory beyond the
-// graph itself and one cursor per vertex (a comparison sort of (edge, index) pairs needed
-// about four times the graph in temporaries at N = 1e6).
 WeightedCsr::WeightedCsr(std::uint32_t vertex_count,
                          const std::vector<std::pair<std::uint32_t, std::uint32_t>>& edges,
-                         const std::vector<double>& weights)
-    : vertex_count_(vertex_count), graph_(vertex_count) {
+                         const std::vector<double>& weights) {
     if (edges.size() != weights.size())
         throw std::invalid_argument("edge and weight counts differ");
-    if (edges.size() >= std::numeric_limits<std::uint32_t>::max())
-        throw std::invalid_argument("more than 2^32 - 1 edges");
-    auto& rows = graph_.m_forward;
-    auto& start = rows.m_rowstart;  // vertex_count + 1 zeros
-    for (const auto& [source, target] : edges) {
-        checkVertex(source, vertex_count);
-        checkVertex(target, vertex_count);
-        ++start[source + 1];
+    const bool unit =
+        std::all_of(weights.begin(), weights.end(), [](double w) { return w == 1.0; });
+    *this = fromEdges(vertex_count, unit, [&](auto&& emit) {
+        for (std::size_t k = 0; k < edges.size(); ++k)
+            emit(edges[k].first, edges[k].second, weights[k]);
+    });
+}
+
+void WeightedCsr::checkVertex(std::uint32_t v, std::uint32_t vertex_count) {
+    checkInRange(v, vertex_count);
+}
+
+WeightedCsr WeightedCsr::fromBuckets(std::uint32_t vertex_count,
+                                     std::vector<std::uint32_t>&& offsets,
+                                     std::vector<std::uint32_t>&& targets,
+                                     std::vector<EdgeWeight>&& weights) {
+    checkRows(vertex_count, offsets, targets, weights, false);
+    if (weights.empty()) {
+        // Equal targets are indistinguishable: any sort is the stable one.
+        for (std::uint32_t v = 0; v < vertex_count; ++v)
+            std::sort(targets.begin() + offsets[v], targets.begin() + offsets[v + 1]);
+    } else {
+        std::vector<std::pair<std::uint32_t, double>> buffer;
+        for (std::uint32_t v = 0; v < vertex_count; ++v)
+            sortRow(targets.data() + offsets[v], weights.data() + offsets[v],
+                    offsets[v + 1] - offsets[v], buffer);
     }
-    for (std::uint32_t v = 0; v < vertex_count; ++v) start[v + 1] += start[v];
-    rows.m_column.resize(edges.size());
-    rows.m_edge_properties.resize(edges.size());
-    std::vector<std::uint32_t> cursor(start.begin(), start.end() - 1);
-    for (std::size_t k = 0; k < edges.size(); ++k) {
-        const auto at = cursor[edges[k].first]++;
-        rows.m_column[at] = edges[k].second;
-        rows.m_edge_properties[at].weight = weights[k];
-    }
-    std::vector<std::pair<std::uint32_t, double>> buffer;
-    for (std::uint32_t v = 0; v < vertex_count; ++v)
-        sortRow(rows.m_column.data() + start[v], rows.m_edge_properties.data() + start[v],
-                start[v + 1] - start[v], buffer);
+    WeightedCsr csr;
+    csr.vertex_count_ = vertex_count;
+    csr.adopt(std::move(offsets), std::move(targets), std::move(weights));
+    return csr;
 }
 
 WeightedCsr WeightedCsr::fromSortedRows(std::uint32_t vertex_count,
                                         std::vector<std::uint32_t>&& offsets,
                                         std::vector<std::uint32_t>&& targets,
                                         std::vector<EdgeWeight>&& weights) {
-    if (offsets.size() != std::size_t(vertex_count) + 1 || offsets.front() != 0 ||
-        offsets.back() != targets.size() || targets.size() != weights.size())
+    if (targets.size() != weights.size())
         throw std::invalid_argument("CSR rows: offsets, targets and weights do not match");
-    for (std::uint32_t v = 0; v < vertex_count; ++v) {
-        if (offsets[v] > offsets[v + 1] ||
-            !std::is_sorted(targets.begin() + offsets[v], targets.begin() + offsets[v + 1]))
-            throw std::invalid_argument("CSR rows: row " + std::to_string(v) + " is not sorted");
-    }
-    for (auto t : targets) checkVertex(t, vertex_count);
-    WeightedCsr csr(vertex_count);
-    csr.graph_.m_forward.m_rowstart = std::move(offsets);
-    csr.graph_.m_forward.m_column = std::move(targets);
-    csr.graph_.m_forward.m_edge_properties = std::move(weights);
+    checkRows(vertex_count, offsets, targets, weights, true);
+    WeightedCsr csr;
+    csr.vertex_count_ = vertex_count;
+    csr.adopt(std::move(offsets), std::move(targets), std::move(weights));
     return csr;
+}
+
+WeightedCsr WeightedCsr::fromSortedRows(std::uint32_t vertex_count,
+                                        std::vector<std::uint32_t>&& offsets,
+                                        std::vector<std::uint32_t>&& targets) {
+    std::vector<EdgeWeight> none;
+    checkRows(vertex_count, offsets, targets, none, true);
+    WeightedCsr csr;
+    csr.vertex_count_ = vertex_count;
+    csr.adopt(std::move(offsets), std::move(targets), std::move(none));
+    return csr;
+}
+
+void WeightedCsr::adopt(std::vector<std::uint32_t>&& offsets, std::vector<std::uint32_t>&& targets,
+                        std::vector<EdgeWeight>&& weights) {
+    if (std::all_of(weights.begin(), weights.end(),
+                    [](const EdgeWeight& w) { return w.weight == 1.0; })) {
+        std::vector<EdgeWeight>().swap(weights);  // free it before the graph is assembled
+        UnitCsrGraph g;
+        g.m_forward.m_rowstart = std::move(offsets);
+        g.m_forward.m_column = std::move(targets);
+        graph_ = std::move(g);
+    } else {
+        CsrGraph g;
+        g.m_forward.m_rowstart = std::move(offsets);
+        g.m_forward.m_column = std::move(targets);
+        g.m_forward.m_edge_properties = std::move(weights);
+        graph_ = std::move(g);
+    }
+}
+
+std::uint64_t WeightedCsr::edgeCount() const {
+    return std::visit([](const auto& g) { return std::uint64_t(g.m_forward.m_column.size()); },
+                      graph_);
 }
 
 CsrView WeightedCsr::view() const {
     CsrView v;
-    v.offsets = graph_.m_forward.m_rowstart.data();
-    v.targets = graph_.m_forward.m_column.data();
-    v.weights = graph_.m_forward.m_edge_properties.data();
+    std::visit(
+        [&](const auto& g) {
+            v.offsets = g.m_forward.m_rowstart.data();
+            v.targets = g.m_forward.m_column.data();
+        },
+        graph_);
+    if (const auto* g = std::get_if<CsrGraph>(&graph_))
+        v.weights = g->m_forward.m_edge_properties.data();
     v.vertex_count = vertex_count_;
     return v;
 }

@@ -14,28 +14,62 @@ namespace {
 
 using Edge = std::pair<std::uint32_t, std::uint32_t>;
 
-// Every (state, institution) pair that may ever hold a status other than none.
-std::vector<Edge> possibleMemberships(const Scenario& sc) {
-    std::vector<Edge> pairs;
+// Calls fn(state, institution) for every pair that may ever hold a status other than none,
+// repeats included. Called twice (count, then fill), so it must list the same pairs each time.
+template <typename Fn>
+void forEachPossibleMembership(const Scenario& sc, Fn&& fn) {
     for (InstitutionIndex j = 0; j < sc.institutions.size(); ++j) {
         const auto& inst = sc.institutions[j];
-        for (StateIndex i : inst.members) pairs.emplace_back(i, j);
+        for (StateIndex i : inst.members) fn(i, j);
         if (inst.latent) {
             if (inst.founding.candidates.empty()) {
-                for (StateIndex i = 0; i < sc.states.size(); ++i) pairs.emplace_back(i, j);
+                for (StateIndex i = 0; i < sc.states.size(); ++i) fn(i, j);
             } else {
-                for (StateIndex i : inst.founding.candidates) pairs.emplace_back(i, j);
+                for (StateIndex i : inst.founding.candidates) fn(i, j);
             }
         }
     }
-    for (const auto& ms : sc.memberships) pairs.emplace_back(ms.state, ms.institution);
+    for (const auto& ms : sc.memberships) fn(ms.state, ms.institution);
     for (const auto& ev : sc.events) {
-        if (ev.kind == EventKind::force_join && ev.state != kNone)
-            pairs.emplace_back(ev.state, ev.institution);
+        if (ev.kind == EventKind::force_join && ev.state != kNone) fn(ev.state, ev.institution);
     }
-    std::sort(pairs.begin(), pairs.end());
-    pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
-    return pairs;
+}
+
+// Memberships sorted by state then institution, without repeats, into t.membership_institution
+// and t.state_first_membership: a counting sort by state straight into those arrays, then each
+// (short) row sorted and deduplicated in place. No (state, institution) pair list is built
+// (80 MB and a sort of 1e7 pairs at N = 1e7).
+void bucketMemberships(const Scenario& sc, Topology& t) {
+    auto& first = t.state_first_membership;
+    auto& inst = t.membership_institution;
+    first.assign(std::size_t(t.state_count) + 1, 0);
+    std::uint64_t count = 0;
+    forEachPossibleMembership(sc, [&](StateIndex i, InstitutionIndex) {
+        ++first[i + 1];
+        ++count;
+    });
+    if (count >= std::numeric_limits<std::uint32_t>::max())
+        throw std::length_error("more than 2^32 - 1 possible memberships: too large a world");
+    for (std::uint32_t i = 0; i < t.state_count; ++i) first[i + 1] += first[i];
+    inst.resize(count);
+    forEachPossibleMembership(sc, [&](StateIndex i, InstitutionIndex j) { inst[first[i]++] = j; });
+    // first[i] has moved on to the end of row i; rows are rewritten compacted from the front.
+    std::uint32_t begin = 0, out = 0;
+    for (std::uint32_t i = 0; i < t.state_count; ++i) {
+        const auto end = first[i];
+        const auto row = inst.begin() + begin;
+        std::sort(row, inst.begin() + end);
+        const auto kept = std::uint32_t(std::unique(row, inst.begin() + end) - row);
+        if (out != begin) std::copy(row, row + kept, inst.begin() + out);
+        first[i] = out;
+        out += kept;
+        begin = end;
+    }
+    first[t.state_count] = out;
+    if (out != inst.size()) {
+        inst.resize(out);
+        inst.shrink_to_fit();
+    }
 }
 
 }  // namespace
@@ -55,38 +89,38 @@ Topology buildTopology(const Scenario& sc) {
     t.axis_count = static_cast<std::uint32_t>(sc.axisCount());
     t.patron_count = static_cast<std::uint32_t>(sc.patrons.size());
 
-    const auto pairs = possibleMemberships(sc);
-    const auto m_count = static_cast<std::uint32_t>(pairs.size());
+    bucketMemberships(sc, t);
+    const auto m_count = static_cast<std::uint32_t>(t.membership_institution.size());
     t.membership_state.resize(m_count);
-    t.membership_institution.resize(m_count);
-    t.state_first_membership.assign(t.state_count + 1, 0);
     t.institution_first_membership.assign(t.institution_count + 1, 0);
-    for (std::uint32_t m = 0; m < m_count; ++m) {
-        t.membership_state[m] = pairs[m].first;
-        t.membership_institution[m] = pairs[m].second;
-        ++t.state_first_membership[pairs[m].first + 1];
-        ++t.institution_first_membership[pairs[m].second + 1];
+    for (StateIndex i = 0; i < t.state_count; ++i) {
+        for (auto m = t.state_first_membership[i]; m < t.state_first_membership[i + 1]; ++m) {
+            t.membership_state[m] = i;
+            ++t.institution_first_membership[t.membership_institution[m] + 1];
+        }
     }
-    for (std::uint32_t i = 0; i < t.state_count; ++i)
-        t.state_first_membership[i + 1] += t.state_first_membership[i];
     for (std::uint32_t j = 0; j < t.institution_count; ++j)
         t.institution_first_membership[j + 1] += t.institution_first_membership[j];
     t.institution_memberships.resize(m_count);
     {
         auto next = t.institution_first_membership;
         for (std::uint32_t m = 0; m < m_count; ++m)
-            t.institution_memberships[next[pairs[m].second]++] = m;
+            t.institution_memberships[next[t.membership_institution[m]]++] = m;
     }
 
+    // Override arrays only when some membership overrides (160 MB at 1e7 memberships
+    // otherwise): readers look at them only when the matching any_*_override is set.
+    for (const auto& ms : sc.memberships) {
+        t.any_benefit_override |= ms.benefit.has_value();
+        t.any_cost_override |= ms.sovereignty_cost.has_value();
+    }
     const double nan = std::numeric_limits<double>::quiet_NaN();
-    t.membership_benefit.assign(m_count, nan);
-    t.membership_cost.assign(m_count, nan);
+    if (t.any_benefit_override) t.membership_benefit.assign(m_count, nan);
+    if (t.any_cost_override) t.membership_cost.assign(m_count, nan);
     for (const auto& ms : sc.memberships) {
         const auto m = t.membershipIndex(ms.state, ms.institution);
         if (ms.benefit) t.membership_benefit[m] = *ms.benefit;
         if (ms.sovereignty_cost) t.membership_cost[m] = *ms.sovereignty_cost;
-        t.any_benefit_override |= ms.benefit.has_value();
-        t.any_cost_override |= ms.sovereignty_cost.has_value();
     }
 
     // Scenarios built in code (tests, benchmarks) may leave vectors the loader always fills
@@ -130,19 +164,20 @@ Topology buildTopology(const Scenario& sc) {
         }
     }
 
-    // Influence: each undirected tie both ways; a repeated tie adds its weights.
-    std::vector<Edge> edges;
-    std::vector<double> weights;
-    edges.reserve(sc.ties.size() * 2);
-    weights.reserve(sc.ties.size() * 2);
-    for (const auto& tie : sc.ties) {
-        if (tie.a == tie.b) continue;
-        edges.emplace_back(tie.a, tie.b);
-        weights.push_back(tie.weight);
-        edges.emplace_back(tie.b, tie.a);
-        weights.push_back(tie.weight);
-    }
-    t.influence = WeightedCsr(t.state_count, edges, weights);
+    // Influence: each undirected tie both ways, (a, b) then (b, a), self-ties skipped; a
+    // repeated tie adds its weights. Streamed from the tie list into the CSR (no list of 2E
+    // directed edges and weights beside it, 640 MB at N = 1e7), and with no weights at all
+    // when every tie has weight 1.
+    const bool unit_ties = std::all_of(sc.ties.begin(), sc.ties.end(), [](const TieSpec& tie) {
+        return tie.a == tie.b || tie.weight == 1.0;
+    });
+    t.influence = WeightedCsr::fromEdges(t.state_count, unit_ties, [&](auto&& emit) {
+        for (const auto& tie : sc.ties) {
+            if (tie.a == tie.b) continue;
+            emit(tie.a, tie.b, tie.weight);
+            emit(tie.b, tie.a, tie.weight);
+        }
+    });
 
     // Peers: for membership m = (i, j), each neighbour k of i with a membership (k, j), in
     // the order of i's influence row. That row is sorted by k and memberships are sorted by
@@ -175,8 +210,10 @@ Topology buildTopology(const Scenario& sc) {
         peer_offsets[m + 1] = std::uint32_t(peer_total);
     }
     std::vector<std::uint32_t>().swap(peer_counts);
+    // Peer weights are influence weights: none to store when the influence graph has none.
+    const bool unit_influence = inf.unitWeight();
     std::vector<std::uint32_t> peer_targets(peer_offsets.back());
-    std::vector<EdgeWeight> peer_weights(peer_offsets.back());
+    std::vector<EdgeWeight> peer_weights(unit_influence ? 0 : peer_offsets.back());
     forEachMembership([&](std::uint32_t m) {
         const StateIndex i = t.membership_state[m];
         const InstitutionIndex j = t.membership_institution[m];
@@ -184,14 +221,17 @@ Topology buildTopology(const Scenario& sc) {
         for (auto e = inf.begin(i); e < inf.end(i); ++e) {
             const auto mk = t.membershipIndex(inf.targets[e], j);
             if (mk == kNone) continue;
-            peer_targets[at] = mk;
-            peer_weights[at++] = inf.weights[e];
+            if (!unit_influence) peer_weights[at] = inf.weights[e];
+            peer_targets[at++] = mk;
         }
     });
-    t.peers_unit_weight = std::all_of(peer_weights.begin(), peer_weights.end(),
-                                      [](const EdgeWeight& w) { return w.weight == 1.0; });
-    t.peers = WeightedCsr::fromSortedRows(m_count, std::move(peer_offsets), std::move(peer_targets),
+    // The weighted form drops the weights if they all turn out to be 1.
+    t.peers =
+        unit_influence
+            ? WeightedCsr::fromSortedRows(m_count, std::move(peer_offsets), std::move(peer_targets))
+            : WeightedCsr::fromSortedRows(m_count, std::move(peer_offsets), std::move(peer_targets),
                                           std::move(peer_weights));
+    t.peers_unit_weight = t.peers.unitWeight();
 
     std::vector<Edge> link_edges;
     std::vector<double> link_weights;

@@ -34,10 +34,12 @@ struct Topology {
     std::vector<std::uint32_t> state_first_membership;        // [state + 1], CSR rows over m
     std::vector<std::uint32_t> institution_memberships;       // m grouped by institution
     std::vector<std::uint32_t> institution_first_membership;  // [institution + 1]
-    std::vector<double> membership_benefit;  // [m] override, NaN = institution value
-    std::vector<double> membership_cost;     // [m] override, NaN = institution value
-    bool any_benefit_override = false;       // some membership_benefit is not NaN
-    bool any_cost_override = false;          // some membership_cost is not NaN
+    // [m] override, NaN = institution value. Empty unless the matching any_*_override is set:
+    // read them only behind that flag.
+    std::vector<double> membership_benefit;
+    std::vector<double> membership_cost;
+    bool any_benefit_override = false;  // some membership_benefit is not NaN
+    bool any_cost_override = false;     // some membership_cost is not NaN
 
     std::vector<double> state_weight;                // [i] w_i
     std::vector<double> state_sovereignty_baseline;  // [i]
@@ -50,8 +52,9 @@ struct Topology {
     WeightedCsr peers;
     WeightedCsr links_into;
     WeightedCsr substitutes_for;
-    // Every peer entry has weight 1: peer shares are ratios of integer counts, which a step
-    // can keep up to date from status changes alone (dynamics/peer_counts.hpp).
+    // Every peer entry has weight 1 (peers.unitWeight(), so no weight is stored): peer shares
+    // are ratios of integer counts, which a step can keep up to date from status changes alone
+    // (dynamics/peer_counts.hpp). Tests clear it to force the summed path.
     bool peers_unit_weight = true;
     // Every state weight is an integer and their sum is below 2^53: sums of weights are exact,
     // so they may be added in any order (phase 5 sums club sizes in parallel).

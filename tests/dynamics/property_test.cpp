@@ -134,6 +134,17 @@ TEST_P(PropertyTest, LegalTransitionsRangesAndNoMembershipInDissolvedInstitution
     EXPECT_EQ(again.events.size(), r.events.size());
 }
 
+// Two topologies of the same scenario give the same runs, bit for bit.
+void expectSameRuns(const Scenario& sc, const Topology& a_topo, const Topology& b_topo) {
+    Simulation a(sc, a_topo, Engine::general), b(sc, b_topo, Engine::general);
+    for (std::uint32_t rep = 0; rep < 3; ++rep) {  // a reused Simulation starts each run afresh
+        RunResult ra, rb;
+        a.run(sc.seed, rep, sc.steps, RecordConfig{}, ra);
+        b.run(sc.seed, rep, sc.steps, RecordConfig{}, rb);
+        expectSameResult(ra, rb);
+    }
+}
+
 // With unit tie weights phase 5 reads peer shares from PeerCounts, kept up to date from status
 // changes; the summed path over every peer must give the same run, bit for bit, whatever
 // changed the statuses (events, clause reactions, announcements, exits, rescinds, founding).
@@ -144,13 +155,34 @@ TEST_P(PropertyTest, CountedPeerSharesGiveTheSameRunAsSummedOnes) {
     ASSERT_TRUE(counted.peers_unit_weight);
     auto summed = counted;
     summed.peers_unit_weight = false;
-    Simulation a(sc, counted, Engine::general), b(sc, summed, Engine::general);
-    for (std::uint32_t rep = 0; rep < 3; ++rep) {  // a reused Simulation starts each run afresh
-        RunResult ra, rb;
-        a.run(sc.seed, rep, sc.steps, RecordConfig{}, ra);
-        b.run(sc.seed, rep, sc.steps, RecordConfig{}, rb);
-        expectSameResult(ra, rb);
-    }
+    expectSameRuns(sc, counted, summed);
+}
+
+// Unit-weight graphs store no weights (graph/csr.hpp) and their readers use 1.0. Doubling
+// every tie weight scales every weighted sum, and both sides of every ratio, by exactly 2, so
+// the same world with ties of weight 2 runs on stored weights and must give the same bits: the
+// influence pull (phase 3) and the summed peer shares (phase 5) read as they did when unit
+// weights were stored. The links and substitutions here have weight 1, so they are stored
+// without weights too. And without membership overrides the override arrays are empty; filled
+// with NaN, as they used to be, they give the same run.
+TEST_P(PropertyTest, UnstoredUnitWeightsAndOverridesGiveTheSameRunAsStoredOnes) {
+    auto sc = randomScenario(GetParam());
+    for (auto& t : sc.ties) t.weight = 1.0;
+    auto unit = buildTopology(sc);
+    ASSERT_TRUE(unit.influence.unitWeight());
+    ASSERT_TRUE(unit.links_into.unitWeight());
+    ASSERT_TRUE(unit.membership_benefit.empty());
+    ASSERT_TRUE(unit.membership_cost.empty());
+    unit.peers_unit_weight = false;  // the summed path, over unstored weights
+    auto doubled_sc = sc;
+    for (auto& t : doubled_sc.ties) t.weight = 2.0;
+    auto doubled = buildTopology(doubled_sc);
+    ASSERT_FALSE(doubled.influence.unitWeight());
+    ASSERT_FALSE(doubled.peers_unit_weight);
+    doubled.membership_benefit.assign(doubled.membershipCount(), kNaN);
+    doubled.membership_cost.assign(doubled.membershipCount(), kNaN);
+    doubled.any_benefit_override = doubled.any_cost_override = true;
+    expectSameRuns(sc, unit, doubled);
 }
 
 INSTANTIATE_TEST_SUITE_P(RandomScenarios, PropertyTest, ::testing::Range<std::uint64_t>(1, 41));
