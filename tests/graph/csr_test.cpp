@@ -271,7 +271,7 @@ TEST(TopologyTest, MembershipsAreEveryPossiblePairSortedOnce) {
     RandomStream rng(RngKey{5, 0, 0, 0, Purpose::network});
     Scenario sc;
     const std::uint32_t n = 30;
-    sc.states.resize(n);
+    sc.states.addGenerated(n, {});
     std::vector<std::pair<StateIndex, InstitutionIndex>> pairs;
     for (InstitutionIndex j = 0; j < 4; ++j) {
         InstitutionSpec inst;
