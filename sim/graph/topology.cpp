@@ -183,22 +183,35 @@ Topology buildTopology(const Scenario& sc) {
     // the order of i's influence row. That row is sorted by k and memberships are sorted by
     // state, so the peer row comes out sorted by target: built in place, in two passes (count,
     // fill), with no edge list and no sort. Both passes look up a random neighbour's
-    // memberships per entry (4e7 lookups at N = 1e7), so they run in parallel, each m writing
-    // only its own row: the same arrays for any thread count.
+    // membership per entry (4e7 lookups at N = 1e7): institution by institution, through a
+    // dense state -> membership map of that institution (one random read, where
+    // membershipIndex's binary search made two or more), and in parallel, each m writing only
+    // its own row: the same arrays for any thread count.
     const auto inf = t.influence.view();
+    std::vector<std::uint32_t> membership_in(t.state_count, kNone);  // of institution j
     const auto forEachMembership = [&](auto&& fn) {
-        tbb::parallel_for(tbb::blocked_range<std::uint32_t>(0, m_count, 1u << 14),
-                          [&](const tbb::blocked_range<std::uint32_t>& r) {
-                              for (auto m = r.begin(); m != r.end(); ++m) fn(m);
-                          });
+        for (InstitutionIndex j = 0; j < t.institution_count; ++j) {
+            const auto first = t.institution_first_membership[j];
+            const auto last = t.institution_first_membership[j + 1];
+            for (auto k = first; k < last; ++k) {
+                const auto m = t.institution_memberships[k];
+                membership_in[t.membership_state[m]] = m;
+            }
+            tbb::parallel_for(tbb::blocked_range<std::uint32_t>(first, last, 1u << 14),
+                              [&](const tbb::blocked_range<std::uint32_t>& r) {
+                                  for (auto k = r.begin(); k != r.end(); ++k)
+                                      fn(t.institution_memberships[k]);
+                              });
+            for (auto k = first; k < last; ++k)
+                membership_in[t.membership_state[t.institution_memberships[k]]] = kNone;
+        }
     };
     std::vector<std::uint32_t> peer_counts(m_count, 0);
     forEachMembership([&](std::uint32_t m) {
         const StateIndex i = t.membership_state[m];
-        const InstitutionIndex j = t.membership_institution[m];
         std::uint32_t n = 0;
         for (auto e = inf.begin(i); e < inf.end(i); ++e)
-            n += t.membershipIndex(inf.targets[e], j) != kNone;
+            n += membership_in[inf.targets[e]] != kNone;
         peer_counts[m] = n;
     });
     std::vector<std::uint32_t> peer_offsets(std::size_t(m_count) + 1, 0);
@@ -216,10 +229,9 @@ Topology buildTopology(const Scenario& sc) {
     std::vector<EdgeWeight> peer_weights(unit_influence ? 0 : peer_offsets.back());
     forEachMembership([&](std::uint32_t m) {
         const StateIndex i = t.membership_state[m];
-        const InstitutionIndex j = t.membership_institution[m];
         auto at = peer_offsets[m];
         for (auto e = inf.begin(i); e < inf.end(i); ++e) {
-            const auto mk = t.membershipIndex(inf.targets[e], j);
+            const auto mk = membership_in[inf.targets[e]];
             if (mk == kNone) continue;
             if (!unit_influence) peer_weights[at] = inf.weights[e];
             peer_targets[at++] = mk;
@@ -232,6 +244,7 @@ Topology buildTopology(const Scenario& sc) {
             : WeightedCsr::fromSortedRows(m_count, std::move(peer_offsets), std::move(peer_targets),
                                           std::move(peer_weights));
     t.peers_unit_weight = t.peers.unitWeight();
+    std::vector<std::uint32_t>().swap(membership_in);
 
     std::vector<Edge> link_edges;
     std::vector<double> link_weights;

@@ -769,7 +769,7 @@ class Loader {
                 ctx_.fail(t.loc(), "network", "network builder returned a tie to an unknown state");
             }
         }
-        return net.ties;
+        return std::move(net.ties);  // a member of a local is copied unless moved
     }
 
     // A list of state ids, or the string "all".
