@@ -82,10 +82,7 @@ WeightedCsr WeightedCsr::fromBuckets(std::uint32_t vertex_count,
             sortRow(targets.data() + offsets[v], weights.data() + offsets[v],
                     offsets[v + 1] - offsets[v], buffer);
     }
-    WeightedCsr csr;
-    csr.vertex_count_ = vertex_count;
-    csr.adopt(std::move(offsets), std::move(targets), std::move(weights));
-    return csr;
+    return adopted(vertex_count, std::move(offsets), std::move(targets), std::move(weights));
 }
 
 WeightedCsr WeightedCsr::fromSortedRows(std::uint32_t vertex_count,
@@ -95,10 +92,7 @@ WeightedCsr WeightedCsr::fromSortedRows(std::uint32_t vertex_count,
     if (targets.size() != weights.size())
         throw std::invalid_argument("CSR rows: offsets, targets and weights do not match");
     checkRows(vertex_count, offsets, targets, weights, true);
-    WeightedCsr csr;
-    csr.vertex_count_ = vertex_count;
-    csr.adopt(std::move(offsets), std::move(targets), std::move(weights));
-    return csr;
+    return adopted(vertex_count, std::move(offsets), std::move(targets), std::move(weights));
 }
 
 WeightedCsr WeightedCsr::fromSortedRows(std::uint32_t vertex_count,
@@ -106,28 +100,29 @@ WeightedCsr WeightedCsr::fromSortedRows(std::uint32_t vertex_count,
                                         std::vector<std::uint32_t>&& targets) {
     std::vector<EdgeWeight> none;
     checkRows(vertex_count, offsets, targets, none, true);
-    WeightedCsr csr;
-    csr.vertex_count_ = vertex_count;
-    csr.adopt(std::move(offsets), std::move(targets), std::move(none));
-    return csr;
+    return adopted(vertex_count, std::move(offsets), std::move(targets), std::move(none));
 }
 
-void WeightedCsr::adopt(std::vector<std::uint32_t>&& offsets, std::vector<std::uint32_t>&& targets,
-                        std::vector<EdgeWeight>&& weights) {
+WeightedCsr WeightedCsr::adopted(std::uint32_t vertex_count, std::vector<std::uint32_t>&& offsets,
+                                 std::vector<std::uint32_t>&& targets,
+                                 std::vector<EdgeWeight>&& weights) {
+    WeightedCsr csr;
+    csr.vertex_count_ = vertex_count;
     if (std::all_of(weights.begin(), weights.end(),
                     [](const EdgeWeight& w) { return w.weight == 1.0; })) {
         std::vector<EdgeWeight>().swap(weights);  // free it before the graph is assembled
         UnitCsrGraph g;
         g.m_forward.m_rowstart = std::move(offsets);
         g.m_forward.m_column = std::move(targets);
-        graph_ = std::move(g);
+        csr.graph_ = std::move(g);
     } else {
         CsrGraph g;
         g.m_forward.m_rowstart = std::move(offsets);
         g.m_forward.m_column = std::move(targets);
         g.m_forward.m_edge_properties = std::move(weights);
-        graph_ = std::move(g);
+        csr.graph_ = std::move(g);
     }
+    return csr;
 }
 
 std::uint64_t WeightedCsr::edgeCount() const {

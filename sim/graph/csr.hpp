@@ -91,9 +91,10 @@ class WeightedCsr {
 
   private:
     static void checkVertex(std::uint32_t v, std::uint32_t vertex_count);
-    // Takes checked rows; drops weights that are all 1.
-    void adopt(std::vector<std::uint32_t>&& offsets, std::vector<std::uint32_t>&& targets,
-               std::vector<EdgeWeight>&& weights);
+    // A graph of checked rows; drops weights that are all 1.
+    static WeightedCsr adopted(std::uint32_t vertex_count, std::vector<std::uint32_t>&& offsets,
+                               std::vector<std::uint32_t>&& targets,
+                               std::vector<EdgeWeight>&& weights);
 
     std::uint32_t vertex_count_ = 0;
     std::variant<UnitCsrGraph, CsrGraph> graph_;

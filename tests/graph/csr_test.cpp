@@ -229,13 +229,17 @@ void expectPeersAndInfluenceFromEdgeLists(const Scenario& sc, const Topology& to
     EXPECT_EQ(got.weights, want.weights);
 }
 
+void expectUnitWeights(const Topology& topo, bool unit) {
+    EXPECT_EQ(topo.influence.unitWeight(), unit);
+    EXPECT_EQ(topo.peers.unitWeight(), unit);
+    EXPECT_EQ(topo.peers_unit_weight, unit);
+}
+
 TEST(TopologyTest, PeersAndInfluenceEqualTheGraphsBuiltFromEdgeLists) {
     const auto sc = randomWorld(false);
     const auto topo = buildTopology(sc);
     expectPeersAndInfluenceFromEdgeLists(sc, topo);
-    EXPECT_FALSE(topo.influence.unitWeight());
-    EXPECT_FALSE(topo.peers.unitWeight());
-    EXPECT_FALSE(topo.peers_unit_weight);
+    expectUnitWeights(topo, false);
 }
 
 TEST(TopologyTest, UnitTiesGiveGraphsWithoutStoredWeights) {
@@ -243,9 +247,7 @@ TEST(TopologyTest, UnitTiesGiveGraphsWithoutStoredWeights) {
     sc.ties.push_back(TieSpec{5, 5, 0.25});  // a self-tie is dropped, its weight with it
     const auto topo = buildTopology(sc);
     expectPeersAndInfluenceFromEdgeLists(sc, topo);
-    EXPECT_TRUE(topo.influence.unitWeight());
-    EXPECT_TRUE(topo.peers.unitWeight());
-    EXPECT_TRUE(topo.peers_unit_weight);
+    expectUnitWeights(topo, true);
 
     // One tie of another weight between two members of an institution: both graphs keep
     // weights, though most rows are all 1.
@@ -260,9 +262,7 @@ TEST(TopologyTest, UnitTiesGiveGraphsWithoutStoredWeights) {
     k->weight = 2.0;
     const auto weighted = buildTopology(sc);
     expectPeersAndInfluenceFromEdgeLists(sc, weighted);
-    EXPECT_FALSE(weighted.influence.unitWeight());
-    EXPECT_FALSE(weighted.peers.unitWeight());
-    EXPECT_FALSE(weighted.peers_unit_weight);
+    expectUnitWeights(weighted, false);
 }
 
 // Every pair from members, latent blocs (all states or the candidates), membership specs and
