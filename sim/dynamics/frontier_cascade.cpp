@@ -95,51 +95,54 @@ FrontierCascade::FrontierCascade(const Scenario& sc, const Topology& topo)
     weights_ = peers.weights;
     unit_ = peers.unitWeight();  // stored weights are never all 1 (graph/csr.hpp)
 
-    // The t = 0 world exactly as the general engine builds it.
-    WorldState w = initialWorld(sc, topo);
-    initial_status_ = std::move(w.status);
-    sovereignty_ = std::move(w.sovereignty);
-    alignment_ = std::move(w.alignment);
-    regime_ = std::move(w.regime);
+    // The t = 0 world exactly as the general engine builds it; only its statuses are kept
+    // (s_i, a_i and regimes never change here: trajectories read them from the scenario).
+    // Scoped, so that it is freed before the per-run buffers are allocated.
+    std::vector<std::int32_t> need;
+    {
+        WorldState w = initialWorld(sc, topo);
+        initial_status_ = std::move(w.status);
 
-    const auto& p = sc.model;
-    kappa_ = p.peer_weight;
-    bias_ = p.status_quo_bias;
-    const std::uint32_t D = topo.axis_count;
-    std::vector<std::int32_t> need(unit_ ? count_ : 0, kNeverLeaves);
-    if (!unit_) base_.assign(count_, 0.0);
-    for (std::uint32_t m = 0; m < count_; ++m) {
-        if (!belongs(static_cast<MembershipStatus>(initial_status_[m]))) continue;
-        const auto i = topo.membership_state[m];
-        const auto j = topo.membership_institution[m];
-        // Phase 5 up to the peer term, in its order of operations (club = 1 as gamma = 0).
-        const double bo = topo.any_benefit_override ? topo.membership_benefit[m] : kNaN;
-        const double co = topo.any_cost_override ? topo.membership_cost[m] : kNaN;
-        const double b = std::isnan(bo) ? w.benefit[j] : bo;
-        const double c = std::isnan(co) ? w.sovereignty_cost[j] : co;
-        double u = b * 1.0 * (1.0 - p.sanction_benefit_cut * w.sanction[m]);
-        u -= sovereignty_[i] * c;
-        if (p.alignment_cost != 0) {
-            const auto& o = sc.institutions[j].orientation;
-            double d2 = 0.0;
-            for (std::uint32_t d = 0; d < D; ++d) {
-                const double x = alignment_[std::size_t(i) * D + d] - o[d];
-                d2 += x * x;
+        const auto& p = sc.model;
+        kappa_ = p.peer_weight;
+        bias_ = p.status_quo_bias;
+        const std::uint32_t D = topo.axis_count;
+        need.assign(unit_ ? count_ : 0, kNeverLeaves);
+        if (!unit_) base_.assign(count_, 0.0);
+        for (std::uint32_t m = 0; m < count_; ++m) {
+            if (!belongs(static_cast<MembershipStatus>(initial_status_[m]))) continue;
+            const auto i = topo.membership_state[m];
+            const auto j = topo.membership_institution[m];
+            // Phase 5 up to the peer term, in its order of operations (club = 1 as gamma = 0).
+            const double bo = topo.any_benefit_override ? topo.membership_benefit[m] : kNaN;
+            const double co = topo.any_cost_override ? topo.membership_cost[m] : kNaN;
+            const double b = std::isnan(bo) ? w.benefit[j] : bo;
+            const double c = std::isnan(co) ? w.sovereignty_cost[j] : co;
+            double u = b * 1.0 * (1.0 - p.sanction_benefit_cut * w.sanction[m]);
+            u -= w.sovereignty[i] * c;
+            if (p.alignment_cost != 0) {
+                const auto& o = sc.institutions[j].orientation;
+                double d2 = 0.0;
+                for (std::uint32_t d = 0; d < D; ++d) {
+                    const double x = w.alignment[std::size_t(i) * D + d] - o[d];
+                    d2 += x * x;
+                }
+                u -= p.alignment_cost * std::sqrt(d2);
             }
-            u -= p.alignment_cost * std::sqrt(d2);
-        }
-        if (unit_) {
-            std::uint32_t all = 0;  // peers that ever belonged (none never changes here)
-            for (auto e = offsets_[m]; e < offsets_[m + 1]; ++e)
-                all += initial_status_[targets_[e]] != std::uint8_t(MembershipStatus::none);
-            need[m] = exitThreshold(u, kappa_, bias_, all);
-            if (need[m] == 0) zero_need_.push_back(m);
-        } else {
-            base_[m] = u;
-            if (decides(cascadeUtility(u, kappa_, bias_, 0.0))) zero_need_.push_back(m);
+            if (unit_) {
+                std::uint32_t all = 0;  // peers that ever belonged (none never changes here)
+                for (auto e = offsets_[m]; e < offsets_[m + 1]; ++e)
+                    all += initial_status_[targets_[e]] != std::uint8_t(MembershipStatus::none);
+                need[m] = exitThreshold(u, kappa_, bias_, all);
+                if (need[m] == 0) zero_need_.push_back(m);
+            } else {
+                base_[m] = u;
+                if (decides(cascadeUtility(u, kappa_, bias_, 0.0))) zero_need_.push_back(m);
+            }
         }
     }
     if (unit_) initCounters(need);
+    std::vector<std::int32_t>().swap(need);
     exit_step_.assign(count_, -1);
     if (!unit_) stamp_.assign(count_, kNoStamp);
     pending_.assign(std::size_t(count_) + 1, 0);  // +1: the branch-free push writes one past
@@ -466,10 +469,18 @@ void FrontierCascade::run(std::uint64_t seed, std::uint32_t replicate, std::uint
         out.alignment.resize(T * N * D);
         out.regime.resize(T * N);
         out.status.assign(T * N * J, std::uint8_t(MembershipStatus::none));
+        for (StateIndex i = 0; i < N; ++i) {  // slot 0, as initialWorld sets them
+            const auto& s = sc.states[i];
+            out.sovereignty[i] = s.sovereignty;
+            for (std::size_t d = 0; d < D; ++d) out.alignment[i * D + d] = s.alignment[d];
+            out.regime[i] = std::uint8_t(s.regime);
+        }
         for (std::size_t slot = 0; slot < T; ++slot) {
-            std::copy(sovereignty_.begin(), sovereignty_.end(), out.sovereignty.begin() + slot * N);
-            std::copy(alignment_.begin(), alignment_.end(), out.alignment.begin() + slot * N * D);
-            std::copy(regime_.begin(), regime_.end(), out.regime.begin() + slot * N);
+            if (slot > 0) {
+                std::copy_n(out.sovereignty.begin(), N, out.sovereignty.begin() + slot * N);
+                std::copy_n(out.alignment.begin(), N * D, out.alignment.begin() + slot * N * D);
+                std::copy_n(out.regime.begin(), N, out.regime.begin() + slot * N);
+            }
             auto* status = out.status.data() + slot * N * J;
             for (std::uint32_t m = 0; m < count_; ++m)
                 status[topo.membership_state[m] * J + topo.membership_institution[m]] =

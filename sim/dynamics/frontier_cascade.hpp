@@ -97,9 +97,6 @@ class FrontierCascade {
     std::vector<double> base_;                  // weighted: U terms before the peer term
     std::vector<std::uint32_t> zero_need_;      // leave at step 0 with no peer gone, sorted
     double kappa_ = 0.0, bias_ = 0.0;
-    // Constant per state (trajectories).
-    std::vector<double> sovereignty_, alignment_;
-    std::vector<std::uint8_t> regime_;
 
     // Unit weights: per membership a counter "need - peers gone" in the narrowest unsigned type
     // that holds every degree (1 byte for sparse graphs, so that 1e6 counters fit in cache).
