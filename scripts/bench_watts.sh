@@ -80,7 +80,7 @@ echo "log-log slope of regsim's time (1 thread) against N: $slope over 1e5..1e7"
      "($slope1 over 1e5..1e6, $slope2 over 1e6..1e7)"
 
 echo
-echo "Whole model path, Watts at N = 1e6 (Scenario in memory, buildTopology, FrontierCascade, one replicate into a RunResult):"
+echo "Whole model path, Watts at N = 1e6 (scenario text through the loader, buildTopology, FrontierCascade, one replicate into a RunResult):"
 t=$($bw topology 1000000 4 2002)
 awk -v s="$(kv "$t" rss_scenario)" -v tp="$(kv "$t" rss_topology)" -v en="$(kv "$t" rss_engine)" \
     -v ru="$(kv "$t" rss_run)" -v tt="$(kv "$t" topology_s)" -v rt="$(kv "$t" run_s)" \
