@@ -234,10 +234,10 @@ std::string resolvedParametersJson(const Scenario& sc) {
     w.endObject();
 
     w.field("state_count", static_cast<std::uint64_t>(sc.states.size()));
-    if (list_states) {
-        w.key("states");
+    const auto listStates = [&](const char* key, std::size_t count) {
+        w.key(key);
         w.beginArray();
-        for (StateIndex i = 0; i < sc.states.size(); ++i) {
+        for (StateIndex i = 0; i < count; ++i) {
             w.beginObject();
             w.field("id", sc.states.id(i));
             w.field("name", sc.states.name(i));
@@ -245,13 +245,19 @@ std::string resolvedParametersJson(const Scenario& sc) {
             w.endObject();
         }
         w.endArray();
+    };
+    if (list_states) {
+        listStates("states", sc.states.size());
     } else {
-        // Too many to list: they come from [network], whose states share [state_defaults].
+        // Too many to list: they come from [network], whose states share [state_defaults]; the
+        // listed ones ([[state]], a file's states), which come first, while there are few.
         w.key("state_defaults");
         w.beginObject();
         stateAttributes(
             w, sc.states.generatedCount() ? sc.states.generatedAttributes() : sc.states.back());
         w.endObject();
+        if (sc.states.generatedCount() != 0 && sc.states.listed().size() <= kMaxListedStates)
+            listStates("listed_states", sc.states.listed().size());
     }
 
     w.key("institutions");

@@ -529,8 +529,25 @@ TEST(ScenarioLoaderTest, LargeWorldsAreCountedNotListed) {
     EXPECT_NE(json.find("\"state_count\":10001,\"state_defaults\":{\"sovereignty\":0.25"),
               std::string::npos);
     EXPECT_EQ(json.find("\"states\":["), std::string::npos);
+    EXPECT_NE(json.find("\"listed_states\":[]"), std::string::npos);
     EXPECT_EQ(json.find("\"ties\":["), std::string::npos);
     EXPECT_NE(json.find("\"member_count\":10001"), std::string::npos);
+}
+
+TEST(ScenarioLoaderTest, LargeWorldsStillListTheirListedStates) {
+    const Scenario sc = loadScenarioText(kHeader +
+                                             "[[state]]\nid = \"MLI\"\nsovereignty = 0.75\n"
+                                             "[network]\nkind = \"erdos_renyi\"\n"
+                                             "states = 10001\nmean_degree = 1\n",
+                                         "big.toml");
+    const std::string json = resolvedParametersJson(sc);
+    EXPECT_NE(json.find("\"state_count\":10002,\"state_defaults\":{\"sovereignty\":0.5"),
+              std::string::npos)
+        << json.substr(0, 2000);
+    EXPECT_NE(json.find("\"listed_states\":[{\"id\":\"MLI\",\"name\":\"MLI\","
+                        "\"sovereignty\":0.75"),
+              std::string::npos)
+        << json.substr(0, 2000);
 }
 
 }  // namespace
