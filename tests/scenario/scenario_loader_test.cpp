@@ -518,14 +518,17 @@ TEST(ScenarioLoaderTest, DocumentedExampleLoads) {
     EXPECT_EQ(sc.events.size(), 2u);
 }
 
+// The resolved parameters of a world of `before` tables, 10001 generated states, then `after`.
+std::string bigWorldJson(const std::string& before, const std::string& after) {
+    return resolvedParametersJson(loadScenarioText(
+        kHeader + before + "[network]\nkind = \"erdos_renyi\"\nstates = 10001\nmean_degree = 1\n" +
+            after,
+        "big.toml"));
+}
+
 TEST(ScenarioLoaderTest, LargeWorldsAreCountedNotListed) {
-    const Scenario sc = loadScenarioText(kHeader +
-                                             "[state_defaults]\nsovereignty = 0.25\n"
-                                             "[network]\nkind = \"erdos_renyi\"\n"
-                                             "states = 10001\nmean_degree = 1\n"
-                                             "[[institution]]\nid = \"ALL\"\nmembers = \"all\"\n",
-                                         "big.toml");
-    const std::string json = resolvedParametersJson(sc);
+    const std::string json = bigWorldJson("[state_defaults]\nsovereignty = 0.25\n",
+                                          "[[institution]]\nid = \"ALL\"\nmembers = \"all\"\n");
     EXPECT_NE(json.find("\"state_count\":10001,\"state_defaults\":{\"sovereignty\":0.25"),
               std::string::npos);
     EXPECT_EQ(json.find("\"states\":["), std::string::npos);
@@ -535,12 +538,7 @@ TEST(ScenarioLoaderTest, LargeWorldsAreCountedNotListed) {
 }
 
 TEST(ScenarioLoaderTest, LargeWorldsStillListTheirListedStates) {
-    const Scenario sc = loadScenarioText(kHeader +
-                                             "[[state]]\nid = \"MLI\"\nsovereignty = 0.75\n"
-                                             "[network]\nkind = \"erdos_renyi\"\n"
-                                             "states = 10001\nmean_degree = 1\n",
-                                         "big.toml");
-    const std::string json = resolvedParametersJson(sc);
+    const std::string json = bigWorldJson("[[state]]\nid = \"MLI\"\nsovereignty = 0.75\n", "");
     EXPECT_NE(json.find("\"state_count\":10002,\"state_defaults\":{\"sovereignty\":0.5"),
               std::string::npos)
         << json.substr(0, 2000);
