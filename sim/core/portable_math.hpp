@@ -108,6 +108,19 @@ inline double log1p(double x) {
     return pmath::log(u) * (x / (u - 1.0));
 }
 
+// y * 2^k with one rounding, bit for bit std::ldexp's, for |y| in [0.5, 2) and k in [-1100, 1100]
+// (what exp needs), inline: glibc's ldexp is a library call on every exp.
+inline double scaleByPowerOfTwo(double y, int k) {
+    const auto pow2 = [](int e) {  // 2^e, e in [-1022, 1023]: a normal double, exact
+        return std::bit_cast<double>(static_cast<std::uint64_t>(e + 1023) << 52);
+    };
+    // Outside the normal exponents, scale in two steps whose first is exact (the intermediate
+    // stays a normal number), so only the second rounds or overflows, as ldexp does.
+    if (k > 1023) return y * pow2(1023) * pow2(k - 1023);
+    if (k < -1022) return y * pow2(k + 128) * pow2(-128);
+    return y * pow2(k);
+}
+
 // e^x (fdlibm e_exp.c).
 inline double exp(double x) {
     using namespace detail;
@@ -131,7 +144,7 @@ inline double exp(double x) {
     const double c = x - t * (P1 + t * (P2 + t * (P3 + t * (P4 + t * P5))));
     if (k == 0) return 1.0 - ((x * c) / (c - 2.0) - x);
     const double y = 1.0 - ((lo - (x * c) / (2.0 - c)) - hi);
-    return std::ldexp(y, k);  // exact scaling (rounds once when the result is subnormal)
+    return scaleByPowerOfTwo(y, k);  // exact unless the result is subnormal: then one rounding
 }
 
 // x^y for x >= 0 as exp(y log x): relative error about |y log x| * 2^-53 plus a few ulp, and

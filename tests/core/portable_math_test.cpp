@@ -47,6 +47,20 @@ TEST(PortableMathTest, ExpIsWithinOneUlpOverItsRange) {
     }
 }
 
+TEST(PortableMathTest, ScaleByPowerOfTwoIsLdexpBitForBit) {
+    RandomStream rng(RngKey{7, 0, 0, 0, Purpose::decision});
+    for (int n = 0; n < kDraws; ++n) {
+        const double y = (n % 2 ? -1.0 : 1.0) * (0.5 + 1.5 * rng.uniform());  // [0.5, 2)
+        // Every k exp can need, weighted toward the subnormal and overflow edges.
+        const int k = n % 3 == 0   ? -1100 + int(rng.below(2201))
+                      : n % 3 == 1 ? -1080 + int(rng.below(70))
+                                   : 1015 + int(rng.below(20));
+        ASSERT_EQ(std::bit_cast<std::uint64_t>(pmath::scaleByPowerOfTwo(y, k)),
+                  std::bit_cast<std::uint64_t>(std::ldexp(y, k)))
+            << std::hexfloat << y << " " << std::dec << k;
+    }
+}
+
 TEST(PortableMathTest, SinAndCos2piAreWithinTwoUlpOfLongDouble) {
     RandomStream rng(RngKey{4, 0, 0, 0, Purpose::decision});
     const long double two_pi = 6.283185307179586476925286766559L;
