@@ -77,7 +77,7 @@ void computeUtilities(StepContext& ctx) {
         const auto weight = [&](std::uint32_t k) {
             const auto mk = topo.institution_memberships[first + k];
             return belongs(static_cast<MembershipStatus>(w.status[mk]))
-                       ? topo.state_weight[topo.membership_state[mk]]
+                       ? topo.state_weight[topo.stateRow(topo.membership_state[mk])]
                        : 0.0;
         };
         const auto count = topo.institution_first_membership[j + 1] - first;

@@ -130,18 +130,25 @@ Topology buildTopology(const Scenario& sc) {
     const auto at = [](const std::vector<double>& v, std::uint32_t d, double fallback) {
         return d < v.size() ? v[d] : fallback;
     };
-    t.state_weight.resize(t.state_count);
+    const auto listed = static_cast<std::uint32_t>(sc.states.listed().size());
+    const std::uint32_t generated = sc.states.generatedCount();
+    const std::uint32_t rows = listed + (generated != 0 ? 1 : 0);
+    t.last_state_row = rows > 0 ? rows - 1 : 0;
+    t.state_weight.resize(rows);
+    t.state_sovereignty_baseline.resize(rows);
+    t.state_alignment_baseline.resize(std::size_t(rows) * D);
     double weight_sum = 0.0;
-    t.state_sovereignty_baseline.resize(t.state_count);
-    t.state_alignment_baseline.resize(std::size_t(t.state_count) * D);
-    for (StateIndex i = 0; i < t.state_count; ++i) {
-        const auto& s = sc.states[i];
-        t.state_weight[i] = s.weight;
-        weight_sum += s.weight;
+    for (StateIndex r = 0; r < rows; ++r) {
+        const auto& s = sc.states[r];  // row `listed` is the first generated state
+        const double copies = r < listed ? 1.0 : double(generated);
+        t.state_weight[r] = s.weight;
+        // Integral weights below 2^53 in total sum exactly, so `copies` of one add up to the
+        // product; otherwise the flag is off whatever the sum.
+        weight_sum += copies * s.weight;
         if (s.weight != std::floor(s.weight)) t.state_weights_integral = false;
-        t.state_sovereignty_baseline[i] = s.sovereignty_baseline;
+        t.state_sovereignty_baseline[r] = s.sovereignty_baseline;
         for (std::uint32_t d = 0; d < D; ++d)
-            t.state_alignment_baseline[std::size_t(i) * D + d] =
+            t.state_alignment_baseline[std::size_t(r) * D + d] =
                 at(s.alignment_baseline, d, at(s.alignment, d, 0.0));
     }
     if (!(weight_sum < 0x1p53)) t.state_weights_integral = false;

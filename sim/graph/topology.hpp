@@ -15,6 +15,7 @@
 //    baselines, orientations), so hot loops index plain arrays instead of chasing a
 //    StateSpec's vectors.
 
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -41,12 +42,15 @@ struct Topology {
     bool any_benefit_override = false;  // some membership_benefit is not NaN
     bool any_cost_override = false;     // some membership_cost is not NaN
 
-    std::vector<double> state_weight;                // [i] w_i
-    std::vector<double> state_sovereignty_baseline;  // [i]
-    std::vector<double> state_alignment_baseline;    // [i * D + d]
-    std::vector<double> institution_orientation;     // [j * D + d]
-    std::vector<double> patron_orientation;          // [p * D + d]
-    std::vector<double> patron_institution_dot;      // [p * J + j] o_p . o_j, summed over d
+    // Per-state values by row (stateRow): the listed states' own, then one row that every
+    // generated state shares (core/state_table.hpp), so 1e7 generated states cost no rows.
+    std::vector<double> state_weight;                // [row] w_i
+    std::vector<double> state_sovereignty_baseline;  // [row]
+    std::vector<double> state_alignment_baseline;    // [row * D + d]
+    std::uint32_t last_state_row = 0;
+    std::vector<double> institution_orientation;  // [j * D + d]
+    std::vector<double> patron_orientation;       // [p * D + d]
+    std::vector<double> patron_institution_dot;   // [p * J + j] o_p . o_j, summed over d
 
     WeightedCsr influence;
     WeightedCsr peers;
@@ -59,6 +63,9 @@ struct Topology {
     // Every state weight is an integer and their sum is below 2^53: sums of weights are exact,
     // so they may be added in any order (phase 5 sums club sizes in parallel).
     bool state_weights_integral = true;
+
+    // Row of state i in the per-state value arrays (branch-free).
+    std::uint32_t stateRow(StateIndex i) const { return std::min(i, last_state_row); }
 
     std::uint32_t membershipCount() const {
         return static_cast<std::uint32_t>(membership_state.size());

@@ -185,6 +185,60 @@ TEST_P(PropertyTest, UnstoredUnitWeightsAndOverridesGiveTheSameRunAsStoredOnes) 
     expectSameRuns(sc, unit, doubled);
 }
 
+// Generated states share one row of the per-state values (Topology::stateRow) and one set of
+// attributes in the scenario (StateTable). The same world with those states listed one by one,
+// each with its own row, must run the same, bit for bit: baselines (reversion, military shifts)
+// and club weights (summed exactly when integral, in order otherwise) read the shared row.
+TEST_P(PropertyTest, GeneratedStatesRunAsTheirListedCopies) {
+    auto listed = randomScenario(GetParam());
+    RandomStream rng(RngKey{GetParam(), 1, 0, 0, Purpose::network});
+    StateAttributes g;
+    g.sovereignty = rng.uniform();
+    g.sovereignty_baseline = rng.uniform();
+    g.alignment = {2 * rng.uniform() - 1};
+    g.alignment_baseline = {2 * rng.uniform() - 1};
+    g.regime = rng.uniform() < 0.5 ? Regime::military : Regime::civilian;
+    g.weight = GetParam() % 2 ? 2.0 : 0.5 + rng.uniform();
+    const auto first = StateIndex(listed.states.size());
+    const std::uint32_t extra = 30;
+    auto generated = listed;
+    generated.states.addGenerated(extra, g);
+    for (std::uint32_t k = 0; k < extra; ++k) {
+        StateSpec s;
+        static_cast<StateAttributes&>(s) = g;
+        s.id = s.name = "G" + std::to_string(k);
+        listed.states.push_back(s);
+    }
+    // The new states join institutions and get ties, the same ones in both worlds.
+    for (std::uint32_t k = 0; k < extra; ++k) {
+        const auto i = first + k;
+        for (std::size_t j = 0; j + 1 < listed.institutions.size(); ++j) {  // not the latent bloc
+            if (rng.uniform() < 0.6) continue;
+            listed.institutions[j].members.push_back(i);
+            generated.institutions[j].members.push_back(i);
+        }
+        for (int e = 0; e < 2; ++e) {
+            const TieSpec t{i, StateIndex(rng.below(first + extra)), 1.0};
+            if (t.a == t.b) continue;
+            listed.ties.push_back(t);
+            generated.ties.push_back(t);
+        }
+    }
+    const auto listed_topo = buildTopology(listed);
+    const auto generated_topo = buildTopology(generated);
+    ASSERT_EQ(listed_topo.state_weight.size(), first + extra);
+    ASSERT_EQ(generated_topo.state_weight.size(), first + 1);
+    EXPECT_EQ(listed_topo.state_weights_integral, generated_topo.state_weights_integral);
+    Simulation a(listed, listed_topo, Engine::general),
+        b(generated, generated_topo, Engine::general);
+    for (std::uint32_t rep = 0; rep < 2; ++rep) {
+        RunResult ra, rb;
+        a.run(listed.seed, rep, listed.steps, RecordConfig{}, ra);
+        b.run(generated.seed, rep, generated.steps, RecordConfig{}, rb);
+        expectSameResult(ra, rb);
+    }
+}
+
 INSTANTIATE_TEST_SUITE_P(RandomScenarios, PropertyTest, ::testing::Range<std::uint64_t>(1, 41));
 
 }  // namespace
