@@ -3,7 +3,7 @@
 // a network file names) each keep a StateSpec; generated states (a [network] generator's
 // "S0".."S{n-1}") follow them and share one set of attributes, the [state_defaults]. A world of
 // 1e7 generated states therefore costs a few bytes, not a StateSpec (two strings, two vectors,
-// about 200 bytes) per state (docs/performance.md, "Memory through the model path").
+// about 200 bytes) per state (docs/performance.md, "Watts cascade": peak memory).
 
 #include <cstdint>
 #include <string>
@@ -57,6 +57,8 @@ class StateTable {
     // kNone. Listed ids are looked up by the caller's own map.
     StateIndex findGenerated(std::string_view id) const;
 
+    // Mutable for scenarios built in code (tests, benchmarks); the loader appends through
+    // push_back, which keeps listed states before generated ones.
     std::vector<StateSpec>& listed() { return listed_; }
     const std::vector<StateSpec>& listed() const { return listed_; }
     std::uint32_t generatedCount() const { return generated_; }
