@@ -2,6 +2,7 @@
 
 #include <hdf5_hl.h>
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 
@@ -94,17 +95,43 @@ Dataset createCoordinate(hid_t file, const std::string& name, hid_t file_type, h
     Dataset ds(H5Dcreate2(file, name.c_str(), file_type, space.get(), H5P_DEFAULT, dcpl.get(),
                           H5P_DEFAULT),
                what);
-    if (size > 0) check(H5Dwrite(ds.get(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), what);
+    if (size > 0 && data != nullptr)
+        check(H5Dwrite(ds.get(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), what);
     return ds;
 }
 
 Dataset createStringCoordinate(hid_t file, const std::string& name,
                                const std::vector<std::string>& values) {
+    return createStringCoordinate(file, name, values.size(),
+                                  [&](hsize_t i) -> std::string { return values[i]; });
+}
+
+Dataset createStringCoordinate(hid_t file, const std::string& name, hsize_t size,
+                               const std::function<std::string(hsize_t)>& value) {
+    constexpr hsize_t kBlock = 1 << 16;
     const auto type = utf8StringType();
+    auto ds = createCoordinate(file, name, type.get(), type.get(), size, nullptr);
+    const std::string what = "cannot write coordinate " + name;
+    const Dataspace file_space(H5Dget_space(ds.get()), what);
+    std::vector<std::string> strings;
     std::vector<const char*> pointers;
-    pointers.reserve(values.size());
-    for (const auto& v : values) pointers.push_back(v.c_str());
-    return createCoordinate(file, name, type.get(), type.get(), values.size(), pointers.data());
+    for (hsize_t first = 0; first < size; first += kBlock) {
+        const hsize_t count = std::min(kBlock, size - first);
+        strings.resize(count);
+        pointers.resize(count);
+        for (hsize_t k = 0; k < count; ++k) {
+            strings[k] = value(first + k);
+            pointers[k] = strings[k].c_str();
+        }
+        const Dataspace memory(H5Screate_simple(1, &count, nullptr), what);
+        check(
+            H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, &first, nullptr, &count, nullptr),
+            what);
+        check(H5Dwrite(ds.get(), type.get(), memory.get(), file_space.get(), H5P_DEFAULT,
+                       pointers.data()),
+              what);
+    }
+    return ds;
 }
 
 void makeScale(hid_t dataset, const std::string& name, std::int32_t dim_id) {

@@ -5,6 +5,7 @@
 #include <hdf5.h>
 
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <string>
 #include <vector>
@@ -43,10 +44,15 @@ void writeNumberAttribute(hid_t object, const char* name, hid_t file_type, hid_t
 
 // Dimension scales as netCDF-4 writes them: a small contiguous 1-D coordinate written at
 // once, marked a scale with its `_Netcdf4Dimid`, and attached to a variable axis by axis.
+// With data == nullptr the coordinate is created and left for the caller to write.
 Dataset createCoordinate(hid_t file, const std::string& name, hid_t file_type, hid_t mem_type,
                          hsize_t size, const void* data);
 Dataset createStringCoordinate(hid_t file, const std::string& name,
                                const std::vector<std::string>& values);
+// The same, with value(i) producing the i-th string: written in blocks, so a coordinate of 1e7
+// generated state ids never exists as 1e7 strings at once (that was 0.8 GB for ids and names).
+Dataset createStringCoordinate(hid_t file, const std::string& name, hsize_t size,
+                               const std::function<std::string(hsize_t)>& value);
 void makeScale(hid_t dataset, const std::string& name, std::int32_t dim_id);
 void attachScales(hid_t dataset, const std::vector<hid_t>& scales, const std::string& name);
 

@@ -437,6 +437,16 @@ TEST(Hdf5RunWriter, LargeStatesAreChunkedBelowOneMiB) {
     const auto sov = f.read<double>("sovereignty", H5T_NATIVE_DOUBLE);
     EXPECT_EQ(sov.size(), 3 * sc.states.size());
     EXPECT_DOUBLE_EQ(sov.back(), 0.25);
+    // The state coordinates are written in blocks of 65536: every id and name, in order.
+    const auto ids = f.readStrings("state");
+    const auto names = f.readStrings("state_name");
+    ASSERT_EQ(ids.size(), sc.states.size());
+    ASSERT_EQ(names.size(), sc.states.size());
+    for (StateIndex i = 0; i < sc.states.size(); ++i) {
+        ASSERT_EQ(ids[i], sc.states.id(i)) << i;
+        ASSERT_EQ(names[i], sc.states.name(i)) << i;
+    }
+    EXPECT_EQ(ids[65536], "S65535");  // the first id of the second block
 }
 
 }  // namespace
