@@ -304,12 +304,8 @@ void Hdf5RunWriter::Impl::create(const RunMetadata& m) {
     std::vector<std::int32_t> replicate_values(replicates);
     for (hsize_t r = 0; r < replicates; ++r) replicate_values[r] = static_cast<std::int32_t>(r);
     std::vector<std::int32_t> time_values(steps.begin(), steps.end());
-    std::vector<std::string> months, state_ids, state_names, inst_ids, inst_names, patron_ids;
+    std::vector<std::string> months, inst_ids, inst_names, patron_ids;
     for (auto t : steps) months.push_back(sc.calendarMonth(t));
-    for (StateIndex i = 0; i < sc.states.size(); ++i) {
-        state_ids.push_back(sc.states.id(i));
-        state_names.push_back(sc.states.name(i));
-    }
     for (const auto& i : sc.institutions) {
         inst_ids.push_back(i.id);
         inst_names.push_back(i.name);
@@ -320,7 +316,9 @@ void Hdf5RunWriter::Impl::create(const RunMetadata& m) {
                                                replicates, replicate_values.data());
     const auto time_ds =
         createCoordinate(f, "time", H5T_STD_I32LE, H5T_NATIVE_INT32, times, time_values.data());
-    const auto state_ds = createStringCoordinate(f, "state", state_ids);
+    // State ids and names block by block: 1e7 generated states are never 2e7 strings at once.
+    const auto state_ds = createStringCoordinate(
+        f, "state", states, [&](hsize_t i) { return sc.states.id(StateIndex(i)); });
     const auto institution_ds = createStringCoordinate(f, "institution", inst_ids);
     const auto axis_ds = createStringCoordinate(f, "axis", sc.axes);
     hdf5::Dataset patron_ds;
@@ -339,7 +337,8 @@ void Hdf5RunWriter::Impl::create(const RunMetadata& m) {
 
     // Auxiliary coordinates (xarray finds them through the `coordinates` attributes).
     const auto month_ds = createStringCoordinate(f, "month", months);
-    const auto state_name_ds = createStringCoordinate(f, "state_name", state_names);
+    const auto state_name_ds = createStringCoordinate(
+        f, "state_name", states, [&](hsize_t i) { return sc.states.name(StateIndex(i)); });
     const auto inst_name_ds = createStringCoordinate(f, "institution_name", inst_names);
     attachScales(month_ds.get(), {time_ds.get()}, "month");
     attachScales(state_name_ds.get(), {state_ds.get()}, "state_name");
@@ -502,7 +501,13 @@ void Hdf5RunWriter::Impl::writeEncoded(ChunkCompressor::Job&& job) {
     in_flight_bytes -= job.raw.size();
     if ((job.tag & kEventTag) != 0) {
         event_columns[job.tag & ~kEventTag].spare.push_back(std::move(job.raw));
-        event_chunks.push_back(std::move(job));  // events reach the file at flushes only
+        // Events reach the file at flushes only. Until then keep just the encoded bytes: the
+        // codec's buffer has the raw chunk's capacity, and one run of 1e7 states logs 2e7
+        // events (0.6 GB of such buffers held until the end).
+        std::vector<std::uint8_t> encoded(job.encoded.begin(), job.encoded.end());
+        compressor->recycle(std::move(job.encoded));
+        job.encoded = std::move(encoded);
+        event_chunks.push_back(std::move(job));
         return;
     }
     Variable& v = *grids()[job.tag & ~kReplaces];
@@ -623,9 +628,8 @@ void Hdf5RunWriter::Impl::writeEvents(bool tail_encoded) {
         check(H5Dwrite_chunk(c.ds.get(), H5P_DEFAULT, 0, &offset, job.encoded.size(),
                              job.encoded.data()),
               "cannot write " + c.name);
-        compressor->recycle(std::move(job.encoded));
     }
-    event_chunks.clear();
+    event_chunks.clear();  // exact-size copies: not worth recycling
     if (tail_encoded) {
         const hsize_t offset = events / kEventChunk * kEventChunk;
         for (std::size_t k = 0; k < event_columns.size(); ++k) {
