@@ -53,6 +53,13 @@ Rows reference(std::uint32_t n, const Edges& edges, const std::vector<double>& w
     return r;
 }
 
+// Offsets, targets and weights one by one, so a failure says which differs.
+void expectSameRows(const Rows& got, const Rows& want) {
+    EXPECT_EQ(got.offsets, want.offsets);
+    EXPECT_EQ(got.targets, want.targets);
+    EXPECT_EQ(got.weights, want.weights);
+}
+
 TEST(WeightedCsrTest, RowsAreAStableSortOfSourceTargetPairs) {
     for (std::uint64_t seed = 1; seed <= 5; ++seed) {
         RandomStream rng(RngKey{seed, 0, 0, 0, Purpose::network});
@@ -70,9 +77,7 @@ TEST(WeightedCsrTest, RowsAreAStableSortOfSourceTargetPairs) {
         }
         const auto got = rowsOf(WeightedCsr(n, edges, weights));
         const auto want = reference(n, edges, weights);
-        EXPECT_EQ(got.offsets, want.offsets);
-        EXPECT_EQ(got.targets, want.targets);
-        EXPECT_EQ(got.weights, want.weights);
+        expectSameRows(got, want);
     }
 }
 
@@ -97,9 +102,7 @@ TEST(WeightedCsrTest, UnitWeightGraphsStoreNoWeightsAndGiveTheSameRows) {
         EXPECT_TRUE(std::holds_alternative<UnitCsrGraph>(g.boostGraph()));
         const auto got = rowsOf(g);
         const auto want = reference(n, edges, ones);
-        EXPECT_EQ(got.offsets, want.offsets);
-        EXPECT_EQ(got.targets, want.targets);
-        EXPECT_EQ(got.weights, want.weights);  // read back as 1.0
+        expectSameRows(got, want);  // read back as 1.0
         EXPECT_EQ(boost::num_vertices(std::get<UnitCsrGraph>(g.boostGraph())), n);
         EXPECT_EQ(boost::num_edges(std::get<UnitCsrGraph>(g.boostGraph())), edges.size());
 
@@ -131,9 +134,7 @@ TEST(WeightedCsrTest, AnyWeightOtherThanOneKeepsThemAll) {
     EXPECT_TRUE(std::holds_alternative<CsrGraph>(g.boostGraph()));
     const auto got = rowsOf(g);
     const auto want = reference(n, edges, weights);
-    EXPECT_EQ(got.offsets, want.offsets);
-    EXPECT_EQ(got.targets, want.targets);
-    EXPECT_EQ(got.weights, want.weights);
+    expectSameRows(got, want);
     EXPECT_EQ(std::count(got.weights.begin(), got.weights.end(), 0.5), 1);
 }
 
@@ -205,9 +206,7 @@ void expectPeersAndInfluenceFromEdgeLists(const Scenario& sc, const Topology& to
         influenceEdges(sc, edges, weights);
         const auto got = rowsOf(topo.influence);
         const auto want = reference(topo.state_count, edges, weights);
-        EXPECT_EQ(got.offsets, want.offsets);
-        EXPECT_EQ(got.targets, want.targets);
-        EXPECT_EQ(got.weights, want.weights);
+        expectSameRows(got, want);
     }
     const auto inf = topo.influence.view();
     Edges edges;
@@ -224,9 +223,7 @@ void expectPeersAndInfluenceFromEdgeLists(const Scenario& sc, const Topology& to
     ASSERT_FALSE(edges.empty());
     const auto got = rowsOf(topo.peers);
     const auto want = reference(topo.membershipCount(), edges, weights);
-    EXPECT_EQ(got.offsets, want.offsets);
-    EXPECT_EQ(got.targets, want.targets);
-    EXPECT_EQ(got.weights, want.weights);
+    expectSameRows(got, want);
 }
 
 void expectUnitWeights(const Topology& topo, bool unit) {
