@@ -114,8 +114,8 @@ FrontierCascade::FrontierCascade(const Scenario& sc, const Topology& topo)
             const auto i = topo.membership_state[m];
             const auto j = topo.membership_institution[m];
             // Phase 5 up to the peer term, in its order of operations (club = 1 as gamma = 0).
-            const double bo = topo.any_benefit_override ? topo.membership_benefit[m] : kNaN;
-            const double co = topo.any_cost_override ? topo.membership_cost[m] : kNaN;
+            const double bo = topo.benefitOverride(m);
+            const double co = topo.costOverride(m);
             const double b = std::isnan(bo) ? w.benefit[j] : bo;
             const double c = std::isnan(co) ? w.sovereignty_cost[j] : co;
             double u = b * 1.0 * (1.0 - p.sanction_benefit_cut * w.sanction[m]);

@@ -17,16 +17,15 @@
 
 namespace regsim {
 
-// Without overrides the per-membership arrays are empty (buildTopology skips them).
 double membershipBenefit(const StepContext& ctx, std::uint32_t m) {
     const auto& topo = ctx.topology;
-    const double v = topo.any_benefit_override ? topo.membership_benefit[m] : kNaN;
+    const double v = topo.benefitOverride(m);
     return std::isnan(v) ? ctx.now.benefit[topo.membership_institution[m]] : v;
 }
 
 double membershipCost(const StepContext& ctx, std::uint32_t m) {
     const auto& topo = ctx.topology;
-    const double v = topo.any_cost_override ? topo.membership_cost[m] : kNaN;
+    const double v = topo.costOverride(m);
     return std::isnan(v) ? ctx.now.sovereignty_cost[topo.membership_institution[m]] : v;
 }
 

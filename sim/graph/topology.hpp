@@ -36,11 +36,19 @@ struct Topology {
     std::vector<std::uint32_t> institution_memberships;       // m grouped by institution
     std::vector<std::uint32_t> institution_first_membership;  // [institution + 1]
     // [m] override, NaN = institution value. Empty unless the matching any_*_override is set:
-    // read them only behind that flag.
+    // read them through benefitOverride and costOverride.
     std::vector<double> membership_benefit;
     std::vector<double> membership_cost;
     bool any_benefit_override = false;  // some membership_benefit is not NaN
     bool any_cost_override = false;     // some membership_cost is not NaN
+    // Membership m's override, or NaN (the institution's value applies). The arrays are empty
+    // when nothing overrides, so read them only through these.
+    double benefitOverride(std::uint32_t m) const {
+        return any_benefit_override ? membership_benefit[m] : kNaN;
+    }
+    double costOverride(std::uint32_t m) const {
+        return any_cost_override ? membership_cost[m] : kNaN;
+    }
 
     // Per-state values by row (stateRow): the listed states' own, then one row that every
     // generated state shares (core/state_table.hpp), so 1e7 generated states cost no rows.
