@@ -35,13 +35,19 @@ std::string StateTable::name(StateIndex i) const {
     return i < listed_.size() ? listed_[i].name : id(i);
 }
 
-StateIndex StateTable::findGenerated(std::string_view id) const {
-    if (id.size() < 2 || id[0] != 'S' || (id.size() > 2 && id[1] == '0')) return kNone;
-    std::uint32_t k = 0;
+std::optional<std::uint64_t> parseIntegerStateId(std::string_view id) {
+    if (id.size() < 2 || id[0] != 'S' || (id.size() > 2 && id[1] == '0')) return std::nullopt;
+    std::uint64_t k = 0;
     const auto* end = id.data() + id.size();
     const auto [ptr, ec] = std::from_chars(id.data() + 1, end, k);
-    if (ec != std::errc() || ptr != end || k >= generated_) return kNone;
-    return StateIndex(listed_.size() + k);
+    if (ec != std::errc() || ptr != end) return std::nullopt;
+    return k;
+}
+
+StateIndex StateTable::findGenerated(std::string_view id) const {
+    const auto k = parseIntegerStateId(id);
+    if (!k || *k >= generated_) return kNone;
+    return StateIndex(listed_.size() + *k);
 }
 
 }  // namespace regsim

@@ -6,6 +6,7 @@
 // about 200 bytes) per state (docs/performance.md, "Watts cascade": peak memory).
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,6 +34,8 @@ struct StateSpec : StateAttributes {
 
 // "S{k}": the id of generated state k, and of integer id k in a network file.
 std::string integerStateId(std::uint64_t k);
+// Its inverse: k when `id` is "S{k}" in canonical decimal (no sign, no leading zero), else none.
+std::optional<std::uint64_t> parseIntegerStateId(std::string_view id);
 
 class StateTable {
   public:

@@ -1,6 +1,5 @@
 #include "graph/network_builder.hpp"
 
-#include <charconv>
 #include <cmath>
 #include <stdexcept>
 
@@ -85,12 +84,8 @@ GeneratedNetwork buildNetwork(const NetworkSpec& spec,
     }
     // Generated ids must not collide with listed states.
     for (const auto& id : existing_state_ids) {
-        std::uint32_t k = 0;
-        if (id.size() >= 2 && id[0] == 'S' &&
-            std::from_chars(id.data() + 1, id.data() + id.size(), k).ptr == id.data() + id.size() &&
-            k < n && id == integerStateId(k)) {
-            fail("generated state id '" + id + "' is already a listed state");
-        }
+        const auto k = parseIntegerStateId(id);
+        if (k && *k < n) fail("generated state id '" + id + "' is already a listed state");
     }
     net.generated = n;
     return net;

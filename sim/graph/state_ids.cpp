@@ -1,6 +1,5 @@
 #include "graph/state_ids.hpp"
 
-#include <charconv>
 #include <stdexcept>
 
 namespace regsim {
@@ -24,13 +23,9 @@ std::vector<StateIndex> mapIntegerIds(std::uint64_t max_id,
     std::vector<StateIndex> map(max_id + 1, kNone);
     // Existing states named "S{k}" (canonical decimal, no leading zeros) take id k.
     for (std::size_t i = 0; i < existing_state_ids.size(); ++i) {
-        const std::string_view id = existing_state_ids[i];
-        if (id.size() < 2 || id[0] != 'S' || !isIntegerId(id.substr(1))) continue;
-        if (id.size() > 2 && id[1] == '0') continue;
-        std::uint64_t k = 0;
-        const auto res = std::from_chars(id.data() + 1, id.data() + id.size(), k);
-        if (res.ec != std::errc() || k > max_id) continue;
-        map[k] = static_cast<StateIndex>(i);
+        const auto k = parseIntegerStateId(existing_state_ids[i]);
+        if (!k || *k > max_id) continue;
+        map[*k] = static_cast<StateIndex>(i);
     }
     auto next = static_cast<StateIndex>(existing_state_ids.size());
     for (std::uint64_t k = 0; k <= max_id; ++k) {

@@ -69,6 +69,10 @@ TEST(StateTableTest, RefusesListedStatesAfterGeneratedOnesAndASecondBlock) {
 TEST(StateTableTest, IntegerStateIdSpellsTheCanonicalForm) {
     EXPECT_EQ(integerStateId(0), "S0");
     EXPECT_EQ(integerStateId(4294967294u), "S4294967294");
+    for (const std::uint64_t k : {0ull, 7ull, 65536ull, 4294967296ull, 18446744073709551615ull})
+        EXPECT_EQ(parseIntegerStateId(integerStateId(k)), k);
+    for (const char* id : {"S", "S01", "S-1", "S+1", "s1", "S1 ", "S18446744073709551616"})
+        EXPECT_EQ(parseIntegerStateId(id), std::nullopt) << id;
 }
 
 }  // namespace
