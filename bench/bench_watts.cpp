@@ -35,36 +35,9 @@ namespace {
 
 constexpr double kWattsBenefit = 0.179999999;  // phi - 1e-9 (scenarios/validation/watts.toml)
 
-// scenarios/validation/watts.toml, one replicate, steps enough for any cascade.
-constexpr const char* kWattsScenario = R"([scenario]
-name = "watts"
-start = "2000-01"
-steps = 1000
-seed = 2002
-
-[model]
-peer_weight = 1.0
-club_exponent = 0.0
-decision_sharpness = inf
-hazard_cap = 1.0
-
-[network]
-kind = "erdos_renyi"
-states = 10000
-mean_degree = 4.0
-seed = 2002
-
-[[institution]]
-id = "NORM"
-benefit = 0.179999999
-members = "all"
-
-[[event]]
-step = 0
-kind = "force_exit"
-state = "random"
-institution = "NORM"
-)";
+// The Watts scenario users run; topology mode loads it with one replicate and steps enough for
+// any cascade.
+constexpr const char* kWattsScenarioFile = REGSIM_SOURCE_DIR "/scenarios/validation/watts.toml";
 
 int generate(std::uint32_t n, double z, std::uint64_t seed, const std::string& path) {
     RandomStream rng(RngKey{seed, 0, 0, 0, Purpose::network});
@@ -166,12 +139,12 @@ int cascade(const std::string& path, std::uint32_t n, std::uint32_t seed_node, i
 
 int topology(std::uint32_t n, double z, std::uint64_t seed) {
     const double t0 = seconds();
-    // The user's path: the scenario file's text through the loader, which generates the
-    // network (the same graph `generate` writes for this N, Z and SEED).
-    const Scenario sc = loadScenarioText(
-        kWattsScenario, "watts.toml",
+    // The user's path: the scenario file through the loader, which generates the network (the
+    // same graph `generate` writes for this N, Z and SEED).
+    const Scenario sc = loadScenarioFile(
+        kWattsScenarioFile,
         {"network.states=" + std::to_string(n), "network.mean_degree=" + std::to_string(z),
-         "network.seed=" + std::to_string(seed)});
+         "network.seed=" + std::to_string(seed), "scenario.steps=1000", "scenario.replicates=1"});
     const double t1 = seconds();
     const auto rss_scenario = peakRssBytes();
     const auto topo = buildTopology(sc);
