@@ -28,6 +28,7 @@
 #include "scenario/scenario_loader.hpp"
 
 using namespace regsim;
+using regsim::bench::currentRssBytes;
 using regsim::bench::peakRssBytes;
 using regsim::bench::seconds;
 
@@ -147,21 +148,27 @@ int topology(std::uint32_t n, double z, std::uint64_t seed) {
          "network.seed=" + std::to_string(seed), "scenario.steps=1000", "scenario.replicates=1"});
     const double t1 = seconds();
     const auto rss_scenario = peakRssBytes();
+    const auto now_scenario = currentRssBytes();
     const auto topo = buildTopology(sc);
     const double t2 = seconds();
     const auto rss_topology = peakRssBytes();
+    const auto now_topology = currentRssBytes();
     FrontierCascade engine(sc, topo);
     const double t3 = seconds();
     const auto rss_engine = peakRssBytes();
+    const auto now_engine = currentRssBytes();
     RunResult out;
     engine.run(seed, 0, sc.steps, RecordConfig{false, 1}, out);
     const double t4 = seconds();
     std::printf(
         "states=%u ties=%zu scenario_s=%.2f topology_s=%.2f engine_s=%.2f run_s=%.3f "
-        "left=%d events=%zu rss_scenario=%llu rss_topology=%llu rss_engine=%llu rss_run=%llu\n",
+        "left=%d events=%zu rss_scenario=%llu rss_topology=%llu rss_engine=%llu rss_run=%llu "
+        "now_scenario=%llu now_topology=%llu now_engine=%llu now_run=%llu\n",
         n, sc.ties.size(), t1 - t0, t2 - t1, t3 - t2, t4 - t3, out.cascade_size[0],
         out.events.size(), (unsigned long long)rss_scenario, (unsigned long long)rss_topology,
-        (unsigned long long)rss_engine, (unsigned long long)peakRssBytes());
+        (unsigned long long)rss_engine, (unsigned long long)peakRssBytes(),
+        (unsigned long long)now_scenario, (unsigned long long)now_topology,
+        (unsigned long long)now_engine, (unsigned long long)currentRssBytes());
     return 0;
 }
 
