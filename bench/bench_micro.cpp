@@ -61,7 +61,7 @@ void BM_GeneralWattsStep(benchmark::State& state) {
     RunResult out;
     for (auto _ : state) {
         sim.run(sc.seed, 0, 1, RecordConfig{false, 1}, out);
-        benchmark::DoNotOptimize(out.events.data());
+        benchmark::DoNotOptimize(out.exit_step.data());
     }
 }
 BENCHMARK(BM_GeneralWattsStep)->Arg(10000)->Arg(100000)->Unit(benchmark::kMillisecond);

@@ -109,7 +109,7 @@ int main(int argc, char** argv) {
     RunTracker tracker;
     tracker.allocate(topo);
     std::fill(tracker.found_step.begin(), tracker.found_step.end(), 0);
-    std::vector<EventRecord> events;
+    EventLog events;
     events.reserve(std::size_t(1) << 22);  // growing it would be timed as a phase
     tracker.events = &events;
     const char* names[] = {"events_clause", "copy",     "alignment", "sovereignty",

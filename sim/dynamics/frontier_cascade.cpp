@@ -342,8 +342,7 @@ void FrontierCascade::orderPending() {
 }
 
 template <typename Forced>
-void FrontierCascade::simulate(std::uint32_t steps, Forced&& forced,
-                               std::vector<EventRecord>* events) {
+void FrontierCascade::simulate(std::uint32_t steps, Forced&& forced, EventLog* events) {
     if (unit_) {
         std::copy(start8_.begin(), start8_.end(), now8_.begin());
         std::copy(start16_.begin(), start16_.end(), now16_.begin());

@@ -65,7 +65,7 @@ class FrontierCascade {
 
   private:
     template <typename Forced>
-    void simulate(std::uint32_t steps, Forced&& forced, std::vector<EventRecord>* events);
+    void simulate(std::uint32_t steps, Forced&& forced, EventLog* events);
     template <typename Fn>
     void withCounters(Fn&& fn);
     template <typename T>

@@ -22,7 +22,7 @@ struct RunTracker {
     std::vector<std::int32_t> exit_step;       // [m], exits by decision or force, not dissolution
     std::vector<std::int32_t> dissolve_step;   // [j]
     std::vector<std::int32_t> found_step;      // [j]
-    std::vector<EventRecord>* events = nullptr;
+    EventLog* events = nullptr;
 
     // Sizes every array for the topology (once; a run then only refills).
     void allocate(const Topology& topo);

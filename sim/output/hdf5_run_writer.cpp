@@ -266,7 +266,7 @@ struct Hdf5RunWriter::Impl {
     void writeAt(Variable& v, hsize_t index, const std::vector<std::uint8_t>& encoded);
     void writeOpenChunks();
     void newEventChunk(EventColumn& c);
-    void appendEvents(std::uint32_t r, const std::vector<EventRecord>& list);
+    void appendEvents(std::uint32_t r, const EventLog& list);
     bool encodeEventTail();  // false: no partly filled event chunk
     void writeEvents(bool tail_encoded);
     void flush();
@@ -579,9 +579,9 @@ void Hdf5RunWriter::Impl::newEventChunk(EventColumn& c) {
 
 // Copies replicate r's events into the columns' chunks; each chunk that fills goes to the
 // compressor.
-void Hdf5RunWriter::Impl::appendEvents(std::uint32_t r, const std::vector<EventRecord>& list) {
+void Hdf5RunWriter::Impl::appendEvents(std::uint32_t r, const EventLog& list) {
     auto& c = event_columns;
-    for (const EventRecord& ev : list) {
+    for (const EventRecord ev : list) {
         const std::size_t at = static_cast<std::size_t>(events % kEventChunk);
         storeLittleEndian(c[0].tail.data() + 4 * at, static_cast<std::int32_t>(r));
         storeLittleEndian(c[1].tail.data() + 4 * at, static_cast<std::int32_t>(ev.step));

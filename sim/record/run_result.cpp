@@ -4,15 +4,6 @@
 
 namespace regsim {
 
-const char* eventCauseName(EventCause cause) {
-    static constexpr const char* names[kEventCauseCount] = {
-        "scheduled",      "utility", "joint_declaration", "democracy_clause",
-        "notice_elapsed", "quorum",  "dissolution",       "founding",
-    };
-    const auto k = static_cast<int>(cause);
-    return k < kEventCauseCount ? names[k] : "unknown";
-}
-
 std::vector<std::uint32_t> recordedSteps(std::uint32_t steps, std::uint32_t every) {
     if (every == 0) every = 1;
     std::vector<std::uint32_t> out;
@@ -45,7 +36,7 @@ std::uint64_t fingerprint(const RunResult& run) {
     fold(h, run.dissolve_step);
     fold(h, run.found_step);
     fold(h, run.cascade_size);
-    for (const auto& e : run.events) {
+    for (const EventRecord e : run.events) {
         const std::uint64_t fields[] = {e.step,
                                         std::uint64_t(e.kind),
                                         std::uint64_t(e.cause),

@@ -8,32 +8,9 @@
 
 #include "core/ids.hpp"
 #include "core/scenario.hpp"
+#include "record/event_log.hpp"
 
 namespace regsim {
-
-// Why an event happened: the mechanism that produced it (docs/model.md, "Observation").
-enum class EventCause : std::uint8_t {
-    scheduled = 0,          // a dated [[event]] of the scenario
-    utility = 1,            // the state's own decision (phase 6) or rescind (phase 7)
-    joint_declaration = 2,  // coordinated exit or rescind of an alliance's members
-    democracy_clause = 3,   // suspension or reinstatement under the clause
-    notice_elapsed = 4,     // the exit took effect after T_j months
-    quorum = 5,             // dissolution below quorum
-    dissolution = 6,        // a membership ended because its institution dissolved
-    founding = 7,           // a latent bloc was founded / a founder joined
-};
-inline constexpr int kEventCauseCount = 8;
-const char* eventCauseName(EventCause cause);
-
-struct EventRecord {
-    std::uint32_t step = 0;  // step at which the event takes effect (0..steps)
-    EventKind kind = EventKind::announce;
-    EventCause cause = EventCause::utility;
-    StateIndex state = kNone;
-    InstitutionIndex institution = kNone;
-    PatronIndex patron = kNone;
-    double value = 0.0;  // kind-specific: engagement, sanction strength, parameter value
-};
 
 // What to record and how often (docs/output.md).
 struct RecordConfig {
@@ -58,7 +35,7 @@ struct RunResult {
     std::vector<std::int32_t> dissolve_step;  // [institution]; -1 if never
     std::vector<std::int32_t> found_step;     // [institution]; 0 if active from the start, -1 never
     std::vector<std::int32_t> cascade_size;   // [institution]; states that exited by the end
-    std::vector<EventRecord> events;          // in order of step, then phase, then index
+    EventLog events;                          // in order of step, then phase, then index
 };
 
 // FNV-1a over the bytes of every array of a run and its event log: two runs have the same

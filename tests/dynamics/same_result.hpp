@@ -12,7 +12,7 @@
 
 namespace regsim::testing {
 
-inline void expectSameEvents(const std::vector<EventRecord>& a, const std::vector<EventRecord>& b) {
+inline void expectSameEvents(const EventLog& a, const EventLog& b) {
     ASSERT_EQ(a.size(), b.size());
     for (std::size_t k = 0; k < a.size(); ++k) {
         SCOPED_TRACE("event " + std::to_string(k));
