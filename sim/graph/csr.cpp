@@ -114,20 +114,20 @@ WeightedCsr WeightedCsr::adopted(std::uint32_t vertex_count, std::vector<std::ui
         UnitCsrGraph g;
         g.m_forward.m_rowstart = std::move(offsets);
         g.m_forward.m_column = std::move(targets);
-        csr.graph_ = std::move(g);
+        csr.graph_ = std::make_shared<const std::variant<UnitCsrGraph, CsrGraph>>(std::move(g));
     } else {
         CsrGraph g;
         g.m_forward.m_rowstart = std::move(offsets);
         g.m_forward.m_column = std::move(targets);
         g.m_forward.m_edge_properties = std::move(weights);
-        csr.graph_ = std::move(g);
+        csr.graph_ = std::make_shared<const std::variant<UnitCsrGraph, CsrGraph>>(std::move(g));
     }
     return csr;
 }
 
 std::uint64_t WeightedCsr::edgeCount() const {
     return std::visit([](const auto& g) { return std::uint64_t(g.m_forward.m_column.size()); },
-                      graph_);
+                      *graph_);
 }
 
 CsrView WeightedCsr::view() const {
@@ -137,8 +137,8 @@ CsrView WeightedCsr::view() const {
             v.offsets = g.m_forward.m_rowstart.data();
             v.targets = g.m_forward.m_column.data();
         },
-        graph_);
-    if (const auto* g = std::get_if<CsrGraph>(&graph_))
+        *graph_);
+    if (const auto* g = std::get_if<CsrGraph>(graph_.get()))
         v.weights = g->m_forward.m_edge_properties.data();
     v.vertex_count = vertex_count_;
     return v;

@@ -9,10 +9,12 @@
 // stored: the graph is a Boost CSR without edge property, view().weights is null, and readers
 // use 1.0, which gives the same bits as the stored 1.0 did (x * 1.0 == x, sums of 1.0 alike).
 // That saves 8 bytes per entry (320 MB per graph at 4e7 entries).
+// A WeightedCsr is immutable once built; copying one shares its rows.
 
 #include <boost/graph/compressed_sparse_row_graph.hpp>
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <stdexcept>
 #include <utility>
 #include <variant>
@@ -81,12 +83,12 @@ class WeightedCsr {
                                       std::vector<std::uint32_t>&& targets);
 
     // The Boost graph: UnitCsrGraph when unitWeight(), CsrGraph otherwise.
-    const std::variant<UnitCsrGraph, CsrGraph>& boostGraph() const { return graph_; }
+    const std::variant<UnitCsrGraph, CsrGraph>& boostGraph() const { return *graph_; }
     std::uint32_t vertexCount() const { return vertex_count_; }
     std::uint64_t edgeCount() const;
     // Every weight is exactly 1.0 (and none is stored). Any graph whose weights are all 1 is
     // stored this way, however it was built.
-    bool unitWeight() const { return std::holds_alternative<UnitCsrGraph>(graph_); }
+    bool unitWeight() const { return std::holds_alternative<UnitCsrGraph>(*graph_); }
     CsrView view() const;
 
   private:
@@ -97,7 +99,10 @@ class WeightedCsr {
                                std::vector<EdgeWeight>&& weights);
 
     std::uint32_t vertex_count_ = 0;
-    std::variant<UnitCsrGraph, CsrGraph> graph_;
+    // Immutable once built, so copies share it: a topology whose peer graph is its influence
+    // graph holds the rows once (graph/topology.cpp).
+    std::shared_ptr<const std::variant<UnitCsrGraph, CsrGraph>> graph_ =
+        std::make_shared<const std::variant<UnitCsrGraph, CsrGraph>>();
 };
 
 // Counting sort by source: O(V + E) time, and no memory beyond the graph itself (a comparison

@@ -72,6 +72,82 @@ void bucketMemberships(const Scenario& sc, Topology& t) {
     }
 }
 
+// Peers: for membership m = (i, j), each neighbour k of i with a membership (k, j), in
+// the order of i's influence row.
+WeightedCsr peerGraph(const Topology& t) {
+    // One institution that every state belongs to (a Watts world): membership m is state m and
+    // its peers are its influence row, weights included. The two graphs share their rows
+    // (200 MB at N = 1e7).
+    const auto m_count = t.membershipCount();
+    if (m_count == t.state_count && m_count > 0 &&
+        std::all_of(t.membership_institution.begin(), t.membership_institution.end(),
+                    [&](InstitutionIndex j) { return j == t.membership_institution[0]; }))
+        return t.influence;
+    // Otherwise: i's influence row is sorted by k and memberships are sorted by state, so the
+    // peer row comes out sorted by target: built in place, in two passes (count, fill), with
+    // no edge list and no sort. Both passes look up a random neighbour's
+    // membership per entry (4e7 lookups at N = 1e7): institution by institution, through a
+    // dense state -> membership map of that institution (one random read, where
+    // membershipIndex's binary search made two or more), and in parallel, each m writing only
+    // its own row: the same arrays for any thread count.
+    const auto inf = t.influence.view();
+    std::vector<std::uint32_t> membership_in(t.state_count, kNone);  // of institution j
+    const auto forEachMembership = [&](auto&& fn) {
+        for (InstitutionIndex j = 0; j < t.institution_count; ++j) {
+            const auto first = t.institution_first_membership[j];
+            const auto last = t.institution_first_membership[j + 1];
+            for (auto k = first; k < last; ++k) {
+                const auto m = t.institution_memberships[k];
+                membership_in[t.membership_state[m]] = m;
+            }
+            tbb::parallel_for(tbb::blocked_range<std::uint32_t>(first, last, 1u << 14),
+                              [&](const tbb::blocked_range<std::uint32_t>& r) {
+                                  for (auto k = r.begin(); k != r.end(); ++k)
+                                      fn(t.institution_memberships[k]);
+                              });
+            for (auto k = first; k < last; ++k)
+                membership_in[t.membership_state[t.institution_memberships[k]]] = kNone;
+        }
+    };
+    std::vector<std::uint32_t> peer_counts(m_count, 0);
+    forEachMembership([&](std::uint32_t m) {
+        const StateIndex i = t.membership_state[m];
+        std::uint32_t n = 0;
+        for (auto e = inf.begin(i); e < inf.end(i); ++e)
+            n += membership_in[inf.targets[e]] != kNone;
+        peer_counts[m] = n;
+    });
+    std::vector<std::uint32_t> peer_offsets(std::size_t(m_count) + 1, 0);
+    std::uint64_t peer_total = 0;
+    for (std::uint32_t m = 0; m < m_count; ++m) {
+        peer_total += peer_counts[m];
+        if (peer_total > std::numeric_limits<std::uint32_t>::max())
+            throw std::length_error("more than 2^32 - 1 peer entries: too large a world");
+        peer_offsets[m + 1] = std::uint32_t(peer_total);
+    }
+    std::vector<std::uint32_t>().swap(peer_counts);
+    // Peer weights are influence weights: none to store when the influence graph has none.
+    const bool unit_influence = inf.unitWeight();
+    std::vector<std::uint32_t> peer_targets(peer_offsets.back());
+    std::vector<EdgeWeight> peer_weights(unit_influence ? 0 : peer_offsets.back());
+    forEachMembership([&](std::uint32_t m) {
+        const StateIndex i = t.membership_state[m];
+        auto at = peer_offsets[m];
+        for (auto e = inf.begin(i); e < inf.end(i); ++e) {
+            const auto mk = membership_in[inf.targets[e]];
+            if (mk == kNone) continue;
+            if (!unit_influence) peer_weights[at] = inf.weights[e];
+            peer_targets[at++] = mk;
+        }
+    });
+    // The weighted form drops the weights if they all turn out to be 1.
+    return unit_influence
+               ? WeightedCsr::fromSortedRows(m_count, std::move(peer_offsets),
+                                             std::move(peer_targets))
+               : WeightedCsr::fromSortedRows(m_count, std::move(peer_offsets),
+                                             std::move(peer_targets), std::move(peer_weights));
+}
+
 }  // namespace
 
 std::uint32_t Topology::membershipIndex(StateIndex state, InstitutionIndex institution) const {
@@ -186,72 +262,8 @@ Topology buildTopology(const Scenario& sc) {
         }
     });
 
-    // Peers: for membership m = (i, j), each neighbour k of i with a membership (k, j), in
-    // the order of i's influence row. That row is sorted by k and memberships are sorted by
-    // state, so the peer row comes out sorted by target: built in place, in two passes (count,
-    // fill), with no edge list and no sort. Both passes look up a random neighbour's
-    // membership per entry (4e7 lookups at N = 1e7): institution by institution, through a
-    // dense state -> membership map of that institution (one random read, where
-    // membershipIndex's binary search made two or more), and in parallel, each m writing only
-    // its own row: the same arrays for any thread count.
-    const auto inf = t.influence.view();
-    std::vector<std::uint32_t> membership_in(t.state_count, kNone);  // of institution j
-    const auto forEachMembership = [&](auto&& fn) {
-        for (InstitutionIndex j = 0; j < t.institution_count; ++j) {
-            const auto first = t.institution_first_membership[j];
-            const auto last = t.institution_first_membership[j + 1];
-            for (auto k = first; k < last; ++k) {
-                const auto m = t.institution_memberships[k];
-                membership_in[t.membership_state[m]] = m;
-            }
-            tbb::parallel_for(tbb::blocked_range<std::uint32_t>(first, last, 1u << 14),
-                              [&](const tbb::blocked_range<std::uint32_t>& r) {
-                                  for (auto k = r.begin(); k != r.end(); ++k)
-                                      fn(t.institution_memberships[k]);
-                              });
-            for (auto k = first; k < last; ++k)
-                membership_in[t.membership_state[t.institution_memberships[k]]] = kNone;
-        }
-    };
-    std::vector<std::uint32_t> peer_counts(m_count, 0);
-    forEachMembership([&](std::uint32_t m) {
-        const StateIndex i = t.membership_state[m];
-        std::uint32_t n = 0;
-        for (auto e = inf.begin(i); e < inf.end(i); ++e)
-            n += membership_in[inf.targets[e]] != kNone;
-        peer_counts[m] = n;
-    });
-    std::vector<std::uint32_t> peer_offsets(std::size_t(m_count) + 1, 0);
-    std::uint64_t peer_total = 0;
-    for (std::uint32_t m = 0; m < m_count; ++m) {
-        peer_total += peer_counts[m];
-        if (peer_total > std::numeric_limits<std::uint32_t>::max())
-            throw std::length_error("more than 2^32 - 1 peer entries: too large a world");
-        peer_offsets[m + 1] = std::uint32_t(peer_total);
-    }
-    std::vector<std::uint32_t>().swap(peer_counts);
-    // Peer weights are influence weights: none to store when the influence graph has none.
-    const bool unit_influence = inf.unitWeight();
-    std::vector<std::uint32_t> peer_targets(peer_offsets.back());
-    std::vector<EdgeWeight> peer_weights(unit_influence ? 0 : peer_offsets.back());
-    forEachMembership([&](std::uint32_t m) {
-        const StateIndex i = t.membership_state[m];
-        auto at = peer_offsets[m];
-        for (auto e = inf.begin(i); e < inf.end(i); ++e) {
-            const auto mk = membership_in[inf.targets[e]];
-            if (mk == kNone) continue;
-            if (!unit_influence) peer_weights[at] = inf.weights[e];
-            peer_targets[at++] = mk;
-        }
-    });
-    // The weighted form drops the weights if they all turn out to be 1.
-    t.peers =
-        unit_influence
-            ? WeightedCsr::fromSortedRows(m_count, std::move(peer_offsets), std::move(peer_targets))
-            : WeightedCsr::fromSortedRows(m_count, std::move(peer_offsets), std::move(peer_targets),
-                                          std::move(peer_weights));
+    t.peers = peerGraph(t);
     t.peers_unit_weight = t.peers.unitWeight();
-    std::vector<std::uint32_t>().swap(membership_in);
 
     std::vector<Edge> link_edges;
     std::vector<double> link_weights;

@@ -262,6 +262,28 @@ TEST(TopologyTest, UnitTiesGiveGraphsWithoutStoredWeights) {
     expectUnitWeights(weighted, false);
 }
 
+// One institution every state belongs to: the peer graph is the influence graph, and the two
+// share their rows. One state short of that, the peer graph is built as usual.
+TEST(TopologyTest, OneInstitutionOfEveryStateSharesTheInfluenceRows) {
+    for (const bool unit : {true, false}) {
+        SCOPED_TRACE(unit ? "unit ties" : "weighted ties");
+        auto sc = randomWorld(unit);
+        sc.institutions.resize(1);
+        auto& members = sc.institutions[0].members;
+        members.clear();
+        for (StateIndex i = sc.states.size(); i-- > 0;) members.push_back(i);  // any order
+        const auto everyone = buildTopology(sc);
+        expectPeersAndInfluenceFromEdgeLists(sc, everyone);
+        expectUnitWeights(everyone, unit);
+        EXPECT_EQ(everyone.peers.view().targets, everyone.influence.view().targets);
+
+        members.erase(members.begin() + 7);
+        const auto all_but_one = buildTopology(sc);
+        expectPeersAndInfluenceFromEdgeLists(sc, all_but_one);
+        EXPECT_NE(all_but_one.peers.view().targets, all_but_one.influence.view().targets);
+    }
+}
+
 // Every pair from members, latent blocs (all states or the candidates), membership specs and
 // forced joins, sorted by (state, institution), each once.
 TEST(TopologyTest, MembershipsAreEveryPossiblePairSortedOnce) {
