@@ -12,6 +12,7 @@
 #include "core/network_spec.hpp"
 #include "core/params.hpp"
 #include "core/state_table.hpp"
+#include "core/tie_table.hpp"
 
 namespace regsim {
 
@@ -59,11 +60,6 @@ struct MembershipSpec {
     std::optional<double> sovereignty_cost;
     MembershipStatus status = MembershipStatus::member;  // member or suspended
     double sanction = 0.0;                               // initial sanction strength
-};
-
-struct TieSpec {  // undirected influence tie
-    StateIndex a = 0, b = 0;
-    double weight = 1.0;
 };
 
 struct LinkSpec {  // leaving `from` makes leaving `to` easier (chi term)
@@ -146,7 +142,7 @@ struct Scenario {
     StateTable states;
     std::vector<InstitutionSpec> institutions;
     std::vector<MembershipSpec> memberships;
-    std::vector<TieSpec> ties;
+    TieTable ties;
     std::vector<LinkSpec> links;
     std::vector<SubstitutionSpec> substitutions;
     std::vector<PatronSpec> patrons;

@@ -470,12 +470,9 @@ class Loader {
         std::vector<TieSpec> generated_ties = readNetwork();
         readInstitutions();
         readMemberships();
-        readTies();
-        if (sc_.ties.empty()) {
-            sc_.ties = std::move(generated_ties);  // no second copy of 2e7 ties at N = 1e7
-        } else {
-            sc_.ties.insert(sc_.ties.end(), generated_ties.begin(), generated_ties.end());
-        }
+        readTies();  // the listed ties first, then the network's
+        sc_.ties.reserve(sc_.ties.size() + generated_ties.size());
+        for (const auto& tie : generated_ties) sc_.ties.push_back(tie);
         readLinks();
         readSubstitutions();
         readPatrons();

@@ -150,7 +150,7 @@ void expectSameRuns(const Scenario& sc, const Topology& a_topo, const Topology& 
 // changed the statuses (events, clause reactions, announcements, exits, rescinds, founding).
 TEST_P(PropertyTest, CountedPeerSharesGiveTheSameRunAsSummedOnes) {
     auto sc = randomScenario(GetParam());
-    for (auto& t : sc.ties) t.weight = 1.0;
+    for (std::size_t k = 0; k < sc.ties.size(); ++k) sc.ties.setWeight(k, 1.0);
     const auto counted = buildTopology(sc);
     ASSERT_TRUE(counted.peers_unit_weight);
     auto summed = counted;
@@ -167,7 +167,7 @@ TEST_P(PropertyTest, CountedPeerSharesGiveTheSameRunAsSummedOnes) {
 // with NaN, as they used to be, they give the same run.
 TEST_P(PropertyTest, UnstoredUnitWeightsAndOverridesGiveTheSameRunAsStoredOnes) {
     auto sc = randomScenario(GetParam());
-    for (auto& t : sc.ties) t.weight = 1.0;
+    for (std::size_t k = 0; k < sc.ties.size(); ++k) sc.ties.setWeight(k, 1.0);
     auto unit = buildTopology(sc);
     ASSERT_TRUE(unit.influence.unitWeight());
     ASSERT_TRUE(unit.links_into.unitWeight());
@@ -175,7 +175,7 @@ TEST_P(PropertyTest, UnstoredUnitWeightsAndOverridesGiveTheSameRunAsStoredOnes) 
     ASSERT_TRUE(unit.membership_cost.empty());
     unit.peers_unit_weight = false;  // the summed path, over unstored weights
     auto doubled_sc = sc;
-    for (auto& t : doubled_sc.ties) t.weight = 2.0;
+    for (std::size_t k = 0; k < doubled_sc.ties.size(); ++k) doubled_sc.ties.setWeight(k, 2.0);
     auto doubled = buildTopology(doubled_sc);
     ASSERT_FALSE(doubled.influence.unitWeight());
     ASSERT_FALSE(doubled.peers_unit_weight);

@@ -195,7 +195,7 @@ Scenario randomWorld(bool unit_ties) {
         sc.institutions.push_back(inst);
     }
     if (unit_ties)
-        for (auto& t : sc.ties) t.weight = 1.0;
+        for (std::size_t k = 0; k < sc.ties.size(); ++k) sc.ties.setWeight(k, 1.0);
     return sc;
 }
 
@@ -252,11 +252,12 @@ TEST(TopologyTest, UnitTiesGiveGraphsWithoutStoredWeights) {
     const auto member = [&](StateIndex i) {
         return std::binary_search(first.begin(), first.end(), i);
     };
-    const auto k = std::find_if(sc.ties.begin(), sc.ties.end(), [&](const TieSpec& t) {
-        return t.a != t.b && member(t.a) && member(t.b);
-    });
-    ASSERT_NE(k, sc.ties.end());
-    k->weight = 2.0;
+    std::size_t k = 0;
+    while (k < sc.ties.size() &&
+           !(sc.ties[k].a != sc.ties[k].b && member(sc.ties[k].a) && member(sc.ties[k].b)))
+        ++k;
+    ASSERT_LT(k, sc.ties.size());
+    sc.ties.setWeight(k, 2.0);
     const auto weighted = buildTopology(sc);
     expectPeersAndInfluenceFromEdgeLists(sc, weighted);
     expectUnitWeights(weighted, false);

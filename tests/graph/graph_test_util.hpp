@@ -13,7 +13,8 @@
 
 namespace regsim::test {
 
-inline std::vector<std::uint32_t> degrees(const std::vector<TieSpec>& ties, std::uint32_t n) {
+template <typename Ties>  // std::vector<TieSpec> or TieTable
+inline std::vector<std::uint32_t> degrees(const Ties& ties, std::uint32_t n) {
     std::vector<std::uint32_t> d(n, 0);
     for (const auto& t : ties) {
         ++d.at(t.a);
@@ -22,11 +23,13 @@ inline std::vector<std::uint32_t> degrees(const std::vector<TieSpec>& ties, std:
     return d;
 }
 
-inline double meanDegree(const std::vector<TieSpec>& ties, std::uint32_t n) {
+template <typename Ties>  // std::vector<TieSpec> or TieTable
+inline double meanDegree(const Ties& ties, std::uint32_t n) {
     return 2.0 * static_cast<double>(ties.size()) / n;
 }
 
-inline double degreeVariance(const std::vector<TieSpec>& ties, std::uint32_t n) {
+template <typename Ties>  // std::vector<TieSpec> or TieTable
+inline double degreeVariance(const Ties& ties, std::uint32_t n) {
     const auto d = degrees(ties, n);
     const double mean = meanDegree(ties, n);
     double s = 0.0;
@@ -35,7 +38,8 @@ inline double degreeVariance(const std::vector<TieSpec>& ties, std::uint32_t n) 
 }
 
 // No self-loops, no pair twice (in either direction), every index below n.
-inline ::testing::AssertionResult isSimple(const std::vector<TieSpec>& ties, std::uint32_t n) {
+template <typename Ties>  // std::vector<TieSpec> or TieTable
+inline ::testing::AssertionResult isSimple(const Ties& ties, std::uint32_t n) {
     std::vector<std::pair<std::uint32_t, std::uint32_t>> pairs;
     pairs.reserve(ties.size());
     for (const auto& t : ties) {
@@ -52,7 +56,8 @@ inline ::testing::AssertionResult isSimple(const std::vector<TieSpec>& ties, std
 }
 
 // Global clustering (transitivity): 3 x triangles / connected triples.
-inline double transitivity(const std::vector<TieSpec>& ties, std::uint32_t n) {
+template <typename Ties>  // std::vector<TieSpec> or TieTable
+inline double transitivity(const Ties& ties, std::uint32_t n) {
     std::vector<std::vector<std::uint32_t>> adj(n);
     for (const auto& t : ties) {
         adj[t.a].push_back(t.b);
@@ -74,8 +79,8 @@ inline double transitivity(const std::vector<TieSpec>& ties, std::uint32_t n) {
     return triples > 0 ? closed / triples : 0.0;
 }
 
-inline std::vector<std::pair<std::uint32_t, std::uint32_t>> pairsOf(
-    const std::vector<TieSpec>& ties) {
+template <typename Ties>
+inline std::vector<std::pair<std::uint32_t, std::uint32_t>> pairsOf(const Ties& ties) {
     std::vector<std::pair<std::uint32_t, std::uint32_t>> p;
     for (const auto& t : ties) p.emplace_back(std::min(t.a, t.b), std::max(t.a, t.b));
     std::sort(p.begin(), p.end());
