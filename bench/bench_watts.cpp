@@ -142,7 +142,7 @@ int topology(std::uint32_t n, double z, std::uint64_t seed) {
     const double t0 = seconds();
     // The user's path: the scenario file through the loader, which generates the network (the
     // same graph `generate` writes for this N, Z and SEED).
-    const Scenario sc = loadScenarioFile(
+    Scenario sc = loadScenarioFile(
         kWattsScenarioFile,
         {"network.states=" + std::to_string(n), "network.mean_degree=" + std::to_string(z),
          "network.seed=" + std::to_string(seed), "scenario.steps=1000", "scenario.replicates=1"});
@@ -150,6 +150,7 @@ int topology(std::uint32_t n, double z, std::uint64_t seed) {
     const auto rss_scenario = peakRssBytes();
     const auto now_scenario = currentRssBytes();
     const auto topo = buildTopology(sc);
+    sc.ties.release();  // as `regsim run` does: the topology holds them now
     const double t2 = seconds();
     const auto rss_topology = peakRssBytes();
     const auto now_topology = currentRssBytes();
