@@ -6,12 +6,12 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <iterator>
 #include <stdexcept>
 #include <utility>
 #include <vector>
 
 #include "core/ids.hpp"
+#include "core/index_iterator.hpp"
 
 namespace regsim {
 
@@ -22,33 +22,7 @@ struct TieSpec {  // undirected influence tie
 
 class TieTable {
   public:
-    class const_iterator {
-      public:
-        using iterator_category = std::forward_iterator_tag;
-        using value_type = TieSpec;
-        using difference_type = std::ptrdiff_t;
-        using reference = TieSpec;  // a proxy: ties are rebuilt on reading
-        using pointer = void;
-
-        const_iterator() = default;
-        TieSpec operator*() const { return (*table_)[k_]; }
-        const_iterator& operator++() {
-            ++k_;
-            return *this;
-        }
-        const_iterator operator++(int) {
-            auto old = *this;
-            ++k_;
-            return old;
-        }
-        bool operator==(const const_iterator& o) const { return k_ == o.k_; }
-
-      private:
-        friend class TieTable;
-        const_iterator(const TieTable* table, std::size_t k) : table_(table), k_(k) {}
-        const TieTable* table_ = nullptr;
-        std::size_t k_ = 0;
-    };
+    using const_iterator = IndexIterator<TieTable, TieSpec>;
 
     TieTable() = default;
     // From a generator's or a reader's list (implicit: `sc.ties = generateErdosRenyi(...)`).

@@ -8,10 +8,10 @@
 #include <bit>
 #include <cstddef>
 #include <cstdint>
-#include <iterator>
 #include <vector>
 
 #include "core/ids.hpp"
+#include "core/index_iterator.hpp"
 #include "core/scenario.hpp"  // EventKind
 
 namespace regsim {
@@ -56,40 +56,7 @@ class EventLog {
     };
 
   public:
-    class const_iterator {
-      public:
-        using iterator_category = std::forward_iterator_tag;
-        using value_type = EventRecord;
-        using difference_type = std::ptrdiff_t;
-        using reference = EventRecord;  // a proxy: records are rebuilt on reading
-        using pointer = void;
-
-        const_iterator() = default;
-        EventRecord operator*() const {
-            const Packed& p = log_->packed_[k_];
-            const Detail d = p.has_detail ? log_->details_[d_] : Detail{kNone, 0.0};
-            return EventRecord{p.step, p.kind, p.cause, p.state, p.institution, d.patron, d.value};
-        }
-        const_iterator& operator++() {
-            d_ += log_->packed_[k_].has_detail;
-            ++k_;
-            return *this;
-        }
-        const_iterator operator++(int) {
-            auto old = *this;
-            ++*this;
-            return old;
-        }
-        bool operator==(const const_iterator& o) const { return k_ == o.k_; }
-
-      private:
-        friend class EventLog;
-        const_iterator(const EventLog* log, std::size_t k, std::size_t d)
-            : log_(log), k_(k), d_(d) {}
-        const EventLog* log_ = nullptr;
-        std::size_t k_ = 0;  // event
-        std::size_t d_ = 0;  // details_ of the events before k_
-    };
+    using const_iterator = IndexIterator<EventLog, EventRecord>;
 
     void push_back(const EventRecord& e) {
         const bool detail = e.patron != kNone || std::bit_cast<std::uint64_t>(e.value) != 0;
@@ -108,13 +75,13 @@ class EventLog {
     }
     void reserve(std::size_t events) { packed_.reserve(events); }
 
-    // Event k; O(log d) for the d events that carry a patron or a value. Loops use iterators.
+    // Event k: O(1), and O(log d) for one of the d events that carry a patron or a value.
     EventRecord operator[](std::size_t k) const;
     EventRecord front() const { return (*this)[0]; }
     EventRecord back() const { return (*this)[size() - 1]; }
 
-    const_iterator begin() const { return {this, 0, 0}; }
-    const_iterator end() const { return {this, packed_.size(), details_.size()}; }
+    const_iterator begin() const { return {this, 0}; }
+    const_iterator end() const { return {this, packed_.size()}; }
 
   private:
     std::vector<Packed> packed_;
