@@ -31,25 +31,28 @@ inline double withHighWord(double x, std::uint32_t hi) {
 constexpr double kLn2Hi = 6.93147180369123816490e-01;  // ln 2, high 32 bits
 constexpr double kLn2Lo = 1.90821492927058770002e-10;  // ln 2 - kLn2Hi
 
-// cos and sin of x in [-pi/4, pi/4] (musl __cos, __sin with no tail).
-inline double kernelCos(double x) {
+// cos and sin of x in [-pi/4, pi/4] (musl __cos, __sin with no tail). Templates so that
+// core/draw_lanes.hpp runs this very arithmetic on vector lanes (T = a GCC vector of doubles).
+template <typename T>
+[[gnu::always_inline]] inline T kernelCos(T x) {
     constexpr double C1 = 4.16666666666666019037e-02, C2 = -1.38888888888741095749e-03,
                      C3 = 2.48015872894767294178e-05, C4 = -2.75573143513906633035e-07,
                      C5 = 2.08757232129817482790e-09, C6 = -1.13596475577881948265e-11;
-    const double z = x * x;
-    const double w = z * z;
-    const double r = z * (C1 + z * (C2 + z * C3)) + w * w * (C4 + z * (C5 + z * C6));
-    const double hz = 0.5 * z;
-    const double v = 1.0 - hz;
+    const T z = x * x;
+    const T w = z * z;
+    const T r = z * (C1 + z * (C2 + z * C3)) + w * w * (C4 + z * (C5 + z * C6));
+    const T hz = 0.5 * z;
+    const T v = 1.0 - hz;
     return v + (((1.0 - v) - hz) + z * r);
 }
-inline double kernelSin(double x) {
+template <typename T>
+[[gnu::always_inline]] inline T kernelSin(T x) {
     constexpr double S1 = -1.66666666666666324348e-01, S2 = 8.33333333332248946124e-03,
                      S3 = -1.98412698298579493134e-04, S4 = 2.75573137070700676789e-06,
                      S5 = -2.50507602534068634195e-08, S6 = 1.58969099521155010221e-10;
-    const double z = x * x;
-    const double w = z * z;
-    const double r = S2 + z * (S3 + z * S4) + z * w * (S5 + z * S6);
+    const T z = x * x;
+    const T w = z * z;
+    const T r = S2 + z * (S3 + z * S4) + z * w * (S5 + z * S6);
     return x + z * x * (S1 + z * r);
 }
 

@@ -55,6 +55,17 @@ struct RngKey {
     }
 };
 
+// Two independent standard normals from u1 in (0, 1] and u2 in [0, 1) (Box-Muller):
+// r cos(theta) and r sin(theta), r = sqrt(-2 ln u1), theta = 2 pi u2.
+struct NormalPair {
+    double first, second;
+};
+[[gnu::always_inline]] inline NormalPair boxMuller(double u1, double u2) {
+    const double r = std::sqrt(-2.0 * pmath::log(u1));
+    const auto sc = pmath::sincos2pi(u2);
+    return {r * sc.cos, r * sc.sin};
+}
+
 // A stream: cheap to make on the stack for one entity and step.
 class RandomStream {
   public:
@@ -78,11 +89,10 @@ class RandomStream {
         }
         const double u1 = 1.0 - uniform();  // (0, 1]
         const double u2 = uniform();
-        const double r = std::sqrt(-2.0 * pmath::log(u1));
-        const auto sc = pmath::sincos2pi(u2);
-        spare_ = r * sc.sin;
+        const auto pair = boxMuller(u1, u2);
+        spare_ = pair.second;
         has_spare_ = true;
-        return r * sc.cos;
+        return pair.first;
     }
 
     // Uniform integer in [0, n) by Lemire's multiply-shift (bias < 2^-32 for n < 2^32).

@@ -12,10 +12,14 @@
 // sqrt(d2) < epsilon is d2 < T with T found once per step (no square root per neighbour).
 // Unit-weight influence graphs store no weights (graph/csr.hpp): w = 1.0 then, the stored value
 // it replaces, chosen once per step by a template parameter rather than per neighbour.
+// The noise is drawn for a block of states at a time into a stack buffer (core/draw_batch.hpp:
+// several streams per instruction where the CPU has AVX2 or AVX-512), the same bits as each
+// state's own RandomStream, so the result depends neither on the CPU nor on the blocks.
 
 #include <algorithm>
 #include <cmath>
 
+#include "core/draw_batch.hpp"
 #include "core/rng.hpp"
 #include "dynamics/baselines.hpp"
 #include "dynamics/parallel.hpp"
@@ -27,12 +31,32 @@ namespace {
 
 constexpr std::uint32_t kMaxAxes = 16;  // checked by Simulation
 constexpr std::uint32_t kPrefetchAhead = 8;
+constexpr std::uint32_t kDrawBlock = 128;  // states whose noise is drawn at once
+
+// The normals of states first .. first + kDrawBlock - 1: state i's d-th normal() is
+// pair[d / 2][d % 2][i - first], as its RandomStream would have returned it.
+template <std::uint32_t kAxes>
+struct NoiseBlock {
+    static constexpr std::uint32_t kPairs = ((kAxes > 0 ? kAxes : kMaxAxes) + 1) / 2;
+    double pair[kPairs][2][kDrawBlock];
+    std::uint32_t first = 0;
+
+    void draw(const DrawPath& path, std::uint64_t noise_hash, std::uint32_t from,
+              std::uint32_t count, std::uint32_t axes) {
+        first = from;
+        for (std::uint32_t q = 0; q < (axes + 1) / 2; ++q)
+            path.normal_pairs(noise_hash, Purpose::alignment_noise, from, count, q, pair[q][0],
+                              pair[q][1]);
+    }
+    double at(std::uint32_t i, std::uint32_t d) const { return pair[d / 2][d % 2][i - first]; }
+};
 
 // One state's update. kAxes > 0 fixes the axis count at compile time (unrolled loops, no
 // zeroing of 16-wide buffers); kAxes = 0 reads it from the topology. kUnit: the influence
 // graph stores no weights, every weight is 1.
 template <std::uint32_t kAxes, bool kUnit>
-void alignState(const StepContext& ctx, std::uint64_t noise_hash, double bound2, std::uint32_t i) {
+void alignState(const StepContext& ctx, const NoiseBlock<kAxes>& noise, double bound2,
+                std::uint32_t i) {
     const auto& p = ctx.scenario.model;
     const auto& topo = ctx.topology;
     const auto& now = ctx.now;
@@ -94,26 +118,38 @@ void alignState(const StepContext& ctx, std::uint64_t noise_hash, double bound2,
         for (std::uint32_t d = 0; d < D; ++d)
             delta[d] += p.alignment_reversion * (alignmentBaseline(ctx, i, d) - ai[d]);
     }
-    if (p.alignment_noise != 0) {
-        RandomStream rng(noise_hash, i, Purpose::alignment_noise);
-        for (std::uint32_t d = 0; d < D; ++d) delta[d] += p.alignment_noise * rng.normal();
-    }
+    if (p.alignment_noise != 0)
+        for (std::uint32_t d = 0; d < D; ++d) delta[d] += p.alignment_noise * noise.at(i, d);
     double* out = &ctx.next.alignment[std::size_t(i) * D];
     for (std::uint32_t d = 0; d < D; ++d) out[d] = std::clamp(ai[d] + delta[d], -1.0, 1.0);
+}
+
+// States [begin, end), a block of draws at a time.
+template <std::uint32_t kAxes, bool kUnit>
+void alignRange(const StepContext& ctx, const DrawPath& draws, std::uint64_t noise_hash,
+                double bound2, std::uint32_t begin, std::uint32_t end) {
+    const bool noisy = ctx.scenario.model.alignment_noise != 0;
+    NoiseBlock<kAxes> noise;
+    for (std::uint32_t b = begin; b < end; b += kDrawBlock) {
+        const std::uint32_t e = std::min(end, b + kDrawBlock);
+        if (noisy) noise.draw(draws, noise_hash, b, e - b, ctx.topology.axis_count);
+        for (std::uint32_t i = b; i < e; ++i) alignState<kAxes, kUnit>(ctx, noise, bound2, i);
+    }
 }
 
 template <std::uint32_t kAxes>
 void alignAll(const StepContext& ctx) {
     const auto noise_hash = RngKey::stepHash(ctx.seed, ctx.replicate, ctx.step);
+    const auto& draws = drawPath();
     const double eps = ctx.scenario.model.confidence_bound;
     const double bound2 = std::isfinite(eps) ? squaredBound(eps) : kInfinity;
-    if (ctx.topology.influence.unitWeight())
-        forEachIndex(ctx.topology.state_count,
-                     [&](std::uint32_t i) { alignState<kAxes, true>(ctx, noise_hash, bound2, i); });
-    else
-        forEachIndex(ctx.topology.state_count, [&](std::uint32_t i) {
-            alignState<kAxes, false>(ctx, noise_hash, bound2, i);
-        });
+    const bool unit = ctx.topology.influence.unitWeight();
+    forEachRange(ctx.topology.state_count, kParallelGrain, [&](std::size_t b, std::size_t e) {
+        if (unit)
+            alignRange<kAxes, true>(ctx, draws, noise_hash, bound2, b, e);
+        else
+            alignRange<kAxes, false>(ctx, draws, noise_hash, bound2, b, e);
+    });
 }
 
 }  // namespace

@@ -5,9 +5,14 @@
 // coordinated_exit never leave another institution j alone; once a share q of the alliance's
 // members in j would leave (U < 0), all of them announce together (a joint declaration),
 // with probability h / (1 + exp(beta * mean U of those that would leave)).
+// The individual draws' uniforms are computed a block of memberships at a time in SIMD lanes
+// where the CPU has them (core/draw_batch.hpp), the same bits as each membership's own
+// RandomStream; a uniform no decision reads is simply unused.
 
+#include <algorithm>
 #include <cmath>
 
+#include "core/draw_batch.hpp"
 #include "core/portable_math.hpp"
 #include "core/rng.hpp"
 #include "dynamics/parallel.hpp"
@@ -17,13 +22,15 @@ namespace regsim {
 
 namespace {
 
-// step_hash: RngKey::stepHash of this replicate and step.
-bool draw(const StepContext& ctx, std::uint64_t step_hash, double u, std::uint64_t entity) {
-    const auto& p = ctx.scenario.model;
+constexpr std::uint32_t kDrawBlock = 256;  // memberships whose uniforms are drawn at once
+
+// Whether a draw with utility u announces. uniform() gives the draw's uniform in [0, 1): its
+// stream's first, called only when the outcome depends on it.
+template <typename Uniform>
+bool draw(const ModelParams& p, double u, Uniform&& uniform) {
     if (p.hazard_cap <= 0) return false;
     if (std::isinf(p.decision_sharpness)) return u < 0;
-    RandomStream rng(step_hash, entity, Purpose::decision);
-    const double x = rng.uniform();
+    const double x = uniform();
     // prob = h / (1 + exp(beta u)) <= h (a divisor >= 1, correctly rounded): most draws are
     // settled without the exp, with the same outcome.
     if (x >= p.hazard_cap) return false;
@@ -73,15 +80,31 @@ void decideExits(StepContext& ctx) {
     // Individual decisions: every active membership outside the coordination of an alliance.
     // Each draw depends on m alone, so they run in parallel; the announcements (and so the
     // event log) then follow in membership order.
+    // The SIMD paths draw a block's uniforms together; the scalar one draws only those used,
+    // since for it a uniform costs the same alone.
+    const auto& p = ctx.scenario.model;
+    const auto& draws = drawPath();
+    const bool batch = draws.lanes && p.hazard_cap > 0 && !std::isinf(p.decision_sharpness);
     auto& announces = ctx.scratch.announces;
-    forEachIndex(topo.membershipCount(), [&](std::uint32_t m) {
-        announces[m] = 0;
-        if (!isActive(static_cast<MembershipStatus>(now.status[m])) || std::isinf(utility[m]))
-            return;
-        const auto i = topo.membership_state[m];
-        const auto j = topo.membership_institution[m];
-        if (alliance_of[i] != kNone && alliance_of[i] != j) return;  // solo-exit veto
-        announces[m] = draw(ctx, step_hash, utility[m], m);
+    forEachRange(topo.membershipCount(), kParallelGrain, [&](std::size_t begin, std::size_t end) {
+        double x[kDrawBlock];
+        for (auto b = std::uint32_t(begin); b < end; b += kDrawBlock) {
+            const auto e = std::uint32_t(std::min<std::size_t>(end, b + kDrawBlock));
+            if (batch) draws.uniforms(step_hash, Purpose::decision, b, e - b, x);
+            for (auto m = b; m < e; ++m) {
+                announces[m] = 0;
+                if (!isActive(static_cast<MembershipStatus>(now.status[m])) ||
+                    std::isinf(utility[m]))
+                    continue;
+                const auto i = topo.membership_state[m];
+                const auto j = topo.membership_institution[m];
+                if (alliance_of[i] != kNone && alliance_of[i] != j) continue;  // solo-exit veto
+                announces[m] = draw(p, utility[m], [&] {
+                    return batch ? x[m - b]
+                                 : RandomStream(step_hash, m, Purpose::decision).uniform();
+                });
+            }
+        }
     });
     forEachFlagged(announces, [&](std::uint32_t m) { announce(ctx, m, EventCause::utility); });
 
@@ -111,7 +134,9 @@ void decideExits(StepContext& ctx) {
             if (members == 0 || leavers == 0 || double(leavers) < q * double(members)) continue;
             const std::uint64_t entity =
                 (std::uint64_t(1) << 40) + std::uint64_t(a) * topo.institution_count + j;
-            if (!draw(ctx, step_hash, leaver_utility / leavers, entity)) continue;
+            if (!draw(p, leaver_utility / leavers,
+                      [&] { return RandomStream(step_hash, entity, Purpose::decision).uniform(); }))
+                continue;
             for (auto k = first; k < last; ++k) {
                 const auto m = topo.institution_memberships[k];
                 if (alliance_of[topo.membership_state[m]] == a &&
