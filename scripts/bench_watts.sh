@@ -11,6 +11,7 @@
 #      brought up to date first, so the table never comes from a stale binary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+bash scripts/setup.sh --bench >&2  # the peers' packages too (graph-tool)
 build=${BUILD:-build-bench}
 py=/usr/bin/python3
 if [ ! -f "$build/CMakeCache.txt" ]; then
@@ -47,9 +48,12 @@ for n in 100000 1000000 10000000; do
   sreps=3; [ $n -ge 10000000 ] && sreps=1
   s=$($py scripts/watts_scipy.py "$csv" $n $seed $sreps)
   if [ $n -lt 10000000 ] || [ "${GT_1E7:-0}" = 1 ]; then
-    g=$(OMP_NUM_THREADS=1 timeout 600 $py scripts/watts_graph_tool.py "$csv" $n $seed || echo "")
+    status=0
+    g=$(OMP_NUM_THREADS=1 timeout 600 $py scripts/watts_graph_tool.py "$csv" $n $seed) || status=$?
+    [ $status = 0 ] || g=""
+    gskip="failed (exit $status)"; [ $status = 124 ] && gskip="skipped (> 10 min)"
   else
-    g=""
+    g=""; gskip="skipped (> 10 min)"
   fi
   left=$(kv "$r1" left); rounds=$(kv "$r1" rounds); visits=$(kv "$r1" visits)
   t1=$(kv "$r1" best_s); t2=$(kv "$r2" best_s); ts=$(kv "$s" best_s)
@@ -65,7 +69,7 @@ for n in 100000 1000000 10000000; do
     [ "$(kv "$g" left)" = "$left" ] || echo "WARNING: graph-tool left $(kv "$g" left) != $left" >&2
     vsg=$(awk -v a="$tg" -v b="$t1" 'BEGIN {printf "%.0fx", a / b}')
   else
-    tg="skipped (> 10 min)"; grss="-"; vsg="-"
+    tg=$gskip; grss="-"; vsg="-"
   fi
   awk -v n=$n -v e=$edges -v l=$left -v r=$rounds -v t1=$t1 -v t2=$t2 -v est=$est -v ts=$ts \
       -v tg="$tg" -v vsg="$vsg" -v v=$visits -v rss=$rss -v srss="$(kv "$s" peak_rss)" -v grss="$grss" \

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs every package regsim needs to build, test and analyse, from Debian 12.
 # Idempotent: when everything is present it changes nothing and makes no network call.
+# Usage: scripts/setup.sh [--bench]   (--bench: also the benchmarks' peer, graph-tool)
 set -euo pipefail
 
 packages=(
@@ -14,6 +15,9 @@ packages=(
   python3 python3-h5py python3-xarray python3-h5netcdf python3-pandas
   python3-matplotlib python3-scipy python3-pytest python3-networkx
 )
+
+# graph-tool is large and only scripts/bench_watts.sh compares against it.
+[ "${1:-}" = --bench ] && packages+=(python3-graph-tool)
 
 missing=()
 for p in "${packages[@]}"; do
