@@ -12,12 +12,21 @@
 #   trajectories, on 1 and 2 threads, with the same writer columns from `regsim sweep --timings`
 #   ("-" where the binary does not report them).
 # Usage: scripts/bench.sh [replicates]   (default 1000). Results go in docs/performance.md.
-# Env: WATTS=0 skips bench_watts.sh (runs and sweeps only); GT_1E7=1 adds graph-tool at 1e7.
+# Env: WATTS=0 skips bench_watts.sh (runs and sweeps only); GT_1E7=1 adds graph-tool at 1e7;
+#      BUILD=dir the build folder (default build-bench); REGSIM_BINARY=path another binary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 replicates=${1:-1000}
-bin=${REGSIM_BINARY:-build/regsim}  # REGSIM_BINARY=path measures another build
-[ -x "$bin" ] || bash scripts/build.sh
+# The binary of the build folder bench_watts.sh uses (BUILD, default build-bench), brought up to
+# date first so that no table comes from a stale binary; REGSIM_BINARY=path measures another.
+build=${BUILD:-build-bench}
+if [ -z "${REGSIM_BINARY:-}" ]; then
+  [ -f "$build/CMakeCache.txt" ] ||
+    cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DREGSIM_BUILD_BENCHMARKS=ON \
+          -DREGSIM_BUILD_TESTS=OFF > /dev/null
+  cmake --build "$build" -j2 --target regsim > /dev/null
+fi
+bin=${REGSIM_BINARY:-$build/regsim}
 scenario=scenarios/sahel_2022.toml
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
