@@ -267,15 +267,20 @@ def test_resume_after_sigkill_gives_the_same_file(tmp_path):
 
 def test_sigterm_leaves_a_resumable_part(tmp_path):
     sw = tmp_path / "term.toml"
-    sw.write_text(sweep_text(replicates=200).replace("steps = 24", "steps = 48"))
+    # About 2 s on one core here; the signal goes 0.1 s after the .part appears, whatever the
+    # machine's speed (a fixed delay let a fast machine finish first and skip the test).
+    sw.write_text(sweep_text(replicates=2000).replace("steps = 24", "steps = 48"))
     out = tmp_path / "t.h5"
+    part = Path(str(out) + ".part")
     proc = subprocess.Popen([str(BINARY), "sweep", str(sw), "-o", str(out), "--threads", "1",
                              "--flush-interval", "0"], stderr=subprocess.PIPE, text=True)
-    time.sleep(0.3)
+    deadline = time.monotonic() + 30
+    while not part.exists() and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.005)
+    time.sleep(0.1)
     proc.send_signal(signal.SIGTERM)
     _, err = proc.communicate(timeout=60)
-    if proc.returncode == 0:
-        pytest.skip("the sweep finished before SIGTERM")
+    assert proc.returncode != 0, "the sweep finished before SIGTERM: lengthen it"
     assert proc.returncode == 130 and "--resume" in err
     regsim("sweep", sw, "-o", out, "--resume", "--quiet", check=True)
     ref = tmp_path / "ref.h5"
