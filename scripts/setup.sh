@@ -7,7 +7,7 @@ set -euo pipefail
 packages=(
   # build
   build-essential cmake pkg-config git clang-format
-  libboost-graph-dev libtbb-dev libhdf5-dev hdf5-tools zlib1g-dev
+  libboost-graph-dev libtbb-dev libhdf5-dev hdf5-tools zlib1g-dev libisal-dev
   libcxxopts-dev libtomlplusplus-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev

@@ -2,6 +2,10 @@
 
 #include <zlib.h>
 
+#if defined(REGSIM_HAVE_ISAL)
+#include <isa-l/igzip_lib.h>
+#endif
+
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -127,7 +131,22 @@ struct ChunkCodec::Streams {
     z_stream sample{};  // raw deflate of a plane's sample, to decide the plane's level
 };
 
-ChunkCodec::ChunkCodec(int level) : z_(std::make_unique<Streams>()), level_(level) {
+bool deflateEngineAvailable(DeflateEngine engine) {
+#if defined(REGSIM_HAVE_ISAL)
+    return engine == DeflateEngine::zlib || engine == DeflateEngine::isal;
+#else
+    return engine == DeflateEngine::zlib;
+#endif
+}
+
+DeflateEngine fastestDeflateEngine() {
+    return deflateEngineAvailable(DeflateEngine::isal) ? DeflateEngine::isal : DeflateEngine::zlib;
+}
+
+ChunkCodec::ChunkCodec(int level, DeflateEngine engine)
+    : z_(std::make_unique<Streams>()), level_(level), engine_(engine) {
+    if (!deflateEngineAvailable(engine))
+        throw std::invalid_argument("ChunkCodec: this build has no such deflate engine");
     // Raw deflate (no zlib wrapper): encode() writes the header and the Adler-32 trailer
     // itself, with a checksum several times faster than zlib's. The stream is byte for byte
     // the one deflateInit(level) would write (same window and memory level).
@@ -136,6 +155,9 @@ ChunkCodec::ChunkCodec(int level) : z_(std::make_unique<Streams>()), level_(leve
         deflateEnd(&z_->chunk);
         throw std::runtime_error("zlib: deflateInit2 failed");
     }
+#if defined(REGSIM_HAVE_ISAL)
+    if (engine == DeflateEngine::isal) isal_level_buf_.resize(ISAL_DEF_LVL1_DEFAULT);
+#endif
 }
 
 ChunkCodec::~ChunkCodec() {
@@ -159,7 +181,55 @@ void ChunkCodec::encode(const std::uint8_t* raw, std::size_t bytes, std::size_t 
         planes = element;
     }
     const std::size_t plane = bytes / planes;
+    const std::uint32_t adler = engine_ == DeflateEngine::isal
+                                    ? deflateIsal(data, planes, plane, out)
+                                    : deflateZlib(data, planes, plane, out);
+    for (int k = 3; k >= 0; --k) out.push_back(static_cast<std::uint8_t>(adler >> (8 * k)));
+}
 
+double ChunkCodec::sampledRatio(const std::uint8_t* segment, std::size_t plane) {
+    if (level_ == 0 || plane < kMinSampled) return -1.0;
+    std::size_t sampled = 0;
+    for (std::size_t k = 0; k < kSamples; ++k) {
+        const std::size_t centre = plane * (2 * k + 1) / (2 * kSamples);
+        const std::uint8_t* piece = segment + centre - kSample / 2;
+#if defined(REGSIM_HAVE_ISAL)
+        if (engine_ == DeflateEngine::isal) {
+            sample_out_.resize(2 * kSample + 64);
+            isal_zstream z{};  // zeroed: the init leaves some fields (hist_bits) as they are
+            isal_deflate_stateless_init(&z);
+            z.level = 1;
+            z.level_buf = isal_level_buf_.data();
+            z.level_buf_size = static_cast<std::uint32_t>(isal_level_buf_.size());
+            z.gzip_flag = IGZIP_DEFLATE;
+            z.end_of_stream = 1;
+            z.next_in = const_cast<std::uint8_t*>(piece);
+            z.avail_in = static_cast<std::uint32_t>(kSample);
+            z.next_out = sample_out_.data();
+            z.avail_out = static_cast<std::uint32_t>(sample_out_.size());
+            if (isal_deflate_stateless(&z) != COMP_OK)
+                throw std::runtime_error("isa-l: sample deflate failed");
+            sampled += z.total_out;
+            continue;
+        }
+#endif
+        sample_out_.resize(deflateBound(&z_->sample, kSample) + 16);
+        zcheck(deflateReset(&z_->sample), "deflateReset");
+        z_->sample.next_in = const_cast<Bytef*>(piece);
+        z_->sample.avail_in = static_cast<uInt>(kSample);
+        z_->sample.next_out = sample_out_.data();
+        z_->sample.avail_out = static_cast<uInt>(sample_out_.size());
+        if (deflate(&z_->sample, Z_FINISH) != Z_STREAM_END) {
+            throw std::runtime_error("zlib: sample deflate failed");
+        }
+        sampled += z_->sample.total_out;
+    }
+    return static_cast<double>(sampled) / (kSamples * kSample);
+}
+
+std::uint32_t ChunkCodec::deflateZlib(const std::uint8_t* data, std::size_t planes,
+                                      std::size_t plane, std::vector<std::uint8_t>& out) {
+    const std::size_t bytes = planes * plane;
     z_stream& z = z_->chunk;
     zcheck(deflateReset(&z), "deflateReset");
     zcheck(deflateParams(&z, level_, Z_DEFAULT_STRATEGY), "deflateParams");
@@ -185,27 +255,11 @@ void ChunkCodec::encode(const std::uint8_t* raw, std::size_t bytes, std::size_t 
         const std::uint8_t* segment = data + p * plane;
         int want = level_;
         int want_strategy = Z_DEFAULT_STRATEGY;
-        if (level_ > 0 && plane >= kMinSampled) {
-            sample_out_.resize(deflateBound(&z_->sample, kSample) + 16);
-            std::size_t sampled = 0;
-            for (std::size_t k = 0; k < kSamples; ++k) {
-                zcheck(deflateReset(&z_->sample), "deflateReset");
-                const std::size_t centre = plane * (2 * k + 1) / (2 * kSamples);
-                z_->sample.next_in = const_cast<Bytef*>(segment + centre - kSample / 2);
-                z_->sample.avail_in = static_cast<uInt>(kSample);
-                z_->sample.next_out = sample_out_.data();
-                z_->sample.avail_out = static_cast<uInt>(sample_out_.size());
-                if (deflate(&z_->sample, Z_FINISH) != Z_STREAM_END) {
-                    throw std::runtime_error("zlib: sample deflate failed");
-                }
-                sampled += z_->sample.total_out;
-            }
-            const double ratio = static_cast<double>(sampled) / (kSamples * kSample);
-            if (ratio > kIncompressible) {
-                want = 0;
-            } else if (ratio > kFewMatches) {
-                want_strategy = Z_HUFFMAN_ONLY;
-            }
+        const double ratio = sampledRatio(segment, plane);
+        if (ratio > kIncompressible) {
+            want = 0;
+        } else if (ratio > kFewMatches) {
+            want_strategy = Z_HUFFMAN_ONLY;
         }
         if (want != level || want_strategy != strategy) {
             // Compresses what came before with the old level (a block boundary), then switches.
@@ -236,7 +290,63 @@ void ChunkCodec::encode(const std::uint8_t* raw, std::size_t bytes, std::size_t 
         if (z.avail_out != 0 && status == Z_BUF_ERROR) grow();
     }
     out.resize(out.size() - z.avail_out);
-    for (int k = 3; k >= 0; --k) out.push_back(static_cast<std::uint8_t>(adler >> (8 * k)));
+    return adler;
+}
+
+std::uint32_t ChunkCodec::deflateIsal(const std::uint8_t* data, std::size_t planes,
+                                      std::size_t plane, std::vector<std::uint8_t>& out) {
+    // Worst case: every plane stored, in blocks of at most 65535 bytes with 5-byte headers,
+    // plus igzip's own block overhead, the final block and the header.
+    constexpr std::size_t kStoredMax = 65535;
+    const std::size_t per_plane = plane + 5 * (plane / kStoredMax + 2) + 64;
+    out.resize(2 + planes * per_plane + 16);
+    const std::uint16_t header = zlibHeader(level_);
+    out[0] = static_cast<std::uint8_t>(header >> 8);
+    out[1] = static_cast<std::uint8_t>(header & 0xff);
+    std::size_t at = 2;
+    std::uint32_t adler = 1;
+    // A byte-aligned stored block (not final): 3 header bits padded to a byte, LEN, ~LEN.
+    const auto store = [&](const std::uint8_t* bytes, std::size_t size, bool final) {
+        out[at++] = final ? 1 : 0;
+        out[at++] = static_cast<std::uint8_t>(size & 0xff);
+        out[at++] = static_cast<std::uint8_t>(size >> 8);
+        out[at++] = static_cast<std::uint8_t>(~size & 0xff);
+        out[at++] = static_cast<std::uint8_t>((~size >> 8) & 0xff);
+        if (size > 0) std::memcpy(out.data() + at, bytes, size);
+        at += size;
+    };
+    for (std::size_t p = 0; p < planes; ++p) {
+        const std::uint8_t* segment = data + p * plane;
+        adler = adler32Update(adler, segment, plane);
+        if (plane == 0) continue;
+        if (level_ == 0 || sampledRatio(segment, plane) > kIncompressible) {
+            for (std::size_t k = 0; k < plane; k += kStoredMax)
+                store(segment + k, std::min(kStoredMax, plane - k), false);
+            continue;
+        }
+#if defined(REGSIM_HAVE_ISAL)
+        // Blocks ending byte-aligned and not final (a full flush): the next plane's blocks, or
+        // a stored one, follow directly.
+        isal_zstream z{};  // zeroed: the init leaves some fields (hist_bits) as they are
+        isal_deflate_stateless_init(&z);
+        z.level = 1;
+        z.level_buf = isal_level_buf_.data();
+        z.level_buf_size = static_cast<std::uint32_t>(isal_level_buf_.size());
+        z.gzip_flag = IGZIP_DEFLATE;
+        z.end_of_stream = 0;
+        z.flush = FULL_FLUSH;
+        z.next_in = const_cast<std::uint8_t*>(segment);
+        z.avail_in = static_cast<std::uint32_t>(plane);
+        z.next_out = out.data() + at;
+        z.avail_out = static_cast<std::uint32_t>(per_plane);
+        if (isal_deflate_stateless(&z) != COMP_OK || z.avail_in != 0)
+            throw std::runtime_error("isa-l: deflate failed");
+        at += z.total_out;
+#endif
+    }
+    store(nullptr, 0, true);  // the final block: empty, stored
+    out.resize(at);
+    return adler;
 }
 
 std::vector<std::uint8_t> decodeChunk(const std::uint8_t* data, std::size_t size, std::size_t bytes,

@@ -10,6 +10,13 @@
 // trajectories): those go into stored blocks of the same stream, and planes where the sample
 // finds few matches are Huffman-coded only. Deflating random bytes is deflate's slowest case
 // and saves nothing there. HDF5-free; not thread-safe (one per thread).
+//
+// Two deflate engines write such streams. zlib's (above) is always there. Where the build
+// found Intel's ISA-L (Debian's libisal-dev), its igzip deflates each compressible plane into
+// byte-aligned blocks (a full flush) and the codec writes the stored planes, the final block,
+// header and trailer around them: 3-4x faster on the trajectories' compressible planes at the
+// same size (docs/performance.md, "Runs and output"). Either engine's chunks inflate with zlib,
+// so any HDF5 reader reads them; the bytes differ, the data do not.
 
 #include <cstddef>
 #include <cstdint>
@@ -18,9 +25,15 @@
 
 namespace regsim {
 
+enum class DeflateEngine : std::uint8_t { zlib, isal };
+// Whether this build can use `engine`, and the fastest one it can (what the writers use).
+bool deflateEngineAvailable(DeflateEngine engine);
+DeflateEngine fastestDeflateEngine();
+
 class ChunkCodec {
   public:
-    explicit ChunkCodec(int level);
+    // Throws std::invalid_argument for an engine this build lacks.
+    explicit ChunkCodec(int level, DeflateEngine engine = fastestDeflateEngine());
     ~ChunkCodec();
     ChunkCodec(const ChunkCodec&) = delete;
     ChunkCodec& operator=(const ChunkCodec&) = delete;
@@ -33,10 +46,22 @@ class ChunkCodec {
 
   private:
     struct Streams;
+    // The planes of `data` (shuffled, or the raw bytes of 1-byte elements) into out, after the
+    // zlib header; both return the Adler-32 of data.
+    std::uint32_t deflateZlib(const std::uint8_t* data, std::size_t planes, std::size_t plane,
+                              std::vector<std::uint8_t>& out);
+    std::uint32_t deflateIsal(const std::uint8_t* data, std::size_t planes, std::size_t plane,
+                              std::vector<std::uint8_t>& out);
+    // The deflated size of a sample of the plane as a share of the sample's size, by this
+    // engine; -1 when the plane is too short to sample.
+    double sampledRatio(const std::uint8_t* segment, std::size_t plane);
+
     std::unique_ptr<Streams> z_;
     std::vector<std::uint8_t> shuffled_;
     std::vector<std::uint8_t> sample_out_;
+    std::vector<std::uint8_t> isal_level_buf_;  // igzip's level-1 hash tables
     int level_;
+    DeflateEngine engine_;
 };
 
 // Adler-32 of `size` more bytes after a checksum `adler` (1 to start), as zlib's adler32()

@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 #include <zlib.h>
 
+#include <algorithm>
+#include <bit>
 #include <cstdint>
 #include <cstring>
 #include <limits>
@@ -22,18 +24,32 @@ std::vector<std::uint8_t> bytesOf(const std::vector<T>& values) {
     return out;
 }
 
+// Every deflate engine this build has (zlib always; ISA-L's igzip where found).
+std::vector<DeflateEngine> engines() {
+    std::vector<DeflateEngine> out{DeflateEngine::zlib};
+    if (deflateEngineAvailable(DeflateEngine::isal)) out.push_back(DeflateEngine::isal);
+    return out;
+}
+
+const char* nameOf(DeflateEngine engine) { return engine == DeflateEngine::isal ? "isal" : "zlib"; }
+
+// Round trip through every engine; encoded_size gets the largest encoding.
 template <class T>
 void expectRoundTrip(const std::vector<T>& values, std::size_t* encoded_size = nullptr) {
     const auto raw = bytesOf(values);
-    ChunkCodec codec(1);
-    std::vector<std::uint8_t> out;
-    codec.encode(raw.data(), raw.size(), sizeof(T), out);
-    EXPECT_EQ(decodeChunk(out.data(), out.size(), raw.size(), sizeof(T)), raw);
-    // A second chunk through the same codec (its streams are reused) encodes identically.
-    std::vector<std::uint8_t> again;
-    codec.encode(raw.data(), raw.size(), sizeof(T), again);
-    EXPECT_EQ(again, out);
-    if (encoded_size) *encoded_size = out.size();
+    if (encoded_size) *encoded_size = 0;
+    for (const auto engine : engines()) {
+        SCOPED_TRACE(nameOf(engine));
+        ChunkCodec codec(1, engine);
+        std::vector<std::uint8_t> out;
+        codec.encode(raw.data(), raw.size(), sizeof(T), out);
+        EXPECT_EQ(decodeChunk(out.data(), out.size(), raw.size(), sizeof(T)), raw);
+        // A second chunk through the same codec (its buffers are reused) encodes identically.
+        std::vector<std::uint8_t> again;
+        codec.encode(raw.data(), raw.size(), sizeof(T), again);
+        EXPECT_EQ(again, out);
+        if (encoded_size) *encoded_size = std::max(*encoded_size, out.size());
+    }
 }
 
 TEST(ChunkCodec, RandomDoublesRoundTripAndStayAboutTheirSize) {
@@ -91,13 +107,13 @@ TEST(ChunkCodec, IntegersBytesAndTinyChunks) {
     expectRoundTrip(std::vector<std::uint8_t>{255});
 }
 
-// The stream is zlib's own: encode writes the header and Adler-32 trailer around a raw
-// deflate stream, so a whole chunk deflated at one level is byte for byte what compress2 writes.
+// zlib's engine writes zlib's own stream: the header and Adler-32 trailer around a raw deflate
+// stream, so a whole chunk deflated at one level is byte for byte what compress2 writes.
 TEST(ChunkCodec, StreamIsZlibsForOneLevel) {
     std::vector<std::uint8_t> status(300000);
     for (std::size_t i = 0; i < status.size(); ++i)
         status[i] = static_cast<std::uint8_t>(i / 97 % 5);
-    ChunkCodec codec(1);
+    ChunkCodec codec(1, DeflateEngine::zlib);
     std::vector<std::uint8_t> out;
     codec.encode(status.data(), status.size(), 1, out);  // 1-byte elements: one plane
     std::vector<std::uint8_t> ref(compressBound(status.size()));
@@ -125,6 +141,48 @@ TEST(Adler32, MatchesZlibForAnyLengthAlignmentAndStart) {
     const std::uint32_t high = 65520u << 16 | 65520u;
     EXPECT_EQ(adler32Update(high, ones.data(), ones.size()),
               adler32(high, ones.data(), static_cast<uInt>(ones.size())));
+}
+
+// igzip's blocks, stored planes and the final block make one stream: planes that switch between
+// stored and deflated, in chunks above and below the stored blocks' 65535 bytes, with an empty
+// chunk, and a level-0 codec that stores everything.
+TEST(ChunkCodec, EveryEngineMixesStoredAndDeflatedPlanes) {
+    std::mt19937_64 rng(11);
+    for (const std::size_t n : {std::size_t(0), std::size_t(3), std::size_t(20000),
+                                std::size_t(70000), std::size_t(200000)}) {
+        SCOPED_TRACE(n);
+        std::vector<double> v(n);
+        // Alternating halves: random doubles (random mantissa planes), then a constant.
+        for (std::size_t i = 0; i < n; ++i)
+            v[i] = (i / 5000) % 2 == 0 ? std::bit_cast<double>(rng() & 0x3fffffffffffffffull) : 0.5;
+        expectRoundTrip(v);
+    }
+    const std::vector<double> random = [&] {
+        std::vector<double> out(100000);
+        for (auto& x : out) x = std::bit_cast<double>(rng() & 0x3fffffffffffffffull);
+        return out;
+    }();
+    const auto raw = bytesOf(random);
+    for (const auto engine : engines()) {
+        SCOPED_TRACE(nameOf(engine));
+        ChunkCodec stored(0, engine);
+        std::vector<std::uint8_t> out;
+        stored.encode(raw.data(), raw.size(), 8, out);
+        EXPECT_EQ(decodeChunk(out.data(), out.size(), raw.size(), 8), raw);
+        EXPECT_GE(out.size(), raw.size());
+    }
+}
+
+TEST(ChunkCodec, EnginesTheBuildHasAreMadeAndOthersRefused) {
+    EXPECT_TRUE(deflateEngineAvailable(DeflateEngine::zlib));
+    for (const auto engine : {DeflateEngine::zlib, DeflateEngine::isal}) {
+        SCOPED_TRACE(nameOf(engine));
+        if (deflateEngineAvailable(engine))
+            EXPECT_NO_THROW(ChunkCodec(1, engine));
+        else
+            EXPECT_THROW(ChunkCodec(1, engine), std::invalid_argument);
+    }
+    EXPECT_TRUE(deflateEngineAvailable(fastestDeflateEngine()));
 }
 
 TEST(ChunkCodec, RejectsPartialElements) {
