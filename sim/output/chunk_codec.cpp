@@ -75,6 +75,30 @@ void zcheck(int status, const char* what) {
     if (status != Z_OK) throw std::runtime_error(std::string("zlib: ") + what + " failed");
 }
 
+#if defined(REGSIM_HAVE_ISAL)
+// igzip's level-1 raw deflate of `size` bytes into `out` (room for `capacity`), in one call;
+// the blocks end with a final one, or, when not `final`, byte-aligned and open (a full flush)
+// for more blocks to follow. Returns the bytes written.
+std::size_t isalDeflate(const std::uint8_t* in, std::size_t size, std::uint8_t* out,
+                        std::size_t capacity, bool final, std::vector<std::uint8_t>& level_buf) {
+    isal_zstream z{};  // zeroed: the init leaves some fields (hist_bits) as they are
+    isal_deflate_stateless_init(&z);
+    z.level = 1;
+    z.level_buf = level_buf.data();
+    z.level_buf_size = static_cast<std::uint32_t>(level_buf.size());
+    z.gzip_flag = IGZIP_DEFLATE;
+    z.end_of_stream = final ? 1 : 0;
+    z.flush = final ? NO_FLUSH : FULL_FLUSH;
+    z.next_in = const_cast<std::uint8_t*>(in);
+    z.avail_in = static_cast<std::uint32_t>(size);
+    z.next_out = out;
+    z.avail_out = static_cast<std::uint32_t>(capacity);
+    if (isal_deflate_stateless(&z) != COMP_OK || z.avail_in != 0)
+        throw std::runtime_error("isa-l: deflate failed");
+    return z.total_out;
+}
+#endif
+
 }  // namespace
 
 std::uint32_t adler32Update(std::uint32_t adler, const std::uint8_t* data, std::size_t size) {
@@ -196,20 +220,8 @@ double ChunkCodec::sampledRatio(const std::uint8_t* segment, std::size_t plane) 
 #if defined(REGSIM_HAVE_ISAL)
         if (engine_ == DeflateEngine::isal) {
             sample_out_.resize(2 * kSample + 64);
-            isal_zstream z{};  // zeroed: the init leaves some fields (hist_bits) as they are
-            isal_deflate_stateless_init(&z);
-            z.level = 1;
-            z.level_buf = isal_level_buf_.data();
-            z.level_buf_size = static_cast<std::uint32_t>(isal_level_buf_.size());
-            z.gzip_flag = IGZIP_DEFLATE;
-            z.end_of_stream = 1;
-            z.next_in = const_cast<std::uint8_t*>(piece);
-            z.avail_in = static_cast<std::uint32_t>(kSample);
-            z.next_out = sample_out_.data();
-            z.avail_out = static_cast<std::uint32_t>(sample_out_.size());
-            if (isal_deflate_stateless(&z) != COMP_OK)
-                throw std::runtime_error("isa-l: sample deflate failed");
-            sampled += z.total_out;
+            sampled += isalDeflate(piece, kSample, sample_out_.data(), sample_out_.size(), true,
+                                   isal_level_buf_);
             continue;
         }
 #endif
@@ -327,21 +339,7 @@ std::uint32_t ChunkCodec::deflateIsal(const std::uint8_t* data, std::size_t plan
 #if defined(REGSIM_HAVE_ISAL)
         // Blocks ending byte-aligned and not final (a full flush): the next plane's blocks, or
         // a stored one, follow directly.
-        isal_zstream z{};  // zeroed: the init leaves some fields (hist_bits) as they are
-        isal_deflate_stateless_init(&z);
-        z.level = 1;
-        z.level_buf = isal_level_buf_.data();
-        z.level_buf_size = static_cast<std::uint32_t>(isal_level_buf_.size());
-        z.gzip_flag = IGZIP_DEFLATE;
-        z.end_of_stream = 0;
-        z.flush = FULL_FLUSH;
-        z.next_in = const_cast<std::uint8_t*>(segment);
-        z.avail_in = static_cast<std::uint32_t>(plane);
-        z.next_out = out.data() + at;
-        z.avail_out = static_cast<std::uint32_t>(per_plane);
-        if (isal_deflate_stateless(&z) != COMP_OK || z.avail_in != 0)
-            throw std::runtime_error("isa-l: deflate failed");
-        at += z.total_out;
+        at += isalDeflate(segment, plane, out.data() + at, per_plane, false, isal_level_buf_);
 #endif
     }
     store(nullptr, 0, true);  // the final block: empty, stored
