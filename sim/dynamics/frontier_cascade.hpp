@@ -114,6 +114,7 @@ class FrontierCascade {
     std::uint32_t stamp_step_ = 0;         // weighted: the step notifications queue for
     std::vector<std::uint32_t> pending_;   // crossed (unit) or candidates (weighted), unsorted
     std::size_t pending_count_ = 0;        // used prefix of pending_ (sized count + 1 once)
+    std::vector<std::uint32_t> gather_;    // notifyRows: a chunk of leavers' peers
     std::vector<std::uint32_t> frontier_;  // this step's leavers in membership order
     std::vector<std::uint64_t> marks_;     // bitmap for ordering large frontiers
     bool marks_used_ = false;
