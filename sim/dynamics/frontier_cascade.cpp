@@ -230,6 +230,7 @@ void FrontierCascade::withCounters(Fn&& fn) {
 
 void FrontierCascade::leave(std::uint32_t m, std::uint32_t step) {
     exit_step_[m] = std::int32_t(step);
+    ++left_;
     if (unit_) {
         withCounters([&](auto* counter) {  // gone: never reaches 0 again
             counter[m] = std::numeric_limits<std::remove_reference_t<decltype(*counter)>>::max();
@@ -338,11 +339,9 @@ void FrontierCascade::notifyFrontier() {
     });
 }
 
-void FrontierCascade::orderPending() {
+template <typename Keep>
+void FrontierCascade::orderPending(Keep&& keep) {
     frontier_.clear();
-    const auto keep = [&](std::uint32_t m) {
-        return exit_step_[m] < 0 && (unit_ || leavesNow(m));  // forced out meanwhile?
-    };
     // Small sets: sort. Large ones: mark and scan the bitmap (count/64 words), which is linear.
     const auto pending = std::span(pending_).first(pending_count_);
     if (marks_used_ || pending.size() > count_ / 1024 + 64) {
@@ -382,12 +381,29 @@ void FrontierCascade::simulate(std::uint32_t steps, Forced&& forced, EventLog* e
     pending_count_ = zero_need_.size();
     marks_used_ = false;
     active_rounds_ = 0;
+    left_ = 0;
     for (std::uint32_t t = 0; t < steps; ++t) {
         // Phase 1: forced exits act at once; their peers may leave in this same step.
         stamp_step_ = t;
         const bool more_events = forced(t);
         // Phases 5-7: every membership whose count crossed leaves now, in index order.
-        orderPending();
+        if (unit_) {
+            // They leave as they are ordered, while their lines are in cache (one pass fewer).
+            withCounters([&](auto* counter) {
+                orderPending([&](std::uint32_t m) {
+                    if (exit_step_[m] >= 0) return false;  // forced out meanwhile
+                    exit_step_[m] = std::int32_t(t);
+                    counter[m] =
+                        std::numeric_limits<std::remove_reference_t<decltype(*counter)>>::max();
+                    return true;
+                });
+            });
+            left_ += frontier_.size();
+        } else {
+            // Weighted: every candidate is judged before any of them leaves.
+            orderPending([&](std::uint32_t m) { return exit_step_[m] < 0 && leavesNow(m); });
+            for (const auto m : frontier_) leave(m, t);
+        }
         if (!frontier_.empty()) {
             ++active_rounds_;
             if (events != nullptr) {
@@ -401,7 +417,6 @@ void FrontierCascade::simulate(std::uint32_t steps, Forced&& forced, EventLog* e
                                                   topo.membership_state[m],
                                                   topo.membership_institution[m], kNone, 0.0});
             }
-            for (const auto m : frontier_) leave(m, t);
             stamp_step_ = t + 1;
             notifyFrontier();
         }
@@ -426,9 +441,7 @@ std::uint64_t FrontierCascade::cascade(std::span<const std::uint32_t> seeds, std
         return false;
     };
     simulate(steps, forced, nullptr);
-    std::uint64_t left = 0;
-    for (const auto s : exit_step_) left += s >= 0;
-    return left;
+    return left_;
 }
 
 StateIndex FrontierCascade::pickRandomMember(std::uint64_t seed, std::uint32_t replicate,

@@ -76,7 +76,9 @@ class FrontierCascade {
     void leave(std::uint32_t m, std::uint32_t step);
     void notify(std::uint32_t m);
     void notifyFrontier();
-    void orderPending();
+    // Fills frontier_ with the pending memberships for which keep(m) holds, in index order.
+    template <typename Keep>
+    void orderPending(Keep&& keep);
     bool leavesNow(std::uint32_t m) const;  // weighted memberships: exact recomputation
     bool belongsNow(std::uint32_t m) const;
     StateIndex pickRandomMember(std::uint64_t seed, std::uint32_t replicate, std::uint32_t step,
@@ -119,6 +121,7 @@ class FrontierCascade {
     std::vector<std::uint64_t> marks_;     // bitmap for ordering large frontiers
     bool marks_used_ = false;
     std::uint32_t active_rounds_ = 0;
+    std::uint64_t left_ = 0;  // memberships that left in the last run
 };
 
 }  // namespace regsim
