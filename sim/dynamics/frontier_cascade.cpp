@@ -9,6 +9,7 @@
 #include <atomic>
 #include <bit>
 #include <cmath>
+#include <cstring>
 #include <stdexcept>
 #include <type_traits>
 
@@ -24,6 +25,9 @@ namespace {
 // set of memberships that cross is the same whatever the interleaving).
 constexpr std::size_t kParallelFrontier = 1u << 13;
 constexpr std::uint32_t kNoStamp = 0xFFFFFFFFu;
+// notifyRows: row entries copied per leaver without a loop, and gathered per pass.
+constexpr std::uint32_t kRowLanes = 8;
+constexpr std::size_t kGatherChunk = 2048;
 
 bool decides(double u) { return u < 0 && !std::isinf(u); }  // phase 6 with beta = inf
 
@@ -147,6 +151,7 @@ FrontierCascade::FrontierCascade(const Scenario& sc, const Topology& topo)
     if (!unit_) stamp_.assign(count_, kNoStamp);
     pending_.assign(std::size_t(count_) + 1, 0);  // +1: the branch-free push writes one past
     frontier_.reserve(count_);
+    gather_.assign(kGatherChunk + 32, 0);  // + the last copy's lanes and the prefetch reach
     marks_.assign((std::size_t(count_) + 63) / 64, 0);
 }
 
@@ -165,6 +170,7 @@ FrontierCascade::FrontierCascade(std::vector<std::uint32_t> offsets,
     exit_step_.assign(count_, -1);
     pending_.assign(std::size_t(count_) + 1, 0);  // +1: the branch-free push writes one past
     frontier_.reserve(count_);
+    gather_.assign(kGatherChunk + 32, 0);  // + the last copy's lanes and the prefetch reach
     marks_.assign((std::size_t(count_) + 63) / 64, 0);
 }
 
@@ -224,6 +230,7 @@ void FrontierCascade::withCounters(Fn&& fn) {
 
 void FrontierCascade::leave(std::uint32_t m, std::uint32_t step) {
     exit_step_[m] = std::int32_t(step);
+    ++left_;
     if (unit_) {
         withCounters([&](auto* counter) {  // gone: never reaches 0 again
             counter[m] = std::numeric_limits<std::remove_reference_t<decltype(*counter)>>::max();
@@ -237,25 +244,44 @@ void FrontierCascade::notifyRows(T* counter, std::span<const std::uint32_t> leav
     // members to be reloaded after every decrement.
     const std::uint32_t* const offsets = offsets_;
     const std::uint32_t* const targets = targets_;
+    const std::uint32_t entries = offsets[count_];
     std::uint32_t* const out = pending_.data();
+    std::uint32_t* const buf = gather_.data();
     std::size_t n = pending_count_;
     const std::size_t count = leavers.size();
-    // A three-stage software pipeline: the leaver's row start 32 leavers ahead, its row 16
-    // ahead, its peers' counters 4 ahead. Rows of a sparse graph are shorter than a cache
-    // line, so each leaver costs a fresh line of `targets`; without this the loop waits on it.
-    for (std::size_t x = 0; x < count; ++x) {
-        if (x + 32 < count) __builtin_prefetch(offsets + leavers[x + 32]);
-        if (x + 16 < count) __builtin_prefetch(targets + offsets[leavers[x + 16]]);
-        if (x + 4 < count) {
-            const auto a = leavers[x + 4];
-            for (auto e = offsets[a]; e < offsets[a + 1]; ++e)
-                __builtin_prefetch(counter + targets[e], 1);
+    const auto decrement = [&](std::uint32_t k) {
+        out[n] = k;  // branch-free push: kept only when the counter reaches 0
+        n += --counter[k] == 0;
+    };
+    // Two passes per chunk of leavers, each free of data-dependent branches. Rows of a sparse
+    // graph are short and of random length (Poisson, mean z), so a loop over each row would
+    // end in a mispredicted branch: instead the first pass copies kRowLanes entries of each
+    // row into `buf` whatever its length (the next rows' entries: in bounds while
+    // begin + kRowLanes <= entries) and advances by the row's length; longer rows are
+    // decremented at once. The second pass decrements the gathered peers' counters in one loop.
+    // The order of decrements does not matter: each counter reaches 0 once, and orderPending
+    // sorts what crossed.
+    std::size_t x = 0;
+    while (x < count) {
+        std::size_t got = 0;
+        for (; x < count && got < kGatherChunk; ++x) {
+            // The leaver's row start 32 leavers ahead, its row 16 ahead: each leaver costs a
+            // fresh line of `targets`; without this the loop waits on it.
+            if (x + 32 < count) __builtin_prefetch(offsets + leavers[x + 32]);
+            if (x + 16 < count) __builtin_prefetch(targets + offsets[leavers[x + 16]]);
+            const auto m = leavers[x];
+            const auto begin = offsets[m], end = offsets[m + 1];
+            if (end - begin <= kRowLanes && begin + kRowLanes <= entries) {
+                std::memcpy(buf + got, targets + begin, kRowLanes * sizeof(std::uint32_t));
+                got += end - begin;
+            } else {
+                for (auto e = begin; e < end; ++e) decrement(targets[e]);
+            }
         }
-        const auto m = leavers[x];
-        for (auto e = offsets[m]; e < offsets[m + 1]; ++e) {
-            const auto k = targets[e];
-            out[n] = k;  // branch-free push: kept only when the counter reaches 0
-            n += --counter[k] == 0;
+        constexpr std::size_t ahead = 16;
+        for (std::size_t i = 0; i < got; ++i) {
+            __builtin_prefetch(counter + buf[i + ahead], 1);
+            decrement(buf[i]);
         }
     }
     pending_count_ = n;
@@ -313,11 +339,9 @@ void FrontierCascade::notifyFrontier() {
     });
 }
 
-void FrontierCascade::orderPending() {
+template <typename Keep>
+void FrontierCascade::orderPending(Keep&& keep) {
     frontier_.clear();
-    const auto keep = [&](std::uint32_t m) {
-        return exit_step_[m] < 0 && (unit_ || leavesNow(m));  // forced out meanwhile?
-    };
     // Small sets: sort. Large ones: mark and scan the bitmap (count/64 words), which is linear.
     const auto pending = std::span(pending_).first(pending_count_);
     if (marks_used_ || pending.size() > count_ / 1024 + 64) {
@@ -357,12 +381,29 @@ void FrontierCascade::simulate(std::uint32_t steps, Forced&& forced, EventLog* e
     pending_count_ = zero_need_.size();
     marks_used_ = false;
     active_rounds_ = 0;
+    left_ = 0;
     for (std::uint32_t t = 0; t < steps; ++t) {
         // Phase 1: forced exits act at once; their peers may leave in this same step.
         stamp_step_ = t;
         const bool more_events = forced(t);
         // Phases 5-7: every membership whose count crossed leaves now, in index order.
-        orderPending();
+        if (unit_) {
+            // They leave as they are ordered, while their lines are in cache (one pass fewer).
+            withCounters([&](auto* counter) {
+                orderPending([&](std::uint32_t m) {
+                    if (exit_step_[m] >= 0) return false;  // forced out meanwhile
+                    exit_step_[m] = std::int32_t(t);
+                    counter[m] =
+                        std::numeric_limits<std::remove_reference_t<decltype(*counter)>>::max();
+                    return true;
+                });
+            });
+            left_ += frontier_.size();
+        } else {
+            // Weighted: every candidate is judged before any of them leaves.
+            orderPending([&](std::uint32_t m) { return exit_step_[m] < 0 && leavesNow(m); });
+            for (const auto m : frontier_) leave(m, t);
+        }
         if (!frontier_.empty()) {
             ++active_rounds_;
             if (events != nullptr) {
@@ -376,7 +417,6 @@ void FrontierCascade::simulate(std::uint32_t steps, Forced&& forced, EventLog* e
                                                   topo.membership_state[m],
                                                   topo.membership_institution[m], kNone, 0.0});
             }
-            for (const auto m : frontier_) leave(m, t);
             stamp_step_ = t + 1;
             notifyFrontier();
         }
@@ -401,9 +441,7 @@ std::uint64_t FrontierCascade::cascade(std::span<const std::uint32_t> seeds, std
         return false;
     };
     simulate(steps, forced, nullptr);
-    std::uint64_t left = 0;
-    for (const auto s : exit_step_) left += s >= 0;
-    return left;
+    return left_;
 }
 
 StateIndex FrontierCascade::pickRandomMember(std::uint64_t seed, std::uint32_t replicate,

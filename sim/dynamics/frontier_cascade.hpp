@@ -76,7 +76,9 @@ class FrontierCascade {
     void leave(std::uint32_t m, std::uint32_t step);
     void notify(std::uint32_t m);
     void notifyFrontier();
-    void orderPending();
+    // Fills frontier_ with the pending memberships for which keep(m) holds, in index order.
+    template <typename Keep>
+    void orderPending(Keep&& keep);
     bool leavesNow(std::uint32_t m) const;  // weighted memberships: exact recomputation
     bool belongsNow(std::uint32_t m) const;
     StateIndex pickRandomMember(std::uint64_t seed, std::uint32_t replicate, std::uint32_t step,
@@ -114,10 +116,12 @@ class FrontierCascade {
     std::uint32_t stamp_step_ = 0;         // weighted: the step notifications queue for
     std::vector<std::uint32_t> pending_;   // crossed (unit) or candidates (weighted), unsorted
     std::size_t pending_count_ = 0;        // used prefix of pending_ (sized count + 1 once)
+    std::vector<std::uint32_t> gather_;    // notifyRows: a chunk of leavers' peers
     std::vector<std::uint32_t> frontier_;  // this step's leavers in membership order
     std::vector<std::uint64_t> marks_;     // bitmap for ordering large frontiers
     bool marks_used_ = false;
     std::uint32_t active_rounds_ = 0;
+    std::uint64_t left_ = 0;  // memberships that left in the last run
 };
 
 }  // namespace regsim

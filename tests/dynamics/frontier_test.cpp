@@ -5,6 +5,9 @@
 #include <gtest/gtest.h>
 #include <tbb/global_control.h>
 
+#include <algorithm>
+#include <vector>
+
 #include "core/rng.hpp"
 #include "dynamics/frontier_cascade.hpp"
 #include "dynamics/simulation.hpp"
@@ -214,6 +217,95 @@ TEST(FrontierCascadeTest, BareCascadeMatchesTheScenarioEngine) {
     EXPECT_EQ(bare.cascade({&seed, 1}, sc.steps), std::uint64_t(r.cascade_size[0]));
     EXPECT_EQ(bare.exitSteps(), r.exit_step);
     EXPECT_EQ(bare.cascade({&seed, 1}, sc.steps), std::uint64_t(r.cascade_size[0]));  // reset
+}
+
+// The bare cascade by definition, one synchronous round at a time: at step 0 the seeds are gone;
+// at step t every node still in whose row has at least need entries gone leaves; then all who
+// left count as gone. Rows may repeat a peer (each entry counts) or hold the node itself.
+std::vector<std::int32_t> referenceCascade(const std::vector<std::uint32_t>& offsets,
+                                           const std::vector<std::uint32_t>& targets,
+                                           const std::vector<std::int32_t>& need,
+                                           const std::vector<std::uint32_t>& seeds) {
+    const auto n = std::uint32_t(need.size());
+    std::vector<std::int32_t> exit(n, -1);
+    std::vector<char> gone(n, 0);
+    for (const auto s : seeds) {
+        exit[s] = 0;
+        gone[s] = 1;
+    }
+    for (std::int32_t t = 0;; ++t) {
+        bool moved = false;
+        for (std::uint32_t v = 0; v < n; ++v) {
+            if (exit[v] >= 0) continue;
+            std::int64_t count = 0;
+            for (auto e = offsets[v]; e < offsets[v + 1]; ++e) count += gone[targets[e]];
+            if (count >= need[v]) {
+                exit[v] = t;
+                moved = true;
+            }
+        }
+        if (!moved) return exit;
+        for (std::uint32_t v = 0; v < n; ++v) gone[v] = exit[v] >= 0;
+    }
+}
+
+TEST(FrontierCascadeTest, BareCascadeMatchesTheDefinitionForAnyRowLength) {
+    // Rows of every length 0..20 (notifyRows handles the first 8 entries of a row without a
+    // loop and the rest in one), repeated peers and self-ties, short rows at the very end of
+    // the entries (the unconditional 8-entry copy must not read past them), thresholds of 0,
+    // 1, up to the degree and never, and one hub wide enough for 2- or 4-byte counters; on 1
+    // and 2 threads (rounds above 8192 leavers take the parallel path).
+    for (const std::uint32_t n : {3000u, 40000u}) {
+        for (const std::uint32_t hub : {0u, 300u, 70000u}) {
+            SCOPED_TRACE("n " + std::to_string(n) + " hub " + std::to_string(hub));
+            RandomStream rng(RngKey{n, hub, 0, 0, Purpose::network});
+            std::vector<std::uint32_t> stubs;  // a configuration model: symmetric rows
+            for (std::uint32_t v = 0; v < n; ++v) {
+                const auto degree =
+                    v + 8 >= n ? 1 + std::uint32_t(rng.below(3)) : std::uint32_t(rng.below(21));
+                stubs.insert(stubs.end(), degree, v);
+            }
+            stubs.insert(stubs.end(), hub, 0);  // node 0 is the hub
+            if (stubs.size() % 2 != 0) stubs.push_back(n - 1);
+            for (std::size_t k = stubs.size(); k > 1; --k)
+                std::swap(stubs[k - 1], stubs[rng.below(k)]);
+            std::vector<std::vector<std::uint32_t>> rows(n);
+            for (std::size_t k = 0; k + 1 < stubs.size(); k += 2) {
+                rows[stubs[k]].push_back(stubs[k + 1]);
+                if (stubs[k] != stubs[k + 1]) rows[stubs[k + 1]].push_back(stubs[k]);
+            }
+            std::vector<std::uint32_t> offsets{0}, targets;
+            std::vector<std::int32_t> need(n);
+            for (std::uint32_t v = 0; v < n; ++v) {
+                targets.insert(targets.end(), rows[v].begin(), rows[v].end());
+                offsets.push_back(std::uint32_t(targets.size()));
+                const auto degree = std::uint32_t(rows[v].size());
+                const auto draw = rng.below(20);
+                need[v] = draw == 0   ? 0
+                          : draw == 1 ? kNeverLeaves
+                          : v + 8 >= n || draw < 8
+                              ? 1
+                              : std::int32_t(1 + rng.below(std::max<std::uint32_t>(degree, 1)));
+            }
+            ASSERT_GT(offsets[n] - offsets[n - 1], 0u);
+            FrontierCascade engine(offsets, targets, need);
+            for (const std::vector<std::uint32_t>& seeds :
+                 {std::vector<std::uint32_t>{1}, std::vector<std::uint32_t>{n - 1},
+                  std::vector<std::uint32_t>{n / 2, n / 3, n - 2, 0}}) {
+                const auto expected = referenceCascade(offsets, targets, need, seeds);
+                const auto left = std::uint64_t(
+                    std::count_if(expected.begin(), expected.end(), [](auto s) { return s >= 0; }));
+                for (const std::size_t threads : {1u, 2u}) {
+                    tbb::global_control limit(tbb::global_control::max_allowed_parallelism,
+                                              threads);
+                    EXPECT_EQ(engine.cascade(seeds, 100000), left);
+                    EXPECT_EQ(engine.exitSteps(), expected);
+                }
+                EXPECT_GT(left, seeds.size());
+                EXPECT_LT(left, n);
+            }
+        }
+    }
 }
 
 TEST(FrontierCascadeTest, ThresholdsUseTheEnginesOwnArithmetic) {
