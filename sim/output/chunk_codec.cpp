@@ -28,6 +28,8 @@ namespace {
 constexpr std::size_t kSamples = 2;
 constexpr std::size_t kSample = 2048;
 constexpr std::size_t kMinSampled = 16384;
+// Zero bytes after igzip's input (see encode).
+constexpr std::size_t kInputPad = 64;
 // Stored when the sample's deflated size is above this share of the sample.
 constexpr double kIncompressible = 0.9;
 // Above this share, matches save little: Huffman coding alone (no match search, twice as
@@ -78,14 +80,14 @@ void zcheck(int status, const char* what) {
 #if defined(REGSIM_HAVE_ISAL)
 // igzip's level-1 raw deflate of `size` bytes into `out` (room for `capacity`), in one call;
 // the blocks end with a final one, or, when not `final`, byte-aligned and open (a full flush)
-// for more blocks to follow. Returns the bytes written.
-std::size_t isalDeflate(const std::uint8_t* in, std::size_t size, std::uint8_t* out,
-                        std::size_t capacity, bool final, std::vector<std::uint8_t>& level_buf) {
-    isal_zstream z{};  // zeroed: the init leaves some fields (hist_bits) as they are
+// for more blocks to follow. Returns the bytes written. Not a function of the input alone:
+// igzip's hash tables start from memory it does not clear (on its own stack too), so the
+// same plane can come out as other, equally valid, bytes (the data inflate the same).
+std::size_t isalDeflate(isal_zstream& z, const std::uint8_t* in, std::size_t size,
+                        std::uint8_t* out, std::size_t capacity, bool final) {
+    std::memset(&z, 0, sizeof z);  // the init leaves some fields (hist_bits) as they are
     isal_deflate_stateless_init(&z);
     z.level = 1;
-    z.level_buf = level_buf.data();
-    z.level_buf_size = static_cast<std::uint32_t>(level_buf.size());
     z.gzip_flag = IGZIP_DEFLATE;
     z.end_of_stream = final ? 1 : 0;
     z.flush = final ? NO_FLUSH : FULL_FLUSH;
@@ -153,6 +155,9 @@ std::uint32_t adler32Update(std::uint32_t adler, const std::uint8_t* data, std::
 struct ChunkCodec::Streams {
     z_stream chunk{};   // the chunk's raw deflate stream (level switched per plane)
     z_stream sample{};  // raw deflate of a plane's sample, to decide the plane's level
+#if defined(REGSIM_HAVE_ISAL)
+    alignas(64) isal_zstream isal{};  // igzip's stream, zeroed before each use
+#endif
 };
 
 bool deflateEngineAvailable(DeflateEngine engine) {
@@ -179,9 +184,6 @@ ChunkCodec::ChunkCodec(int level, DeflateEngine engine)
         deflateEnd(&z_->chunk);
         throw std::runtime_error("zlib: deflateInit2 failed");
     }
-#if defined(REGSIM_HAVE_ISAL)
-    if (engine == DeflateEngine::isal) isal_level_buf_.resize(ISAL_DEF_LVL1_DEFAULT);
-#endif
 }
 
 ChunkCodec::~ChunkCodec() {
@@ -197,12 +199,17 @@ void ChunkCodec::encode(const std::uint8_t* raw, std::size_t bytes, std::size_t 
     const std::size_t n = bytes / element;
     const bool shuffled = element > 1 && n > 1;  // HDF5's shuffle filter skips these
     const std::uint8_t* data = raw;
-    std::size_t planes = 1;
-    if (shuffled) {
-        shuffled_.resize(bytes);
-        shuffleBytes(raw, n, element, shuffled_.data());
+    std::size_t planes = shuffled ? element : 1;
+    // igzip may read a few bytes past the end of its input: kInputPad zero bytes follow it.
+    const std::size_t pad = engine_ == DeflateEngine::isal ? kInputPad : 0;
+    if (shuffled || pad > 0) {
+        shuffled_.resize(bytes + pad);
+        if (shuffled)
+            shuffleBytes(raw, n, element, shuffled_.data());
+        else if (bytes > 0)
+            std::memcpy(shuffled_.data(), raw, bytes);
+        std::fill(shuffled_.begin() + static_cast<std::ptrdiff_t>(bytes), shuffled_.end(), 0);
         data = shuffled_.data();
-        planes = element;
     }
     const std::size_t plane = bytes / planes;
     const std::uint32_t adler = engine_ == DeflateEngine::isal
@@ -220,8 +227,8 @@ double ChunkCodec::sampledRatio(const std::uint8_t* segment, std::size_t plane) 
 #if defined(REGSIM_HAVE_ISAL)
         if (engine_ == DeflateEngine::isal) {
             sample_out_.resize(2 * kSample + 64);
-            sampled += isalDeflate(piece, kSample, sample_out_.data(), sample_out_.size(), true,
-                                   isal_level_buf_);
+            sampled +=
+                isalDeflate(z_->isal, piece, kSample, sample_out_.data(), sample_out_.size(), true);
             continue;
         }
 #endif
@@ -311,7 +318,7 @@ std::uint32_t ChunkCodec::deflateIsal(const std::uint8_t* data, std::size_t plan
     // plus igzip's own block overhead, the final block and the header.
     constexpr std::size_t kStoredMax = 65535;
     const std::size_t per_plane = plane + 5 * (plane / kStoredMax + 2) + 64;
-    out.resize(2 + planes * per_plane + 16);
+    out.assign(2 + planes * per_plane + 16, 0);
     const std::uint16_t header = zlibHeader(level_);
     out[0] = static_cast<std::uint8_t>(header >> 8);
     out[1] = static_cast<std::uint8_t>(header & 0xff);
@@ -339,7 +346,7 @@ std::uint32_t ChunkCodec::deflateIsal(const std::uint8_t* data, std::size_t plan
 #if defined(REGSIM_HAVE_ISAL)
         // Blocks ending byte-aligned and not final (a full flush): the next plane's blocks, or
         // a stored one, follow directly.
-        at += isalDeflate(segment, plane, out.data() + at, per_plane, false, isal_level_buf_);
+        at += isalDeflate(z_->isal, segment, plane, out.data() + at, per_plane, false);
 #endif
     }
     store(nullptr, 0, true);  // the final block: empty, stored

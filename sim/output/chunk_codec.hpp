@@ -16,7 +16,9 @@
 // byte-aligned blocks (a full flush) and the codec writes the stored planes, the final block,
 // header and trailer around them: 3-4x faster on the trajectories' compressible planes at the
 // same size (docs/performance.md, "Runs and output"). Either engine's chunks inflate with zlib,
-// so any HDF5 reader reads them; the bytes differ, the data do not.
+// so any HDF5 reader reads them; the bytes differ, the data do not. zlib's bytes are a function
+// of the chunk; igzip's may differ from one encoding of a chunk to the next (see
+// chunk_codec.cpp), the data never.
 
 #include <cstddef>
 #include <cstdint>
@@ -59,7 +61,6 @@ class ChunkCodec {
     std::unique_ptr<Streams> z_;
     std::vector<std::uint8_t> shuffled_;
     std::vector<std::uint8_t> sample_out_;
-    std::vector<std::uint8_t> isal_level_buf_;  // igzip's level-1 hash tables
     int level_;
     DeflateEngine engine_;
 };

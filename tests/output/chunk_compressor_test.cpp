@@ -31,9 +31,13 @@ void roundTrip(unsigned threads) {
         EXPECT_EQ(job.index, 100 + returned);
         const auto raw = chunkBytes(returned);
         EXPECT_EQ(job.raw, raw);
-        std::vector<std::uint8_t> expected;
-        reference.encode(raw.data(), raw.size(), 8, expected);
-        EXPECT_EQ(job.encoded, expected);  // the same bytes whichever thread encoded
+        // The same data whichever thread encoded (the bytes too where the engine is zlib).
+        EXPECT_EQ(decodeChunk(job.encoded.data(), job.encoded.size(), raw.size(), 8), raw);
+        if (fastestDeflateEngine() == DeflateEngine::zlib) {
+            std::vector<std::uint8_t> expected;
+            reference.encode(raw.data(), raw.size(), 8, expected);
+            EXPECT_EQ(job.encoded, expected);
+        }
         compressor.recycle(std::move(job.encoded));
         ++returned;
     };

@@ -223,14 +223,17 @@ def test_bad_sweep_files_exit_2(tmp_path):
 
 def test_resume_after_sigkill_gives_the_same_file(tmp_path):
     sw = tmp_path / "kill.toml"
-    # 40 points x 40 replicates with trajectories: about a second on two cores, in 10 blocks.
-    sw.write_text(sweep_text(replicates=40, record="every:3").replace("steps = 5", "steps = 20")
-                  .replace("steps = 24", "steps = 48"))
+    # 40 points x 400 replicates with trajectories: about a second on two cores here (40
+    # replicates took 0.15 s after the faster draws and deflate, and every kill then landed
+    # before the first flush).
+    replicates = 400
+    sw.write_text(sweep_text(replicates=replicates, record="every:3")
+                  .replace("steps = 5", "steps = 20").replace("steps = 24", "steps = 48"))
     full = tmp_path / "full.h5"
     t0 = time.monotonic()
     regsim("sweep", sw, "-o", full, "--threads", "2", "--quiet", check=True)
     duration = time.monotonic() - t0
-    total = 40 * 40
+    total = 40 * replicates
     out = tmp_path / "k.h5"
     part = Path(str(out) + ".part")
     rng = random.Random(5)
