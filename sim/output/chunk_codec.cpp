@@ -318,7 +318,7 @@ std::uint32_t ChunkCodec::deflateIsal(const std::uint8_t* data, std::size_t plan
     // plus igzip's own block overhead, the final block and the header.
     constexpr std::size_t kStoredMax = 65535;
     const std::size_t per_plane = plane + 5 * (plane / kStoredMax + 2) + 64;
-    out.assign(2 + planes * per_plane + 16, 0);
+    out.resize(2 + planes * per_plane + 16);
     const std::uint16_t header = zlibHeader(level_);
     out[0] = static_cast<std::uint8_t>(header >> 8);
     out[1] = static_cast<std::uint8_t>(header & 0xff);

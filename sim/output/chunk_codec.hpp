@@ -14,8 +14,8 @@
 // Two deflate engines write such streams. zlib's (above) is always there. Where the build
 // found Intel's ISA-L (Debian's libisal-dev), its igzip deflates each compressible plane into
 // byte-aligned blocks (a full flush) and the codec writes the stored planes, the final block,
-// header and trailer around them: 3-4x faster on the trajectories' compressible planes at the
-// same size (docs/performance.md, "Runs and output"). Either engine's chunks inflate with zlib,
+// header and trailer around them: 2-3x faster on the trajectories' chunks, at about the
+// same size (docs/performance.md, "Summary"). Either engine's chunks inflate with zlib,
 // so any HDF5 reader reads them; the bytes differ, the data do not. zlib's bytes are a function
 // of the chunk; igzip's may differ from one encoding of a chunk to the next (see
 // chunk_codec.cpp), the data never.
