@@ -2,7 +2,6 @@
 // Helpers shared by the benchmark executables: wall clock and peak resident memory.
 
 #include <sys/resource.h>
-
 #include <unistd.h>
 
 #include <chrono>

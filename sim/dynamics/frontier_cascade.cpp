@@ -31,6 +31,12 @@ constexpr std::size_t kGatherChunk = 2048;
 
 bool decides(double u) { return u < 0 && !std::isinf(u); }  // phase 6 with beta = inf
 
+// A unit-weight membership that left: its counter can never reach 0 again.
+template <typename T>
+void markGone(T* counter, std::uint32_t m) {
+    counter[m] = std::numeric_limits<T>::max();
+}
+
 }  // namespace
 
 bool frontierApplies(const Scenario& sc) {
@@ -231,11 +237,7 @@ void FrontierCascade::withCounters(Fn&& fn) {
 void FrontierCascade::leave(std::uint32_t m, std::uint32_t step) {
     exit_step_[m] = std::int32_t(step);
     ++left_;
-    if (unit_) {
-        withCounters([&](auto* counter) {  // gone: never reaches 0 again
-            counter[m] = std::numeric_limits<std::remove_reference_t<decltype(*counter)>>::max();
-        });
-    }
+    if (unit_) withCounters([&](auto* counter) { markGone(counter, m); });
 }
 
 template <typename T>
@@ -393,8 +395,7 @@ void FrontierCascade::simulate(std::uint32_t steps, Forced&& forced, EventLog* e
                 orderPending([&](std::uint32_t m) {
                     if (exit_step_[m] >= 0) return false;  // forced out meanwhile
                     exit_step_[m] = std::int32_t(t);
-                    counter[m] =
-                        std::numeric_limits<std::remove_reference_t<decltype(*counter)>>::max();
+                    markGone(counter, m);
                     return true;
                 });
             });

@@ -347,6 +347,9 @@ std::uint32_t ChunkCodec::deflateIsal(const std::uint8_t* data, std::size_t plan
         // Blocks ending byte-aligned and not final (a full flush): the next plane's blocks, or
         // a stored one, follow directly.
         at += isalDeflate(z_->isal, segment, plane, out.data() + at, per_plane, false);
+#else
+        throw std::logic_error(
+            "ChunkCodec: igzip is not in this build");  // the constructor refuses
 #endif
     }
     store(nullptr, 0, true);  // the final block: empty, stored
