@@ -5,18 +5,21 @@
 // |a_k - a_i| < epsilon when bounded confidence is on (Deffuant/Hegselmann-Krause).
 //
 // Speed (docs/performance.md, "Full model step"): the neighbours' alignments are random reads,
-// so the rows of a state a few places ahead are prefetched, and a neighbour outside the
-// confidence bound gets weight 0 instead of a branch (a mispredicted branch on loaded data
-// would serialise the cache misses). Adding w = +0.0 leaves every sum bit for bit unchanged:
-// the sums start at +0.0 and round-to-nearest never turns them into -0.0. The bound test
-// sqrt(d2) < epsilon is d2 < T with T found once per step (no square root per neighbour).
-// Unit-weight influence graphs store no weights (graph/csr.hpp): w = 1.0 then, the stored value
-// it replaces, chosen once per step by a template parameter rather than per neighbour.
-// The noise is drawn for a block of states at a time into a stack buffer (core/draw_batch.hpp:
-// several streams per instruction where the CPU has AVX2 or AVX-512), the same bits as each
-// state's own RandomStream, so the result depends neither on the CPU nor on the blocks.
+// so each neighbour read prefetches the one kPrefetchAhead entries further on in the edge
+// stream (a separate loop over a later row would end, like the row itself, in a mispredicted
+// branch per state), and a neighbour outside the confidence bound gets weight 0 through a bit
+// mask instead of a branch (a mispredicted branch on loaded data would serialise the misses).
+// Adding w = +0.0 leaves every sum bit for bit unchanged: the sums start at +0.0 and
+// round-to-nearest never turns them into -0.0. The bound test sqrt(d2) < epsilon is d2 < T with T
+// found once per step (no square root per neighbour). Unit-weight influence graphs store no weights
+// (graph/csr.hpp): w = 1.0 then, the stored value it replaces, chosen once per step by a template
+// parameter rather than per neighbour. The noise is drawn for a block of states at a time into a
+// stack buffer (core/draw_batch.hpp: several streams per instruction where the CPU has AVX2 or
+// AVX-512), the same bits as each state's own RandomStream, so the result depends neither on the
+// CPU nor on the blocks.
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 
 #include "core/draw_batch.hpp"
@@ -30,7 +33,7 @@ namespace regsim {
 namespace {
 
 constexpr std::uint32_t kMaxAxes = 16;  // checked by Simulation
-constexpr std::uint32_t kPrefetchAhead = 8;
+constexpr std::uint32_t kPrefetchAhead = 32;
 constexpr std::uint32_t kDrawBlock = 128;  // states whose noise is drawn at once
 
 // The normals of states first .. first + kDrawBlock - 1: state i's d-th normal() is
@@ -69,21 +72,22 @@ void alignState(const StepContext& ctx, const NoiseBlock<kAxes>& noise, double b
     if (p.peer_alignment_rate != 0) {
         const auto inf = topo.influence.view();
         const bool bounded = std::isfinite(p.confidence_bound);
-        if (i + kPrefetchAhead < topo.state_count) {
-            const auto ahead = i + kPrefetchAhead;
-            for (auto e = inf.begin(ahead); e < inf.end(ahead); ++e)
-                __builtin_prefetch(&now.alignment[std::size_t(inf.targets[e]) * D]);
-        }
+        const std::uint32_t last = inf.end(topo.state_count - 1);
         double wsum = 0.0;
         double pull[kBuf];
         for (std::uint32_t d = 0; d < D; ++d) pull[d] = 0.0;
         for (auto e = inf.begin(i); e < inf.end(i); ++e) {
+            // The neighbour kPrefetchAhead entries further on in the edge stream.
+            const auto ahead = std::min(e + kPrefetchAhead, last - 1);
+            __builtin_prefetch(&now.alignment[std::size_t(inf.targets[ahead]) * D]);
             const double* ak = &now.alignment[std::size_t(inf.targets[e]) * D];
             double w = kUnit ? 1.0 : inf.weights[e].weight;
             if (bounded) {
                 double d2 = 0.0;
                 for (std::uint32_t d = 0; d < D; ++d) d2 += (ak[d] - ai[d]) * (ak[d] - ai[d]);
-                w = d2 < bound2 ? w : 0.0;
+                // A mask, not `d2 < bound2 ? w : 0.0`, which GCC turns back into a branch.
+                const auto keep = std::uint64_t(0) - std::uint64_t(d2 < bound2);
+                w = std::bit_cast<double>(std::bit_cast<std::uint64_t>(w) & keep);
             }
             wsum += w;
             for (std::uint32_t d = 0; d < D; ++d) pull[d] += w * (ak[d] - ai[d]);
