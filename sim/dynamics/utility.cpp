@@ -48,6 +48,92 @@ double weightedPeerShareGap(const WorldState& w, const CsrView& peers, std::uint
     return all > 0 ? in / all - 1.0 : 0.0;
 }
 
+// Memberships [begin, end) of phase 5. The loop's inputs are hoisted into locals (the
+// per-membership call through a lambda reloaded them for every membership) and the axis count
+// is a template parameter where it is 1-3 (kAxes = 0 reads it). Same operations in the same
+// order as the definition above, so the same bits.
+template <std::uint32_t kAxes>
+void utilityRange(const StepContext& ctx, bool counted, std::uint32_t begin, std::uint32_t end) {
+    const auto& p = ctx.scenario.model;
+    const auto& topo = ctx.topology;
+    const auto& w = ctx.now;
+    const std::uint32_t D = kAxes > 0 ? kAxes : topo.axis_count;
+    const auto peers = topo.peers.view();
+    const auto links = topo.links_into.view();
+    const auto subs = topo.substitutes_for.view();
+    const auto& peer_counts = ctx.scratch.peer_counts;
+    const bool unit_peers = peers.unitWeight();
+    const auto left = [&](MembershipStatus s) {
+        return s == MembershipStatus::withdrawn ||
+               (p.linkage_counts_announcements && s == MembershipStatus::withdrawing);
+    };
+    const std::uint32_t* const institution_of = topo.membership_institution.data();
+    const std::uint32_t* const state_of = topo.membership_state.data();
+    const std::uint8_t* const status = w.status.data();
+    const std::uint8_t* const phase = w.phase.data();
+    const double* const club = ctx.scratch.club.data();
+    const double* const sanction = w.sanction.data();
+    const double* const sovereignty = w.sovereignty.data();
+    const double* const alignment = w.alignment.data();
+    const double* const orientation = topo.institution_orientation.data();
+    double* const utility = ctx.scratch.utility.data();
+    const double cut = p.sanction_benefit_cut, alignment_cost = p.alignment_cost,
+                 peer_weight = p.peer_weight, bias = p.status_quo_bias;
+    const bool any_patron = p.patron_opposition_weight != 0 && topo.patron_count > 0;
+
+    for (std::uint32_t m = begin; m < end; ++m) {
+        const auto j = institution_of[m];
+        const auto i = state_of[m];
+        const auto st = static_cast<MembershipStatus>(status[m]);
+        if (!belongs(st) || phase[j] != std::uint8_t(InstitutionPhase::active)) {
+            utility[m] = kInfinity;
+            continue;
+        }
+        double u = membershipBenefit(ctx, m) * club[j] * (1.0 - cut * sanction[m]);
+        u -= sovereignty[i] * membershipCost(ctx, m);
+        if (alignment_cost != 0) {
+            const double* o = &orientation[std::size_t(j) * D];
+            const double* a = &alignment[std::size_t(i) * D];
+            double d2 = 0.0;
+            for (std::uint32_t d = 0; d < D; ++d) {
+                const double x = a[d] - o[d];
+                d2 += x * x;
+            }
+            u -= alignment_cost * std::sqrt(d2);
+        }
+        if (peer_weight != 0)
+            u += peer_weight * (counted      ? peer_counts.shareGap(m)
+                                : unit_peers ? weightedPeerShareGap<true>(w, peers, m)
+                                             : weightedPeerShareGap<false>(w, peers, m));
+        if (p.linkage_weight != 0) {
+            for (auto e = links.begin(j); e < links.end(j); ++e) {
+                const auto mk = topo.membershipIndex(i, links.targets[e]);
+                if (mk != kNone && left(static_cast<MembershipStatus>(status[mk])))
+                    u -= p.linkage_weight * links.weight(e);
+            }
+        }
+        if (any_patron) {
+            for (std::uint32_t q = 0; q < topo.patron_count; ++q) {
+                const double e = w.engagement[std::size_t(q) * topo.state_count + i];
+                if (e == 0) continue;
+                const double dot =
+                    topo.patron_institution_dot[std::size_t(q) * topo.institution_count + j];
+                if (dot < 0) u -= p.patron_opposition_weight * e * (-dot);
+            }
+        }
+        if (p.substitution_weight != 0) {
+            for (auto e = subs.begin(j); e < subs.end(j); ++e) {
+                const auto k = subs.targets[e];
+                const auto mk = topo.membershipIndex(i, k);
+                if (mk != kNone && belongs(static_cast<MembershipStatus>(status[mk])) &&
+                    phase[k] == std::uint8_t(InstitutionPhase::active))
+                    u -= p.substitution_weight * subs.weight(e);
+            }
+        }
+        utility[m] = u + bias;
+    }
+}
+
 }  // namespace
 
 void computeUtilities(StepContext& ctx) {
@@ -55,14 +141,6 @@ void computeUtilities(StepContext& ctx) {
     const auto& topo = ctx.topology;
     const auto& w = ctx.now;
     const std::uint32_t D = topo.axis_count;
-    auto& utility = ctx.scratch.utility;
-    const auto peers = topo.peers.view();
-    const auto links = topo.links_into.view();
-    const auto subs = topo.substitutes_for.view();
-    const auto left = [&](MembershipStatus s) {
-        return s == MembershipStatus::withdrawn ||
-               (p.linkage_counts_announcements && s == MembershipStatus::withdrawing);
-    };
 
     // Club shares first. Summed in membership order, or in parallel when every weight is an
     // integer (the sum is then exact in any order).
@@ -91,60 +169,20 @@ void computeUtilities(StepContext& ctx) {
 
     const bool counted = p.peer_weight != 0 && topo.peers_unit_weight;
     if (counted) ctx.scratch.peer_counts.update(topo, w.status);
-    const auto& peer_counts = ctx.scratch.peer_counts;
-    const bool unit_peers = peers.unitWeight();
 
-    forEachIndex(topo.membershipCount(), [&](std::uint32_t m) {
-        const auto j = topo.membership_institution[m];
-        const auto i = topo.membership_state[m];
-        const auto status = static_cast<MembershipStatus>(w.status[m]);
-        if (!belongs(status) || w.phase[j] != std::uint8_t(InstitutionPhase::active)) {
-            utility[m] = kInfinity;
-            return;
+    const auto range = [&](std::size_t b, std::size_t e) {
+        switch (D) {
+            case 1:
+                return utilityRange<1>(ctx, counted, std::uint32_t(b), std::uint32_t(e));
+            case 2:
+                return utilityRange<2>(ctx, counted, std::uint32_t(b), std::uint32_t(e));
+            case 3:
+                return utilityRange<3>(ctx, counted, std::uint32_t(b), std::uint32_t(e));
+            default:
+                return utilityRange<0>(ctx, counted, std::uint32_t(b), std::uint32_t(e));
         }
-        double u =
-            membershipBenefit(ctx, m) * club[j] * (1.0 - p.sanction_benefit_cut * w.sanction[m]);
-        u -= w.sovereignty[i] * membershipCost(ctx, m);
-        if (p.alignment_cost != 0) {
-            const double* o = &topo.institution_orientation[std::size_t(j) * D];
-            double d2 = 0.0;
-            for (std::uint32_t d = 0; d < D; ++d) {
-                const double x = w.alignment[std::size_t(i) * D + d] - o[d];
-                d2 += x * x;
-            }
-            u -= p.alignment_cost * std::sqrt(d2);
-        }
-        if (p.peer_weight != 0)
-            u += p.peer_weight * (counted      ? peer_counts.shareGap(m)
-                                  : unit_peers ? weightedPeerShareGap<true>(w, peers, m)
-                                               : weightedPeerShareGap<false>(w, peers, m));
-        if (p.linkage_weight != 0) {
-            for (auto e = links.begin(j); e < links.end(j); ++e) {
-                const auto mk = topo.membershipIndex(i, links.targets[e]);
-                if (mk != kNone && left(static_cast<MembershipStatus>(w.status[mk])))
-                    u -= p.linkage_weight * links.weight(e);
-            }
-        }
-        if (p.patron_opposition_weight != 0) {
-            for (std::uint32_t q = 0; q < topo.patron_count; ++q) {
-                const double e = w.engagement[std::size_t(q) * topo.state_count + i];
-                if (e == 0) continue;
-                const double dot =
-                    topo.patron_institution_dot[std::size_t(q) * topo.institution_count + j];
-                if (dot < 0) u -= p.patron_opposition_weight * e * (-dot);
-            }
-        }
-        if (p.substitution_weight != 0) {
-            for (auto e = subs.begin(j); e < subs.end(j); ++e) {
-                const auto k = subs.targets[e];
-                const auto mk = topo.membershipIndex(i, k);
-                if (mk != kNone && belongs(static_cast<MembershipStatus>(w.status[mk])) &&
-                    w.phase[k] == std::uint8_t(InstitutionPhase::active))
-                    u -= p.substitution_weight * subs.weight(e);
-            }
-        }
-        utility[m] = u + p.status_quo_bias;
-    });
+    };
+    forEachRange(topo.membershipCount(), kParallelGrain, range);
 }
 
 }  // namespace regsim
