@@ -26,15 +26,16 @@ constexpr std::uint32_t kDrawBlock = 256;  // memberships whose uniforms are dra
 
 // Whether a draw with utility u announces. uniform() gives the draw's uniform in [0, 1): its
 // stream's first, called only when the outcome depends on it.
+// h and beta by value: callers keep them in registers across their byte stores.
 template <typename Uniform>
-bool draw(const ModelParams& p, double u, Uniform&& uniform) {
-    if (p.hazard_cap <= 0) return false;
-    if (std::isinf(p.decision_sharpness)) return u < 0;
+bool draw(double h, double beta, double u, Uniform&& uniform) {
+    if (h <= 0) return false;
+    if (std::isinf(beta)) return u < 0;
     const double x = uniform();
     // prob = h / (1 + exp(beta u)) <= h (a divisor >= 1, correctly rounded): most draws are
     // settled without the exp, with the same outcome.
-    if (x >= p.hazard_cap) return false;
-    return x < p.hazard_cap / (1.0 + pmath::exp(p.decision_sharpness * u));
+    if (x >= h) return false;
+    return x < h / (1.0 + pmath::exp(beta * u));
 }
 
 void announce(StepContext& ctx, std::uint32_t m, EventCause cause) {
@@ -86,20 +87,28 @@ void decideExits(StepContext& ctx) {
     const auto& draws = drawPath();
     const bool batch = draws.lanes && p.hazard_cap > 0 && !std::isinf(p.decision_sharpness);
     auto& announces = ctx.scratch.announces;
+    // Locals: the byte stores into `announces` would otherwise make the compiler reload every
+    // array and parameter after each of them.
+    const std::uint8_t* const status = now.status.data();
+    const double* const util = utility.data();
+    const std::uint32_t* const state_of = topo.membership_state.data();
+    const std::uint32_t* const institution_of = topo.membership_institution.data();
+    const StateIndex* const alliance = alliance_of.data();
+    std::uint8_t* const flag = announces.data();
+    const double h = p.hazard_cap, beta = p.decision_sharpness;
     forEachRange(topo.membershipCount(), kParallelGrain, [&](std::size_t begin, std::size_t end) {
         double x[kDrawBlock];
         for (auto b = std::uint32_t(begin); b < end; b += kDrawBlock) {
             const auto e = std::uint32_t(std::min<std::size_t>(end, b + kDrawBlock));
             if (batch) draws.uniforms(step_hash, Purpose::decision, b, e - b, x);
             for (auto m = b; m < e; ++m) {
-                announces[m] = 0;
-                if (!isActive(static_cast<MembershipStatus>(now.status[m])) ||
-                    std::isinf(utility[m]))
+                flag[m] = 0;
+                if (!isActive(static_cast<MembershipStatus>(status[m])) || std::isinf(util[m]))
                     continue;
-                const auto i = topo.membership_state[m];
-                const auto j = topo.membership_institution[m];
-                if (alliance_of[i] != kNone && alliance_of[i] != j) continue;  // solo-exit veto
-                announces[m] = draw(p, utility[m], [&] {
+                const auto i = state_of[m];
+                if (alliance[i] != kNone && alliance[i] != institution_of[m])
+                    continue;  // solo-exit veto
+                flag[m] = draw(h, beta, util[m], [&] {
                     return batch ? x[m - b]
                                  : RandomStream(step_hash, m, Purpose::decision).uniform();
                 });
@@ -134,7 +143,7 @@ void decideExits(StepContext& ctx) {
             if (members == 0 || leavers == 0 || double(leavers) < q * double(members)) continue;
             const std::uint64_t entity =
                 (std::uint64_t(1) << 40) + std::uint64_t(a) * topo.institution_count + j;
-            if (!draw(p, leaver_utility / leavers,
+            if (!draw(p.hazard_cap, p.decision_sharpness, leaver_utility / leavers,
                       [&] { return RandomStream(step_hash, entity, Purpose::decision).uniform(); }))
                 continue;
             for (auto k = first; k < last; ++k) {
