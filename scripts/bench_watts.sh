@@ -31,7 +31,7 @@ echo "date: $(date -u +%Y-%m-%dT%H:%MZ), commit $(git rev-parse --short=12 HEAD 
 echo
 echo "| N | edges | left | rounds | regsim 1 thread (s) | regsim 2 threads (s) | memory-limit estimate (s) | scipy (s) | graph-tool (s) | regsim vs scipy | regsim vs graph-tool | regsim entries/s | peak RSS regsim (B/state, B/edge) | peak RSS scipy | peak RSS graph-tool |"
 echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
-declare -A T1
+declare -A T1 T2
 for n in 100000 1000000 10000000; do
   csv=$tmp/er$n.csv
   edges=$(kv "$($bw generate $n 4 2002 "$csv")" edges)
@@ -58,6 +58,7 @@ for n in 100000 1000000 10000000; do
   left=$(kv "$r1" left); rounds=$(kv "$r1" rounds); visits=$(kv "$r1" visits)
   t1=$(kv "$r1" best_s); t2=$(kv "$r2" best_s); ts=$(kv "$s" best_s)
   T1[$n]=$t1
+  T2[$n]=$t2
   [ "$(kv "$s" left)" = "$left" ] || echo "WARNING: scipy left $(kv "$s" left) != regsim $left" >&2
   # Memory-limit estimate (docs/performance.md): 4.5e8 entries/s while the 1-byte counters fit
   # in the ~2-3 MiB of usable cache (N <= 1e6), 7.5e7 entries/s beyond.
@@ -82,6 +83,9 @@ slope2=$(awk -v a="${T1[1000000]}" -v b="${T1[10000000]}" 'BEGIN {printf "%.2f",
 echo
 echo "log-log slope of regsim's time (1 thread) against N: $slope over 1e5..1e7" \
      "($slope1 over 1e5..1e6, $slope2 over 1e6..1e7)"
+slope_2=$(awk -v a="${T2[100000]}" -v b="${T2[10000000]}" 'BEGIN {printf "%.2f", log(b / a) / log(100)}')
+echo "the same on 2 threads: $slope_2 over 1e5..1e7 (rounds under 8192 leavers run on one thread," \
+     "so small N gains nothing from the second)"
 
 echo
 echo "Whole model path, Watts at N = 1e6 (scenario text through the loader, buildTopology, FrontierCascade, one replicate into a RunResult):"

@@ -6,7 +6,6 @@
 #include <tbb/task_arena.h>
 
 #include <algorithm>
-#include <atomic>
 #include <bit>
 #include <cmath>
 #include <cstring>
@@ -21,8 +20,8 @@ namespace regsim {
 
 namespace {
 
-// Leavers per step above which their peers are notified in parallel (atomic decrements; the
-// set of memberships that cross is the same whatever the interleaving).
+// Leavers per step above which their peers are notified in parallel (each thread owns a range
+// of counters: notifyRowsParallel).
 constexpr std::size_t kParallelFrontier = 1u << 13;
 constexpr std::uint32_t kNoStamp = 0xFFFFFFFFu;
 // notifyRows: row entries copied per leaver without a loop, and gathered per pass.
@@ -240,29 +239,20 @@ void FrontierCascade::leave(std::uint32_t m, std::uint32_t step) {
     if (unit_) withCounters([&](auto* counter) { markGone(counter, m); });
 }
 
-template <typename T>
-void FrontierCascade::notifyRows(T* counter, std::span<const std::uint32_t> leavers) {
-    // Locals: stores through T* (a char type when T is uint8_t) would otherwise force the
-    // members to be reloaded after every decrement.
+// Hands every peer k of every leaver to `one(k)` (rows longer than kRowLanes) or, a chunk at
+// a time, to `chunk(buf, got)`. Rows of a sparse graph are short and of random length
+// (Poisson, mean z), so a loop over each row would end in a mispredicted branch: instead this
+// copies kRowLanes entries of each row into `buf` whatever its length (the next rows' entries:
+// in bounds while begin + kRowLanes <= entries) and advances by the row's length; `chunk`
+// then decrements the gathered peers' counters in one loop. The order of decrements does not
+// matter: each counter reaches 0 once, and orderPending sorts what crossed.
+template <typename One, typename Chunk>
+[[gnu::always_inline]] inline void FrontierCascade::gatherRows(
+    std::span<const std::uint32_t> leavers, std::uint32_t* buf, One&& one, Chunk&& chunk) const {
     const std::uint32_t* const offsets = offsets_;
     const std::uint32_t* const targets = targets_;
     const std::uint32_t entries = offsets[count_];
-    std::uint32_t* const out = pending_.data();
-    std::uint32_t* const buf = gather_.data();
-    std::size_t n = pending_count_;
     const std::size_t count = leavers.size();
-    const auto decrement = [&](std::uint32_t k) {
-        out[n] = k;  // branch-free push: kept only when the counter reaches 0
-        n += --counter[k] == 0;
-    };
-    // Two passes per chunk of leavers, each free of data-dependent branches. Rows of a sparse
-    // graph are short and of random length (Poisson, mean z), so a loop over each row would
-    // end in a mispredicted branch: instead the first pass copies kRowLanes entries of each
-    // row into `buf` whatever its length (the next rows' entries: in bounds while
-    // begin + kRowLanes <= entries) and advances by the row's length; longer rows are
-    // decremented at once. The second pass decrements the gathered peers' counters in one loop.
-    // The order of decrements does not matter: each counter reaches 0 once, and orderPending
-    // sorts what crossed.
     std::size_t x = 0;
     while (x < count) {
         std::size_t got = 0;
@@ -277,34 +267,91 @@ void FrontierCascade::notifyRows(T* counter, std::span<const std::uint32_t> leav
                 std::memcpy(buf + got, targets + begin, kRowLanes * sizeof(std::uint32_t));
                 got += end - begin;
             } else {
-                for (auto e = begin; e < end; ++e) decrement(targets[e]);
+                for (auto e = begin; e < end; ++e) one(targets[e]);
             }
         }
-        constexpr std::size_t ahead = 16;
-        for (std::size_t i = 0; i < got; ++i) {
-            __builtin_prefetch(counter + buf[i + ahead], 1);
-            decrement(buf[i]);
-        }
+        chunk(buf, got);
     }
-    pending_count_ = n;
+}
+
+// Decrements the counters of peers[0 .. n) and appends those that reach 0 to out[0 ..),
+// returning their count (out has room for n + 1: the push is branch-free). peers has
+// kPrefetchPad readable entries past n.
+template <typename T>
+std::size_t FrontierCascade::decrementAll(T* counter, const std::uint32_t* peers, std::size_t n,
+                                          std::uint32_t* out) {
+    std::size_t crossed = 0;
+    constexpr std::size_t ahead = 16;
+    for (std::size_t i = 0; i < n; ++i) {
+        __builtin_prefetch(counter + peers[i + ahead], 1);
+        const auto k = peers[i];
+        out[crossed] = k;
+        crossed += --counter[k] == 0;
+    }
+    return crossed;
 }
 
 template <typename T>
-void FrontierCascade::notifyRowsParallel(T* counter) {
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, frontier_.size(), 1024),
-                      [&](const tbb::blocked_range<std::size_t>& r) {
-                          for (auto x = r.begin(); x != r.end(); ++x) {
-                              const auto m = frontier_[x];
-                              for (auto e = offsets_[m]; e < offsets_[m + 1]; ++e) {
-                                  const auto k = targets_[e];
-                                  std::atomic_ref<T> left(counter[k]);
-                                  if (left.fetch_sub(1, std::memory_order_relaxed) != 1) continue;
-                                  std::atomic_ref<std::uint64_t> word(marks_[k >> 6]);
-                                  word.fetch_or(std::uint64_t(1) << (k & 63),
-                                                std::memory_order_relaxed);
-                              }
-                          }
-                      });
+void FrontierCascade::notifyRows(T* counter, std::span<const std::uint32_t> leavers) {
+    // Locals: stores through T* (a char type when T is uint8_t) would otherwise force the
+    // members to be reloaded after every decrement.
+    std::uint32_t* const out = pending_.data();
+    std::size_t n = pending_count_;
+    gatherRows(
+        leavers, gather_.data(),
+        [&](std::uint32_t k) {
+            out[n] = k;
+            n += --counter[k] == 0;
+        },
+        [&](const std::uint32_t* buf, std::size_t got) {
+            n += decrementAll(counter, buf, got, out + n);
+        });
+    pending_count_ = n;
+}
+
+// Large frontiers on several threads, without atomics: each part owns the counters (and the
+// bitmap words) of a range of memberships aligned to 64, reads every leaver's row, keeps its
+// own peers (a branch-free compaction) and decrements them. Which memberships cross does not
+// depend on the split, so any thread count gives the same result. (Atomic decrements were
+// slower on 2 threads than 1 thread without them: a locked instruction waits for its cache
+// miss before any later load may proceed.)
+template <typename T>
+void FrontierCascade::notifyRowsParallel(T* counter, std::size_t parts) {
+    const std::size_t room = gather_.size();
+    if (part_buffers_.size() < parts)
+        part_buffers_.resize(parts, std::vector<std::uint32_t>(3 * room));
+    const auto bound = [&](std::size_t t) {
+        return t == parts ? count_ : std::uint32_t(std::size_t(count_) * t / parts) & ~63u;
+    };
+    std::uint64_t* const marks = marks_.data();
+    tbb::parallel_for(
+        tbb::blocked_range<std::size_t>(0, parts, 1),
+        [&](const tbb::blocked_range<std::size_t>& r) {
+            for (auto t = r.begin(); t != r.end(); ++t) {
+                const std::uint32_t lo = bound(t), len = bound(t + 1) - lo;
+                std::uint32_t* const buf = part_buffers_[t].data();
+                std::uint32_t* const own = buf + room;
+                std::uint32_t* const out = own + room;
+                const auto mark = [&](std::uint32_t k) {
+                    marks[k >> 6] |= std::uint64_t(1) << (k & 63);
+                };
+                gatherRows(
+                    frontier_, buf,
+                    [&](std::uint32_t k) {
+                        if (k - lo < len && --counter[k] == 0) mark(k);
+                    },
+                    [&](const std::uint32_t* peers, std::size_t got) {
+                        std::size_t mine = 0;
+                        for (std::size_t i = 0; i < got; ++i) {
+                            own[mine] = peers[i];
+                            mine += peers[i] - lo < len;
+                        }
+                        const auto crossed = decrementAll(counter, own, mine, out);
+                        for (std::size_t i = 0; i < crossed; ++i) mark(out[i]);
+                    });
+            }
+        },
+        tbb::simple_partitioner());
     marks_used_ = true;
 }
 
@@ -329,12 +376,13 @@ void FrontierCascade::notifyFrontier() {
         return;
     }
     // Both limits: the arena's and a tbb::global_control's (how regsim sets --threads).
-    const bool parallel =
-        frontier_.size() >= kParallelFrontier && tbb::this_task_arena::max_concurrency() > 1 &&
-        tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism) > 1;
+    const auto threads = std::min<std::size_t>(
+        tbb::this_task_arena::max_concurrency(),
+        tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism));
+    const bool parallel = frontier_.size() >= kParallelFrontier && threads > 1;
     withCounters([&](auto* counter) {
         if (parallel) {
-            notifyRowsParallel(counter);
+            notifyRowsParallel(counter, threads);
         } else {
             notifyRows(counter, frontier_);
         }

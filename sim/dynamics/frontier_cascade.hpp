@@ -68,10 +68,16 @@ class FrontierCascade {
     void simulate(std::uint32_t steps, Forced&& forced, EventLog* events);
     template <typename Fn>
     void withCounters(Fn&& fn);
+    template <typename One, typename Chunk>
+    void gatherRows(std::span<const std::uint32_t> leavers, std::uint32_t* buf, One&& one,
+                    Chunk&& chunk) const;
+    template <typename T>
+    static std::size_t decrementAll(T* counter, const std::uint32_t* peers, std::size_t n,
+                                    std::uint32_t* out);
     template <typename T>
     void notifyRows(T* counter, std::span<const std::uint32_t> leavers);
     template <typename T>
-    void notifyRowsParallel(T* counter);
+    void notifyRowsParallel(T* counter, std::size_t parts);
     void initCounters(const std::vector<std::int32_t>& need);
     void leave(std::uint32_t m, std::uint32_t step);
     void notify(std::uint32_t m);
@@ -117,6 +123,8 @@ class FrontierCascade {
     std::vector<std::uint32_t> pending_;   // crossed (unit) or candidates (weighted), unsorted
     std::size_t pending_count_ = 0;        // used prefix of pending_ (sized count + 1 once)
     std::vector<std::uint32_t> gather_;    // notifyRows: a chunk of leavers' peers
+    // notifyRowsParallel, per part: gathered peers, its own among them, those that crossed.
+    std::vector<std::vector<std::uint32_t>> part_buffers_;
     std::vector<std::uint32_t> frontier_;  // this step's leavers in membership order
     std::vector<std::uint64_t> marks_;     // bitmap for ordering large frontiers
     bool marks_used_ = false;
