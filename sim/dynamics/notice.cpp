@@ -4,6 +4,7 @@
 // q of those withdrawing from j would (South Africa and The Gambia rescinded in 2017).
 
 #include <cmath>
+#include <cstring>
 
 #include "dynamics/parallel.hpp"
 #include "dynamics/phases.hpp"
@@ -57,24 +58,43 @@ void advanceNotices(StepContext& ctx) {
     // Each membership's notice depends on its own data only: decided and applied in parallel,
     // logged in membership order.
     auto& action = ctx.scratch.action;
-    forEachIndex(topo.membershipCount(), [&](std::uint32_t m) {
-        action[m] = none;
-        if (ctx.next.status[m] != withdrawing) return;
+    // Locals: the byte stores below would otherwise make the compiler reload every array after
+    // each of them. Most memberships are not withdrawing: eight statuses are checked at once.
+    std::uint8_t* const act = action.data();
+    const std::uint8_t* const next_status = ctx.next.status.data();
+    const std::uint8_t* const now_status = now.status.data();
+    const std::uint32_t* const state_of = topo.membership_state.data();
+    const std::uint32_t* const institution_of = topo.membership_institution.data();
+    const double* const util = utility.data();
+    const StateIndex* const alliance = alliance_of.data();
+    const auto one = [&](std::uint32_t m) {
+        act[m] = none;
+        if (next_status[m] != withdrawing) return;
         if (due(ctx, m)) {
             takeEffect(ctx, m);
-            action[m] = exits;
+            act[m] = exits;
             return;
         }
         // Only announcements from earlier steps may be rescinded, and not by alliance members
         // (they rescind jointly below).
-        if (now.status[m] != withdrawing) return;
-        const auto i = topo.membership_state[m];
-        const auto j = topo.membership_institution[m];
-        if (alliance_of[i] != kNone && alliance_of[i] != j) return;
-        if (!std::isinf(utility[m]) && utility[m] > margin) {
+        if (now_status[m] != withdrawing) return;
+        const auto i = state_of[m];
+        if (alliance[i] != kNone && alliance[i] != institution_of[m]) return;
+        if (!std::isinf(util[m]) && util[m] > margin) {
             rescind(ctx, m);
-            action[m] = rescinds;
+            act[m] = rescinds;
         }
+    };
+    forEachRange(topo.membershipCount(), kParallelGrain, [&](std::size_t b, std::size_t e) {
+        auto m = std::uint32_t(b);
+        for (; m + 8 <= e; m += 8) {
+            if (!anyByteEquals(next_status + m, withdrawing)) {
+                std::memset(act + m, none, 8);
+                continue;
+            }
+            for (auto k = m; k < m + 8; ++k) one(k);
+        }
+        for (; m < e; ++m) one(m);
     });
     forEachFlagged(action, [&](std::uint32_t m) {
         if (action[m] == rescinds) return logRescind(ctx, m, EventCause::utility);

@@ -59,6 +59,14 @@ double exactSum(std::uint32_t n, Fn&& fn) {
         [](double a, double b) { return a + b; });
 }
 
+// Whether any of the eight bytes at p equals v (a word at a time: no branch per byte).
+inline bool anyByteEquals(const std::uint8_t* p, std::uint8_t v) {
+    std::uint64_t word;
+    std::memcpy(&word, p, 8);
+    word ^= 0x0101010101010101ull * v;  // bytes equal to v become 0
+    return ((word - 0x0101010101010101ull) & ~word & 0x8080808080808080ull) != 0;
+}
+
 // fn(i) for every i with flags[i] != 0, in increasing i; skips zero bytes eight at a time.
 template <typename Fn>
 void forEachFlagged(const std::vector<std::uint8_t>& flags, Fn&& fn) {

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 #include <tbb/global_control.h>
 
+#include <algorithm>
 #include <atomic>
 #include <vector>
 
@@ -49,6 +50,25 @@ TEST(ParallelTest, ForEachRangeCoversEveryIndexOnce) {
         for (auto i = a; i < b; ++i) hits[i]++;
     });
     for (std::size_t i = 0; i < n; ++i) ASSERT_EQ(hits[i].load(), 1) << i;
+}
+
+TEST(ParallelTest, AnyByteEqualsMatchesAByteByByteSearch) {
+    // Every value at every position, among neighbours that are v - 1, v + 1, 0 or 0xFF (the
+    // word trick's borrows must not make a neighbour look equal).
+    for (int v = 0; v < 256; ++v) {
+        for (std::uint8_t fill :
+             {std::uint8_t(v - 1), std::uint8_t(v + 1), std::uint8_t(0), std::uint8_t(0xFF)}) {
+            if (fill == v) continue;
+            std::uint8_t bytes[8];
+            std::fill(bytes, bytes + 8, fill);
+            EXPECT_FALSE(anyByteEquals(bytes, std::uint8_t(v))) << v << " " << int(fill);
+            for (int at = 0; at < 8; ++at) {
+                std::fill(bytes, bytes + 8, fill);
+                bytes[at] = std::uint8_t(v);
+                EXPECT_TRUE(anyByteEquals(bytes, std::uint8_t(v))) << v << " at " << at;
+            }
+        }
+    }
 }
 
 }  // namespace
