@@ -65,6 +65,41 @@ PropertyList outputFileCreation() {
     return fcpl;
 }
 
+PropertyList outputFileAccess() {
+    PropertyList fapl(H5Pcreate(H5P_FILE_ACCESS), "H5Pcreate");
+    check(H5Pset_libver_bounds(fapl.get(), H5F_LIBVER_V110, H5F_LIBVER_V110),
+          "H5Pset_libver_bounds");
+    return fapl;
+}
+
+void startSwmrWrite(hid_t file, const std::string& path) {
+    check(H5Fstart_swmr_write(file), "cannot start SWMR writing of " + path);
+}
+
+File openForReading(const std::string& path, const std::string& what) {
+    return File(H5Fopen(path.c_str(), H5F_ACC_RDONLY | H5F_ACC_SWMR_READ, H5P_DEFAULT), what);
+}
+
+hid_t reopenForWriting(const std::string& path) {
+    auto fapl = outputFileAccess();
+    // What `h5clear -s` sets: the library's own (unexported) name of the access property that
+    // clears the superblock's status flags on open. Without it, HDF5 refuses a killed .part
+    // ("file is already open for write").
+    static constexpr const char* kClearStatusFlags = "clear_status_flags";
+    if (H5Pexist(fapl.get(), kClearStatusFlags) > 0) {
+        hbool_t clear = true;
+        check(H5Pset(fapl.get(), kClearStatusFlags, &clear), "H5Pset clear_status_flags");
+    }
+    const hid_t id = H5Fopen(path.c_str(), H5F_ACC_RDWR, fapl.get());
+    if (id < 0) return id;
+    // EOA = max(EOA, end of file): what `h5clear --increment=0` does.
+    if (H5Fincrement_filesize(id, 0) < 0) {
+        H5Fclose(id);
+        return H5I_INVALID_HID;
+    }
+    return id;
+}
+
 void writeStringAttribute(hid_t object, const char* name, const std::string& value) {
     const auto type = utf8StringType();
     const Dataspace space(H5Screate(H5S_SCALAR), "H5Screate");
