@@ -138,6 +138,7 @@ struct SweepWriter::Impl {
     void prepareDirect(unsigned compression_threads);
     void create();
     void open();
+    void startSwmr(bool resumed);
     void writeBlock();
     void submitChunks(std::size_t var);
     void writeEncoded(ChunkCompressor::Job&& job);
@@ -239,12 +240,7 @@ void SweepWriter::Impl::prepareDirect(unsigned compression_threads) {
 void SweepWriter::Impl::create() {
     hdf5::silenceErrorPrinting();
     const auto fcpl = hdf5::outputFileCreation();
-    hdf5::PropertyList fapl(H5Pcreate(H5P_FILE_ACCESS), "H5Pcreate");
-    if (!meta.virtual_sources.empty()) {
-        // Virtual datasets need the 1.10 format.
-        check(H5Pset_libver_bounds(fapl.get(), H5F_LIBVER_V110, H5F_LIBVER_V110),
-              "H5Pset_libver_bounds");
-    }
+    const auto fapl = hdf5::outputFileAccess();  // the 1.10 format (virtual datasets, SWMR)
     file = hdf5::File(H5Fcreate(part.c_str(), H5F_ACC_TRUNC, fcpl.get(), fapl.get()),
                       "cannot create output file " + part);
     const hid_t f = file.get();
@@ -393,9 +389,26 @@ void SweepWriter::Impl::create() {
     check(H5Fflush(f, H5F_SCOPE_GLOBAL), "cannot flush " + part);
 }
 
+// Every object and attribute of the .part exists (finish() reopens the file for the last
+// two): from here HDF5 keeps the file on disk readable at every moment (hdf5_util.hpp). A
+// virtual file (regsim merge --virtual) is written at once and never resumed: it stays an
+// ordinary writer.
+void SweepWriter::Impl::startSwmr(bool resumed) {
+    if (!meta.virtual_sources.empty()) return;
+    if (resumed && H5Fstart_swmr_write(file.get()) < 0) {
+        // A .part of an older regsim (HDF5 1.8 format, v1 B-tree chunk indexes) cannot be
+        // written in SWMR mode: it goes on as it was started, crash safe between flushes only.
+        H5Eclear2(H5E_DEFAULT);
+        return;
+    }
+    if (!resumed) hdf5::startSwmrWrite(file.get(), part);
+}
+
 void SweepWriter::Impl::open() {
     hdf5::silenceErrorPrinting();
-    const hid_t id = H5Fopen(part.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+    // A killed writer's .part: its superblock still says "open for writing", and its end of
+    // allocated space may lag what the kill left on disk (hdf5_util.hpp).
+    const hid_t id = hdf5::reopenForWriting(part);
     if (id < 0) {
         throw SweepPartUnreadable("cannot open " + part + " to resume it (" + hdf5::lastError() +
                                   ")");
@@ -600,6 +613,7 @@ SweepWriter::SweepWriter(const std::string& path, const SweepMetadata& metadata,
     } else {
         w.create();
     }
+    w.startSwmr(resume);
     if (!metadata.virtual_sources.empty()) {
         std::fill(w.done.begin(), w.done.end(), 1);
         if (w.P * w.R > 0) {
@@ -694,15 +708,19 @@ void SweepWriter::finish() {
                                  std::to_string(w.P * w.R) +
                                  " runs were written; the file is not complete");
     }
+    for (auto& v : w.vars) v.ds.reset();
+    w.run_done.reset();
+    w.coords.clear();
+    w.closed = true;
+    // SWMR mode cannot create attributes: the last two come after a clean close, with the
+    // file reopened as an ordinary writer.
+    w.file.close("cannot close " + w.part);
+    w.file = hdf5::File(hdf5::reopenForWriting(w.part), "cannot reopen " + w.part);
     const hid_t f = w.file.get();
     writeStringAttribute(f, "finished_at", utcNow());
     check(H5Fflush(f, H5F_SCOPE_GLOBAL), "cannot flush " + w.part);
     const std::int32_t complete = 1;  // last: its presence means every write before it landed
     writeNumberAttribute(f, "complete", H5T_STD_I32LE, H5T_NATIVE_INT32, &complete);
-    for (auto& v : w.vars) v.ds.reset();
-    w.run_done.reset();
-    w.coords.clear();
-    w.closed = true;
     w.file.close("cannot close " + w.part);
     std::error_code ec;
     std::filesystem::rename(w.part, w.path, ec);

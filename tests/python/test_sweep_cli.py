@@ -250,7 +250,9 @@ def test_resume_after_sigkill_gives_the_same_file(tmp_path):
         proc.wait()
         if out.exists():
             break
-        with h5py.File(part, "r") as f:  # readable after every kill
+        # Readable after every kill, with SWMR read access: the killed writer's .part still
+        # says "open for writing", which plain opens refuse (docs/output.md).
+        with h5py.File(part, "r", swmr=True) as f:
             done = f["run_done"][()]
             done_counts.append(int(done.sum()))
             # Runs marked done hold their data (no fill values).
