@@ -303,8 +303,9 @@ void Hdf5RunWriter::Impl::create(const RunMetadata& m) {
     hdf5::silenceErrorPrinting();
     const auto fcpl = hdf5::outputFileCreation();
     const auto fapl = hdf5::outputFileAccess();
-    file = hdf5::File(H5Fcreate(part_path.c_str(), H5F_ACC_TRUNC, fcpl.get(), fapl.get()),
-                      "cannot create output file " + part_path);
+    file = hdf5::File(
+        H5Fcreate(hdf5::creatingName(part_path).c_str(), H5F_ACC_TRUNC, fcpl.get(), fapl.get()),
+        "cannot create output file " + part_path);
     const hid_t f = file.get();
 
     // Coordinates and dimension scales.
@@ -459,6 +460,7 @@ void Hdf5RunWriter::Impl::create(const RunMetadata& m) {
     // Every object and attribute of the .part exists (finish() reopens the file for the last
     // two): from here HDF5 keeps the file on disk readable at every moment (hdf5_util.hpp).
     hdf5::startSwmrWrite(f, part_path);
+    hdf5::publishPart(part_path);
 }
 
 void Hdf5RunWriter::Impl::stage(Variable& v, hid_t mem_type, hsize_t r, const void* data) {

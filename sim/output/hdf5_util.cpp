@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <chrono>
 #include <ctime>
+#include <filesystem>
+#include <stdexcept>
 
 #include "output/hdf5_handles.hpp"
 
@@ -74,6 +76,17 @@ PropertyList outputFileAccess() {
 
 void startSwmrWrite(hid_t file, const std::string& path) {
     check(H5Fstart_swmr_write(file), "cannot start SWMR writing of " + path);
+}
+
+std::string creatingName(const std::string& part) { return part + ".new"; }
+
+void publishPart(const std::string& part) {
+    std::error_code ec;
+    std::filesystem::rename(creatingName(part), part, ec);
+    if (ec) {
+        throw std::runtime_error("cannot rename " + creatingName(part) + " to " + part + ": " +
+                                 ec.message());
+    }
 }
 
 File openForReading(const std::string& path, const std::string& what) {

@@ -51,6 +51,11 @@ PropertyList outputFileAccess();
 // writing until a clean close, and HDF5 refuses a killed .part to readers that do not open it
 // with SWMR read access (h5py: File(path, "r", swmr=True)).
 void startSwmrWrite(hid_t file, const std::string& path);
+// A new .part is created under this name and renamed to `part` only once it is in SWMR mode
+// (publishPart): before that a kill would leave a file that no reader opens, so a .part that
+// exists always opens. A kill while it is created leaves PART.new, which holds nothing.
+std::string creatingName(const std::string& part);
+void publishPart(const std::string& part);
 // Opens a file regsim wrote for reading: a finished one, or the .part of a killed run or
 // sweep, whose superblock still says "open for writing" (SWMR read access opens both).
 File openForReading(const std::string& path, const std::string& what);

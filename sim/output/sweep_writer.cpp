@@ -241,8 +241,9 @@ void SweepWriter::Impl::create() {
     hdf5::silenceErrorPrinting();
     const auto fcpl = hdf5::outputFileCreation();
     const auto fapl = hdf5::outputFileAccess();  // the 1.10 format (virtual datasets, SWMR)
-    file = hdf5::File(H5Fcreate(part.c_str(), H5F_ACC_TRUNC, fcpl.get(), fapl.get()),
-                      "cannot create output file " + part);
+    file = hdf5::File(
+        H5Fcreate(hdf5::creatingName(part).c_str(), H5F_ACC_TRUNC, fcpl.get(), fapl.get()),
+        "cannot create output file " + part);
     const hid_t f = file.get();
 
     std::vector<std::int64_t> points(P);
@@ -614,6 +615,7 @@ SweepWriter::SweepWriter(const std::string& path, const SweepMetadata& metadata,
         w.create();
     }
     w.startSwmr(resume);
+    if (!resume) hdf5::publishPart(w.part);
     if (!metadata.virtual_sources.empty()) {
         std::fill(w.done.begin(), w.done.end(), 1);
         if (w.P * w.R > 0) {
