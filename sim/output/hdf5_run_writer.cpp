@@ -457,8 +457,8 @@ void Hdf5RunWriter::Impl::create(const RunMetadata& m) {
     writeStringAttribute(f, "started_at", m.started_at);
     writeStringAttribute(f, "coordinates", "month state_name institution_name");
     check(H5Fflush(f, H5F_SCOPE_GLOBAL), "cannot flush " + part_path);
-    // Every object and attribute of the .part exists (finish() reopens the file for the last
-    // two): from here HDF5 keeps the file on disk readable at every moment (hdf5_util.hpp).
+    // Every object and attribute of the .part exists (but finish()'s last two): from here
+    // HDF5 keeps the file on disk readable at every moment (hdf5_util.hpp).
     hdf5::startSwmrWrite(f, part_path);
     hdf5::publishPart(part_path);
 }
@@ -790,17 +790,14 @@ void Hdf5RunWriter::finish() {
     // Grids: the marker's held chunks (the others were written when their last replicate
     // came); the events since the last flush.
     w.flush();
-    w.closeAll();
-    w.closed = true;
-    w.file.close("cannot close " + w.part_path);
-    // SWMR mode cannot create attributes: the last two come after a clean close, with the
-    // file reopened as an ordinary writer.
-    w.file = hdf5::File(hdf5::reopenForWriting(w.part_path), "cannot reopen " + w.part_path);
+    // Still in SWMR mode (hdf5_util.hpp, startSwmrWrite: why these two are created in it).
     const hid_t f = w.file.get();
     writeStringAttribute(f, "finished_at", utcNow());
     check(H5Fflush(f, H5F_SCOPE_GLOBAL), "cannot flush " + w.part_path);
     const std::int32_t complete = 1;  // last: its presence means every write before it landed
     writeNumberAttribute(f, "complete", H5T_STD_I32LE, H5T_NATIVE_INT32, &complete);
+    w.closeAll();
+    w.closed = true;
     w.file.close("cannot close " + w.part_path);
     std::error_code ec;
     std::filesystem::rename(w.part_path, w.path, ec);

@@ -46,10 +46,16 @@ PropertyList outputFileAccess();
 // never landed. In SWMR write mode HDF5 orders those writes by flush dependencies (raw data,
 // then the index entries naming it, then the dataset's object header with its extent), and a
 // SWMR reader does not hold the superblock's EOA against the file: the file on disk is
-// readable at every moment. SWMR mode forbids creating objects and attributes, so it starts
-// once every dataset and attribute exists; the superblock then marks the file open for
-// writing until a clean close, and HDF5 refuses a killed .part to readers that do not open it
-// with SWMR read access (h5py: File(path, "r", swmr=True)).
+// readable at every moment. SWMR mode is meant for files whose objects and attributes all
+// exist, so it starts once every dataset and attribute exists but the last two root
+// attributes, `finished_at` and `complete`, which finish() creates in SWMR mode (HDF5 allows
+// it): closing and reopening the file as an ordinary writer for them left, when killed then,
+// a file that no reader opens (its superblock says "open for writing" without SWMR) for the
+// last ~14 writes; in SWMR mode only a kill between the 2 writes that store `finished_at`
+// (its object header message lands before its string in the global heap) leaves that
+// attribute unreadable, the datasets intact. The superblock marks the file open for writing
+// until a clean close, and HDF5 refuses a killed .part to readers that do not open it with
+// SWMR read access (h5py: File(path, "r", swmr=True)).
 void startSwmrWrite(hid_t file, const std::string& path);
 // A new .part is created under this name and renamed to `part` only once it is in SWMR mode
 // (publishPart): before that a kill would leave a file that no reader opens, so a .part that
@@ -59,7 +65,7 @@ void publishPart(const std::string& part);
 // Opens a file regsim wrote for reading: a finished one, or the .part of a killed run or
 // sweep, whose superblock still says "open for writing" (SWMR read access opens both).
 File openForReading(const std::string& path, const std::string& what);
-// Reopens PATH for writing (a sweep's --resume, a finished run's last attributes): clears the
+// Reopens PATH for writing (a sweep's --resume): clears the
 // superblock's "open for writing" marks of a killed writer, and moves the end of allocated
 // space to the end of the file, past everything a killed writer wrote after its last
 // complete flush, so nothing it left (data that index entries on disk may name) is

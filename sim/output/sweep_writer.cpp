@@ -390,10 +390,9 @@ void SweepWriter::Impl::create() {
     check(H5Fflush(f, H5F_SCOPE_GLOBAL), "cannot flush " + part);
 }
 
-// Every object and attribute of the .part exists (finish() reopens the file for the last
-// two): from here HDF5 keeps the file on disk readable at every moment (hdf5_util.hpp). A
-// virtual file (regsim merge --virtual) is written at once and never resumed: it stays an
-// ordinary writer.
+// Every object and attribute of the .part exists (but finish()'s last two): from here HDF5 keeps
+// the file on disk readable at every moment (hdf5_util.hpp). A virtual file (regsim merge
+// --virtual) is written at once and never resumed: it stays an ordinary writer.
 void SweepWriter::Impl::startSwmr(bool resumed) {
     if (!meta.virtual_sources.empty()) return;
     if (resumed && H5Fstart_swmr_write(file.get()) < 0) {
@@ -710,19 +709,16 @@ void SweepWriter::finish() {
                                  std::to_string(w.P * w.R) +
                                  " runs were written; the file is not complete");
     }
-    for (auto& v : w.vars) v.ds.reset();
-    w.run_done.reset();
-    w.coords.clear();
-    w.closed = true;
-    // SWMR mode cannot create attributes: the last two come after a clean close, with the
-    // file reopened as an ordinary writer.
-    w.file.close("cannot close " + w.part);
-    w.file = hdf5::File(hdf5::reopenForWriting(w.part), "cannot reopen " + w.part);
+    // Still in SWMR mode (hdf5_util.hpp, startSwmrWrite: why these two are created in it).
     const hid_t f = w.file.get();
     writeStringAttribute(f, "finished_at", utcNow());
     check(H5Fflush(f, H5F_SCOPE_GLOBAL), "cannot flush " + w.part);
     const std::int32_t complete = 1;  // last: its presence means every write before it landed
     writeNumberAttribute(f, "complete", H5T_STD_I32LE, H5T_NATIVE_INT32, &complete);
+    for (auto& v : w.vars) v.ds.reset();
+    w.run_done.reset();
+    w.coords.clear();
+    w.closed = true;
     w.file.close("cannot close " + w.part);
     std::error_code ec;
     std::filesystem::rename(w.part, w.path, ec);
