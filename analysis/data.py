@@ -21,6 +21,13 @@ EVENT_CAUSES = (
 ).split()
 
 
+def open_h5(path):
+    """h5py.File of a regsim file, read-only, with SWMR read access: a finished file opens as
+    ever, and so does the .part of a killed run, whose superblock still says "open for
+    writing" (which plain opens refuse; docs/output.md)."""
+    return h5py.File(path, "r", swmr=True)
+
+
 class IncompleteFileError(Exception):
     """The file lacks the root attribute `complete` = 1 (e.g. copied from a crashed run)."""
 
@@ -40,7 +47,7 @@ def _plain(value):
 
 def read_attrs(path):
     """Root attributes of a regsim file as plain Python values."""
-    with h5py.File(path, "r") as f:
+    with open_h5(path) as f:
         return {k: _plain(v) for k, v in f.attrs.items()}
 
 
@@ -78,7 +85,7 @@ class RunInfo:
 
 def run_info(path):
     a = read_attrs(path)
-    with h5py.File(path, "r") as f:
+    with open_h5(path) as f:
         reps = int(a.get("replicates", f["replicate"].shape[0] if "replicate" in f else 0))
         steps = int(a.get("steps", int(f["time"][-1]) if "time" in f else 0))
     return RunInfo(
@@ -125,7 +132,14 @@ def load(path, allow_incomplete=False):
     coordinate on `time` (datetime64 month starts from the `start_month` attribute).
     `month`, `state_name`, `institution_name` become coordinates. Lazily read."""
     check_complete(path, allow_incomplete)
-    ds = xr.open_dataset(path, engine="h5netcdf")
+    if is_complete(path):
+        ds = xr.open_dataset(path, engine="h5netcdf")
+    else:  # perhaps a killed run's .part: SWMR read access (open_h5)
+        import h5netcdf
+
+        store = xr.backends.H5NetCDFStore(
+            h5netcdf.File(path, "r", swmr=True, decode_vlen_strings=True))
+        ds = xr.open_dataset(store)
     ds.attrs = {k: _plain(v) for k, v in ds.attrs.items()}  # bytes / 1-element arrays -> plain
     aux = [v for v in ("month", "state_name", "institution_name") if v in ds.data_vars]
     ds = ds.set_coords(aux)
@@ -139,7 +153,7 @@ def events(path, allow_incomplete=False):
     """The event log as a DataFrame: replicate, step, date, kind, cause (names), state,
     institution (ids, None when absent), patron (id or None), value."""
     check_complete(path, allow_incomplete)
-    with h5py.File(path, "r") as f:
+    with open_h5(path) as f:
         start = _plain(f.attrs.get("start_month", "2000-01"))
 
         def ids(name):
