@@ -22,10 +22,14 @@ EVENT_CAUSES = (
 
 
 def open_h5(path):
-    """h5py.File of a regsim file, read-only, with SWMR read access: a finished file opens as
-    ever, and so does the .part of a killed run, whose superblock still says "open for
-    writing" (which plain opens refuse; docs/output.md)."""
-    return h5py.File(path, "r", swmr=True)
+    """h5py.File of a regsim file, read-only. A killed run's .part, whose superblock still
+    says "open for writing", which plain opens refuse, is opened with SWMR read access
+    (docs/output.md). (HDF5 refuses to open one file twice with different SWMR access, so a
+    file that opens plainly is always opened plainly.)"""
+    try:
+        return h5py.File(path, "r")
+    except OSError:
+        return h5py.File(path, "r", swmr=True)
 
 
 class IncompleteFileError(Exception):
@@ -132,9 +136,9 @@ def load(path, allow_incomplete=False):
     coordinate on `time` (datetime64 month starts from the `start_month` attribute).
     `month`, `state_name`, `institution_name` become coordinates. Lazily read."""
     check_complete(path, allow_incomplete)
-    if is_complete(path):
+    try:
         ds = xr.open_dataset(path, engine="h5netcdf")
-    else:  # perhaps a killed run's .part: SWMR read access (open_h5)
+    except OSError:  # a killed run's .part: SWMR read access (open_h5)
         import h5netcdf
 
         store = xr.backends.H5NetCDFStore(
@@ -160,10 +164,19 @@ def events(path, allow_incomplete=False):
             return [_plain(x) for x in f[name][()]] if name in f else []
 
         states, insts, patrons = ids("state"), ids("institution"), ids("patron")
-        n = f["event_step"].shape[0] if "event_step" in f else 0
+        columns = [k for k in f if k.startswith("event_")]
+        # A killed run's .part may hold, after the events of its flushed replicates, some of
+        # the replicates the interrupted flush was writing, its columns of different lengths
+        # by those (docs/output.md, "A killed run's .part"): keep the common rows, and of
+        # those the flushed replicates' (cascade_size set).
+        n = min((f[k].shape[0] for k in columns), default=0)
+        if not is_complete(path) and "cascade_size" in f and "event_replicate" in f:
+            done = f["cascade_size"][:, 0] != np.iinfo(np.int32).min
+            flushed = int(done.sum())
+            n = int((f["event_replicate"][:n] < flushed).sum())
 
         def col(name, dtype=np.int32):
-            return f[name][()] if name in f else np.full(n, -1, dtype)
+            return f[name][:n] if name in f else np.full(n, -1, dtype)
 
         step = col("event_step")
         kinds = _flag_names(f["event_kind"], EVENT_KINDS) if "event_kind" in f else {}
