@@ -4,12 +4,11 @@ import argparse
 import os
 import sys
 
-import h5py
-
 from . import hindcast, summary, sweep
 # figures (matplotlib, networkx) are imported by the commands that need them,
 # so `--help` and the tables start quickly.
-from .data import IncompleteFileError, check_complete, events, load, read_attrs, run_info
+from .data import (IncompleteFileError, check_complete, events, load, open_h5, read_attrs,
+                   run_info)
 
 
 def _size(text):
@@ -68,7 +67,7 @@ def cmd_hindcast(args):
     info = run_info(args.file)
     ev = events(args.file, allow_incomplete=True)
     obs = hindcast.read_observed(args.observed)
-    with h5py.File(args.file, "r") as f:
+    with open_h5(args.file) as f:
         states = {_str(x) for x in f["state"][()]} if "state" in f else None
         insts = {_str(x) for x in f["institution"][()]} if "institution" in f else None
     a, b = hindcast.hindcast(ev, obs, info.start_month, info.replicates, info.steps,
@@ -124,7 +123,7 @@ def cmd_sweep(args):
     from . import figures
 
     info = run_info(args.file)
-    with h5py.File(args.file, "r") as f:
+    with open_h5(args.file) as f:
         params = sweep.read_points(f)
         values, is_p = sweep.metric_values(f, args.z)
     x = args.x or sorted(params)[0]

@@ -21,6 +21,17 @@ EVENT_CAUSES = (
 ).split()
 
 
+def open_h5(path):
+    """h5py.File of a regsim file, read-only. A killed run's .part, whose superblock still
+    says "open for writing", which plain opens refuse, is opened with SWMR read access
+    (docs/output.md). (HDF5 refuses to open one file twice with different SWMR access, so a
+    file that opens plainly is always opened plainly.)"""
+    try:
+        return h5py.File(path, "r")
+    except OSError:
+        return h5py.File(path, "r", swmr=True)
+
+
 class IncompleteFileError(Exception):
     """The file lacks the root attribute `complete` = 1 (e.g. copied from a crashed run)."""
 
@@ -40,7 +51,7 @@ def _plain(value):
 
 def read_attrs(path):
     """Root attributes of a regsim file as plain Python values."""
-    with h5py.File(path, "r") as f:
+    with open_h5(path) as f:
         return {k: _plain(v) for k, v in f.attrs.items()}
 
 
@@ -78,7 +89,7 @@ class RunInfo:
 
 def run_info(path):
     a = read_attrs(path)
-    with h5py.File(path, "r") as f:
+    with open_h5(path) as f:
         reps = int(a.get("replicates", f["replicate"].shape[0] if "replicate" in f else 0))
         steps = int(a.get("steps", int(f["time"][-1]) if "time" in f else 0))
     return RunInfo(
@@ -125,7 +136,14 @@ def load(path, allow_incomplete=False):
     coordinate on `time` (datetime64 month starts from the `start_month` attribute).
     `month`, `state_name`, `institution_name` become coordinates. Lazily read."""
     check_complete(path, allow_incomplete)
-    ds = xr.open_dataset(path, engine="h5netcdf")
+    try:
+        ds = xr.open_dataset(path, engine="h5netcdf")
+    except OSError:  # a killed run's .part: SWMR read access (open_h5)
+        import h5netcdf
+
+        store = xr.backends.H5NetCDFStore(
+            h5netcdf.File(path, "r", swmr=True, decode_vlen_strings=True))
+        ds = xr.open_dataset(store)
     ds.attrs = {k: _plain(v) for k, v in ds.attrs.items()}  # bytes / 1-element arrays -> plain
     aux = [v for v in ("month", "state_name", "institution_name") if v in ds.data_vars]
     ds = ds.set_coords(aux)
@@ -139,17 +157,26 @@ def events(path, allow_incomplete=False):
     """The event log as a DataFrame: replicate, step, date, kind, cause (names), state,
     institution (ids, None when absent), patron (id or None), value."""
     check_complete(path, allow_incomplete)
-    with h5py.File(path, "r") as f:
+    with open_h5(path) as f:
         start = _plain(f.attrs.get("start_month", "2000-01"))
 
         def ids(name):
             return [_plain(x) for x in f[name][()]] if name in f else []
 
         states, insts, patrons = ids("state"), ids("institution"), ids("patron")
-        n = f["event_step"].shape[0] if "event_step" in f else 0
+        columns = [k for k in f if k.startswith("event_")]
+        # A killed run's .part may hold, after the events of its flushed replicates, some of
+        # the replicates the interrupted flush was writing, its columns of different lengths
+        # by those (docs/output.md, "A killed run's .part"): keep the common rows, and of
+        # those the flushed replicates' (cascade_size set).
+        n = min((f[k].shape[0] for k in columns), default=0)
+        if not is_complete(path) and "cascade_size" in f and "event_replicate" in f:
+            done = f["cascade_size"][:, 0] != np.iinfo(np.int32).min
+            flushed = int(done.sum())
+            n = int((f["event_replicate"][:n] < flushed).sum())
 
         def col(name, dtype=np.int32):
-            return f[name][()] if name in f else np.full(n, -1, dtype)
+            return f[name][:n] if name in f else np.full(n, -1, dtype)
 
         step = col("event_step")
         kinds = _flag_names(f["event_kind"], EVENT_KINDS) if "event_kind" in f else {}

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "output/hdf5_handles.hpp"
+#include "output/hdf5_util.hpp"
 
 namespace regsim {
 namespace {
@@ -127,8 +128,8 @@ std::string describeRunFile(const std::string& path) {
         throw std::runtime_error(path + ": no such file");
     }
     if (H5Fis_hdf5(path.c_str()) <= 0) throw std::runtime_error(path + ": not an HDF5 file");
-    const hdf5::File file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT),
-                          path + ": cannot open");
+    // SWMR read access: a killed run's .part opens too (hdf5_util.hpp).
+    const hdf5::File file = hdf5::openForReading(path, path + ": cannot open");
     const hid_t f = file.get();
 
     Listing links;

@@ -251,6 +251,11 @@ struct Hdf5RunWriter::Impl {
     // Encoded full chunks that replace a partial version a flush wrote: held until the next
     // flush (see writeEncoded).
     std::vector<ChunkCompressor::Job> deferred;
+    // cascade_size is the marker of flushed replicates (docs/output.md): its chunks, full
+    // (held here) or partly filled, are written only by a flush, once everything else it
+    // flushes is on disk (flush()).
+    std::vector<ChunkCompressor::Job> marker;
+    std::vector<std::uint8_t> marker_partial;
     static constexpr std::uint64_t kReplaces = std::uint64_t{1} << 32;  // in Job::tag
 
     std::array<Variable*, 10> grids() {
@@ -264,7 +269,8 @@ struct Hdf5RunWriter::Impl {
     void writeCompressed();  // those already encoded
     void drain();            // every one submitted
     void writeAt(Variable& v, hsize_t index, const std::vector<std::uint8_t>& encoded);
-    void writeOpenChunks();
+    void writeOpenChunks();  // all but the marker's
+    void writeMarker();
     void newEventChunk(EventColumn& c);
     void appendEvents(std::uint32_t r, const EventLog& list);
     bool encodeEventTail();  // false: no partly filled event chunk
@@ -296,8 +302,10 @@ void Hdf5RunWriter::Impl::create(const RunMetadata& m) {
 
     hdf5::silenceErrorPrinting();
     const auto fcpl = hdf5::outputFileCreation();
-    file = hdf5::File(H5Fcreate(part_path.c_str(), H5F_ACC_TRUNC, fcpl.get(), H5P_DEFAULT),
-                      "cannot create output file " + part_path);
+    const auto fapl = hdf5::outputFileAccess();
+    file = hdf5::File(
+        H5Fcreate(hdf5::creatingName(part_path).c_str(), H5F_ACC_TRUNC, fcpl.get(), fapl.get()),
+        "cannot create output file " + part_path);
     const hid_t f = file.get();
 
     // Coordinates and dimension scales.
@@ -449,6 +457,10 @@ void Hdf5RunWriter::Impl::create(const RunMetadata& m) {
     writeStringAttribute(f, "started_at", m.started_at);
     writeStringAttribute(f, "coordinates", "month state_name institution_name");
     check(H5Fflush(f, H5F_SCOPE_GLOBAL), "cannot flush " + part_path);
+    // Every object and attribute of the .part exists (but finish()'s last two): from here
+    // HDF5 keeps the file on disk readable at every moment (hdf5_util.hpp).
+    hdf5::startSwmrWrite(f, part_path);
+    hdf5::publishPart(part_path);
 }
 
 void Hdf5RunWriter::Impl::stage(Variable& v, hid_t mem_type, hsize_t r, const void* data) {
@@ -512,6 +524,10 @@ void Hdf5RunWriter::Impl::writeEncoded(ChunkCompressor::Job&& job) {
     }
     Variable& v = *grids()[job.tag & ~kReplaces];
     v.spare.push_back(std::move(job.raw));
+    if (&v == &cascade_size) {  // the marker: written by flushes only, after the rest
+        marker.push_back(std::move(job));
+        return;
+    }
     if ((job.tag & kReplaces) != 0) {
         deferred.push_back(std::move(job));
         return;
@@ -562,11 +578,29 @@ void Hdf5RunWriter::Impl::writeOpenChunks() {
     n = 0;
     for (Variable* v : grids()) {
         for (auto& [index, chunk] : v->open) {
-            writeAt(*v, index, partial[n++]);
-            chunk.on_disk = true;
+            if (v != &cascade_size) writeAt(*v, index, partial[n]);
+            ++n;
         }
     }
     writeEvents(tail_encoded);
+}
+
+// After writeOpenChunks and a flush: cascade_size's full chunks, then its chunks being filled
+// as they are (these, like every open chunk, are held back from replacement until the next
+// flush: Variable::Open::on_disk).
+void Hdf5RunWriter::Impl::writeMarker() {
+    for (auto& job : marker) {
+        writeAt(cascade_size, job.index, job.encoded);
+        compressor->recycle(std::move(job.encoded));
+    }
+    marker.clear();
+    for (auto& [index, chunk] : cascade_size.open) {
+        codec.encode(chunk.raw.data(), chunk.raw.size(), cascade_size.element, marker_partial);
+        writeAt(cascade_size, index, marker_partial);
+    }
+    for (Variable* v : grids()) {
+        for (auto& [index, chunk] : v->open) chunk.on_disk = true;
+    }
 }
 
 void Hdf5RunWriter::Impl::newEventChunk(EventColumn& c) {
@@ -642,9 +676,15 @@ void Hdf5RunWriter::Impl::writeEvents(bool tail_encoded) {
     events_in_file = events;
 }
 
-// Everything written so far reaches the file: a killed run leaves a readable .part.
+// Everything written so far reaches the file: a killed run leaves a readable .part. Two
+// H5Fflush calls, so that cascade_size, the marker of flushed replicates, reaches the disk
+// after every other dataset and the event table: a replicate whose cascade_size is in the
+// file has all of its data there, even if the kill came in the middle of this flush (SWMR
+// mode orders the writes within one dataset, not across datasets; hdf5_util.hpp).
 void Hdf5RunWriter::Impl::flush() {
     writeOpenChunks();
+    check(H5Fflush(file.get(), H5F_SCOPE_GLOBAL), "cannot flush " + part_path);
+    writeMarker();
     check(H5Fflush(file.get(), H5F_SCOPE_GLOBAL), "cannot flush " + part_path);
     last_flush = std::chrono::steady_clock::now();
 }
@@ -675,7 +715,7 @@ Hdf5RunWriter::Hdf5RunWriter(const std::string& path, const RunMetadata& metadat
 Hdf5RunWriter::~Hdf5RunWriter() {
     if (impl_ && !impl_->closed) {
         try {
-            impl_->writeOpenChunks();  // keep what was computed in the .part
+            impl_->flush();  // keep what was computed in the .part
         } catch (...) {
         }
         impl_->closeAll();
@@ -747,10 +787,11 @@ void Hdf5RunWriter::finish() {
                                  " of " + std::to_string(w.replicates) +
                                  " replicates were written; the file is not complete");
     }
+    // Grids: the marker's held chunks (the others were written when their last replicate
+    // came); the events since the last flush.
+    w.flush();
+    // Still in SWMR mode (hdf5_util.hpp, startSwmrWrite: why these two are created in it).
     const hid_t f = w.file.get();
-    // Grids: nothing left (every chunk was written when its last replicate came); the events
-    // since the last flush.
-    w.writeOpenChunks();
     writeStringAttribute(f, "finished_at", utcNow());
     check(H5Fflush(f, H5F_SCOPE_GLOBAL), "cannot flush " + w.part_path);
     const std::int32_t complete = 1;  // last: its presence means every write before it landed

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <chrono>
 #include <ctime>
+#include <filesystem>
+#include <stdexcept>
 
 #include "output/hdf5_handles.hpp"
 
@@ -62,7 +64,59 @@ PropertyList outputFileCreation() {
     // cost is the space of the chunks rewritten after flushes: a few per dataset per flush.
     check(H5Pset_file_space_strategy(fcpl.get(), H5F_FSPACE_STRATEGY_NONE, false, 1),
           "H5Pset_file_space_strategy");
+    // The root group's attributes (about 20) stay in its object header ("compact"), not in a
+    // fractal heap with B-tree indexes: finish() creates `finished_at` and `complete` in SWMR
+    // mode, and a kill while it wrote dense storage left attributes that failed their
+    // checksums (SWMR readers then retry for many minutes); a compact one is a message in an
+    // object header chunk, written in one piece (hdf5_util.hpp, startSwmrWrite).
+    check(H5Pset_attr_phase_change(fcpl.get(), 64, 48), "H5Pset_attr_phase_change");
     return fcpl;
+}
+
+PropertyList outputFileAccess() {
+    PropertyList fapl(H5Pcreate(H5P_FILE_ACCESS), "H5Pcreate");
+    check(H5Pset_libver_bounds(fapl.get(), H5F_LIBVER_V110, H5F_LIBVER_V110),
+          "H5Pset_libver_bounds");
+    return fapl;
+}
+
+void startSwmrWrite(hid_t file, const std::string& path) {
+    check(H5Fstart_swmr_write(file), "cannot start SWMR writing of " + path);
+}
+
+std::string creatingName(const std::string& part) { return part + ".new"; }
+
+void publishPart(const std::string& part) {
+    std::error_code ec;
+    std::filesystem::rename(creatingName(part), part, ec);
+    if (ec) {
+        throw std::runtime_error("cannot rename " + creatingName(part) + " to " + part + ": " +
+                                 ec.message());
+    }
+}
+
+File openForReading(const std::string& path, const std::string& what) {
+    return File(H5Fopen(path.c_str(), H5F_ACC_RDONLY | H5F_ACC_SWMR_READ, H5P_DEFAULT), what);
+}
+
+hid_t reopenForWriting(const std::string& path) {
+    auto fapl = outputFileAccess();
+    // What `h5clear -s` sets: the library's own (unexported) name of the access property that
+    // clears the superblock's status flags on open. Without it, HDF5 refuses a killed .part
+    // ("file is already open for write").
+    static constexpr const char* kClearStatusFlags = "clear_status_flags";
+    if (H5Pexist(fapl.get(), kClearStatusFlags) > 0) {
+        hbool_t clear = true;
+        check(H5Pset(fapl.get(), kClearStatusFlags, &clear), "H5Pset clear_status_flags");
+    }
+    const hid_t id = H5Fopen(path.c_str(), H5F_ACC_RDWR, fapl.get());
+    if (id < 0) return id;
+    // EOA = max(EOA, end of file): what `h5clear --increment=0` does.
+    if (H5Fincrement_filesize(id, 0) < 0) {
+        H5Fclose(id);
+        return H5I_INVALID_HID;
+    }
+    return id;
 }
 
 void writeStringAttribute(hid_t object, const char* name, const std::string& value) {

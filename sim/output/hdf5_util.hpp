@@ -35,6 +35,42 @@ PropertyList trackedCreationOrder(hid_t cls);
 // file space never reused, so that a run or sweep killed between flushes leaves a .part whose
 // last flushed chunk index names intact bytes.
 PropertyList outputFileCreation();
+// File access properties of every file regsim writes: the HDF5 1.10 format (superblock
+// version 3, fixed and extensible array chunk indexes), which SWMR writing requires.
+PropertyList outputFileAccess();
+
+// Crash safety of a .part (docs/output.md, "A killed run's .part"). Outside SWMR mode HDF5
+// writes its dirty metadata at a flush in address order and the superblock (with the end of
+// allocated space, EOA) last, so a process killed inside H5Fflush can leave chunk indexes
+// that name bytes past the EOA on disk ("addr overflow") or B-tree parents whose new children
+// never landed. In SWMR write mode HDF5 orders those writes by flush dependencies (raw data,
+// then the index entries naming it, then the dataset's object header with its extent), and a
+// SWMR reader does not hold the superblock's EOA against the file: the file on disk is
+// readable at every moment. SWMR mode is meant for files whose objects and attributes all
+// exist, so it starts once every dataset and attribute exists but the last two root
+// attributes, `finished_at` and `complete`, which finish() creates in SWMR mode (HDF5 allows
+// it): closing and reopening the file as an ordinary writer for them left, when killed then,
+// a file that no reader opens (its superblock says "open for writing" without SWMR) for the
+// last ~14 writes; in SWMR mode only a kill between the 2 writes that store `finished_at`
+// (its object header message lands before its string in the global heap) leaves that
+// attribute unreadable, the datasets intact. The superblock marks the file open for writing
+// until a clean close, and HDF5 refuses a killed .part to readers that do not open it with
+// SWMR read access (h5py: File(path, "r", swmr=True)).
+void startSwmrWrite(hid_t file, const std::string& path);
+// A new .part is created under this name and renamed to `part` only once it is in SWMR mode
+// (publishPart): before that a kill would leave a file that no reader opens, so a .part that
+// exists always opens. A kill while it is created leaves PART.new, which holds nothing.
+std::string creatingName(const std::string& part);
+void publishPart(const std::string& part);
+// Opens a file regsim wrote for reading: a finished one, or the .part of a killed run or
+// sweep, whose superblock still says "open for writing" (SWMR read access opens both).
+File openForReading(const std::string& path, const std::string& what);
+// Reopens PATH for writing (a sweep's --resume): clears the
+// superblock's "open for writing" marks of a killed writer, and moves the end of allocated
+// space to the end of the file, past everything a killed writer wrote after its last
+// complete flush, so nothing it left (data that index entries on disk may name) is
+// overwritten. Returns an invalid File (id < 0) if HDF5 cannot open it.
+hid_t reopenForWriting(const std::string& path);
 
 // Attributes, written over any attribute of the same name (a resumed sweep rewrites some).
 void writeStringAttribute(hid_t object, const char* name, const std::string& value);

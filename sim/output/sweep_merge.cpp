@@ -95,8 +95,7 @@ void mergeSweepShards(const MergeOptions& o) {
         }
         Shard s;
         s.path = path;
-        s.file = hdf5::File(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT),
-                            "cannot open shard " + path);
+        s.file = hdf5::openForReading(path, "cannot open shard " + path);
         const hid_t f = s.file.get();
         s.hash = hdf5::readStringAttribute(f, "sweep_hash");
         if (s.hash.empty()) throw MergeError(path + ": not a sweep file (no sweep_hash)");

@@ -138,6 +138,7 @@ struct SweepWriter::Impl {
     void prepareDirect(unsigned compression_threads);
     void create();
     void open();
+    void startSwmr(bool resumed);
     void writeBlock();
     void submitChunks(std::size_t var);
     void writeEncoded(ChunkCompressor::Job&& job);
@@ -239,14 +240,10 @@ void SweepWriter::Impl::prepareDirect(unsigned compression_threads) {
 void SweepWriter::Impl::create() {
     hdf5::silenceErrorPrinting();
     const auto fcpl = hdf5::outputFileCreation();
-    hdf5::PropertyList fapl(H5Pcreate(H5P_FILE_ACCESS), "H5Pcreate");
-    if (!meta.virtual_sources.empty()) {
-        // Virtual datasets need the 1.10 format.
-        check(H5Pset_libver_bounds(fapl.get(), H5F_LIBVER_V110, H5F_LIBVER_V110),
-              "H5Pset_libver_bounds");
-    }
-    file = hdf5::File(H5Fcreate(part.c_str(), H5F_ACC_TRUNC, fcpl.get(), fapl.get()),
-                      "cannot create output file " + part);
+    const auto fapl = hdf5::outputFileAccess();  // the 1.10 format (virtual datasets, SWMR)
+    file = hdf5::File(
+        H5Fcreate(hdf5::creatingName(part).c_str(), H5F_ACC_TRUNC, fcpl.get(), fapl.get()),
+        "cannot create output file " + part);
     const hid_t f = file.get();
 
     std::vector<std::int64_t> points(P);
@@ -393,9 +390,25 @@ void SweepWriter::Impl::create() {
     check(H5Fflush(f, H5F_SCOPE_GLOBAL), "cannot flush " + part);
 }
 
+// Every object and attribute of the .part exists (but finish()'s last two): from here HDF5 keeps
+// the file on disk readable at every moment (hdf5_util.hpp). A virtual file (regsim merge
+// --virtual) is written at once and never resumed: it stays an ordinary writer.
+void SweepWriter::Impl::startSwmr(bool resumed) {
+    if (!meta.virtual_sources.empty()) return;
+    if (resumed && H5Fstart_swmr_write(file.get()) < 0) {
+        // A .part of an older regsim (HDF5 1.8 format, v1 B-tree chunk indexes) cannot be
+        // written in SWMR mode: it goes on as it was started, crash safe between flushes only.
+        H5Eclear2(H5E_DEFAULT);
+        return;
+    }
+    if (!resumed) hdf5::startSwmrWrite(file.get(), part);
+}
+
 void SweepWriter::Impl::open() {
     hdf5::silenceErrorPrinting();
-    const hid_t id = H5Fopen(part.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+    // A killed writer's .part: its superblock still says "open for writing", and its end of
+    // allocated space may lag what the kill left on disk (hdf5_util.hpp).
+    const hid_t id = hdf5::reopenForWriting(part);
     if (id < 0) {
         throw SweepPartUnreadable("cannot open " + part + " to resume it (" + hdf5::lastError() +
                                   ")");
@@ -600,6 +613,8 @@ SweepWriter::SweepWriter(const std::string& path, const SweepMetadata& metadata,
     } else {
         w.create();
     }
+    w.startSwmr(resume);
+    if (!resume) hdf5::publishPart(w.part);
     if (!metadata.virtual_sources.empty()) {
         std::fill(w.done.begin(), w.done.end(), 1);
         if (w.P * w.R > 0) {
@@ -694,6 +709,7 @@ void SweepWriter::finish() {
                                  std::to_string(w.P * w.R) +
                                  " runs were written; the file is not complete");
     }
+    // Still in SWMR mode (hdf5_util.hpp, startSwmrWrite: why these two are created in it).
     const hid_t f = w.file.get();
     writeStringAttribute(f, "finished_at", utcNow());
     check(H5Fflush(f, H5F_SCOPE_GLOBAL), "cannot flush " + w.part);

@@ -250,7 +250,9 @@ def test_resume_after_sigkill_gives_the_same_file(tmp_path):
         proc.wait()
         if out.exists():
             break
-        with h5py.File(part, "r") as f:  # readable after every kill
+        # Readable after every kill, with SWMR read access: the killed writer's .part still
+        # says "open for writing", which plain opens refuse (docs/output.md).
+        with h5py.File(part, "r", swmr=True) as f:
             done = f["run_done"][()]
             done_counts.append(int(done.sum()))
             # Runs marked done hold their data (no fill values).
@@ -266,6 +268,45 @@ def test_resume_after_sigkill_gives_the_same_file(tmp_path):
     assert_same_datasets(full, out)
     with h5py.File(out, "r") as f:
         assert f.attrs["complete"] == 1
+
+
+KILL_AT_WRITE = Path(os.environ.get("REGSIM_BUILD_DIR", ROOT / "build")) / "tests" / \
+    "libregsim_kill_at_write.so"
+
+
+def test_resume_after_kills_before_chosen_writes(tmp_path):
+    # tests/kill_at_write SIGKILLs each sweep right before its Nth write to the .part (N drawn
+    # over its creation and its flushes, one every block with --flush-interval 0): each .part
+    # opens, its runs marked done hold their data, and resuming them all gives the file of an
+    # uninterrupted sweep (resume must not write over what a killed flush left).
+    assert KILL_AT_WRITE.exists(), f"{KILL_AT_WRITE} not built (target regsim_kill_at_write)"
+    sw = tmp_path / "kill.toml"
+    sw.write_text(sweep_text(replicates=100, record="every:3")
+                  .replace("steps = 5", "steps = 20").replace("steps = 24", "steps = 48"))
+    full = tmp_path / "full.h5"
+    regsim("sweep", sw, "-o", full, "--threads", "2", "--quiet", check=True)
+    out = tmp_path / "k.h5"
+    part = Path(str(out) + ".part")
+    rng = random.Random(17)
+    done_counts = []
+    for at in [10] + [rng.randint(40, 150) for _ in range(7)]:
+        env = dict(os.environ, LD_PRELOAD=str(KILL_AT_WRITE), REGSIM_KILL_AT_WRITE=str(at))
+        proc = subprocess.run([str(BINARY), "sweep", str(sw), "-o", str(out), "--threads", "2",
+                               "--resume", "--quiet", "--flush-interval", "0"], env=env)
+        if proc.returncode == 0:
+            break
+        assert proc.returncode == -9, (at, proc.returncode)
+        if not part.exists():  # killed while created: only PART.new, which holds nothing
+            assert Path(str(part) + ".new").exists()
+            continue
+        with h5py.File(part, "r", swmr=True) as f:
+            done = f["run_done"][()]
+            done_counts.append(int(done.sum()))
+            assert (f["exit_step"][()][done == 1] != -2**31).all()
+            assert (f["status"][()][done == 1] != 255).all()
+    assert done_counts == sorted(done_counts) and 0 < max(done_counts) < 40 * 100, done_counts
+    regsim("sweep", sw, "-o", out, "--threads", "1", "--resume", check=True)
+    assert_same_datasets(full, out)
 
 
 def test_sigterm_leaves_a_resumable_part(tmp_path):
