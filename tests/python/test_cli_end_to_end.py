@@ -199,6 +199,22 @@ def check_killed_part(part, expected):
     return n
 
 
+def kill_a_run(out, flush_interval, delay):
+    """Starts a long run of the default scenario into OUT, SIGKILLs it DELAY seconds after its
+    .part appears, and waits for it to die."""
+    import signal
+    import time
+    part = Path(str(out) + ".part")
+    proc = subprocess.Popen([str(BINARY), "run", str(DEFAULT), "-o", str(out), "--replicates",
+                             "100000", "--threads", "2", "--quiet", "--flush-interval",
+                             str(flush_interval)])
+    while not part.exists():
+        time.sleep(0.005)
+    time.sleep(delay)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+
+
 @pytest.mark.parametrize("interval,wait", [(0.25, 0.6), (60, 2.5)], ids=["flushes", "no_flush"])
 def test_killed_run_leaves_every_flushed_chunk_readable(tmp_path, interval, wait):
     # Chunks are written whole when full and partly at each flush; a rewritten chunk frees its
@@ -210,8 +226,6 @@ def test_killed_run_leaves_every_flushed_chunk_readable(tmp_path, interval, wait
     # before it, about one kill in 25 here left a chunk index past the superblock's end of
     # allocated space, "addr overflow"); test_kills_inside_flushes aims at those.
     import random
-    import signal
-    import time
     ref = tmp_path / "ref.h5"
     regsim("run", DEFAULT, "-o", ref, "--replicates", 300, "--threads", 1, "--quiet", check=True)
     expected = datasets(ref)
@@ -220,14 +234,7 @@ def test_killed_run_leaves_every_flushed_chunk_readable(tmp_path, interval, wait
     for kill in range(8):
         out = tmp_path / f"k{kill}.h5"
         part = Path(str(out) + ".part")
-        proc = subprocess.Popen([str(BINARY), "run", str(DEFAULT), "-o", str(out), "--replicates",
-                                 "100000", "--threads", "2", "--quiet", "--flush-interval",
-                                 str(interval)])
-        while not part.exists():
-            time.sleep(0.01)
-        time.sleep(wait + rng.random())
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
+        kill_a_run(out, interval, wait + rng.random())
         n = check_killed_part(part, expected)
         assert n > 0 or interval > 1  # with no flush the .part shows its first state
         flushed.append(n)
@@ -276,8 +283,6 @@ def test_kills_inside_flushes(tmp_path):
     # every kill lands inside one, at a random point of HDF5's metadata writes; real SIGKILLs,
     # which may also cut a write short.
     import random
-    import signal
-    import time
     ref = tmp_path / "ref.h5"
     regsim("run", DEFAULT, "-o", ref, "--replicates", 300, "--threads", 1, "--quiet", check=True)
     expected = datasets(ref)
@@ -286,13 +291,7 @@ def test_kills_inside_flushes(tmp_path):
     for kill in range(12):
         out = tmp_path / "k.h5"
         part = Path(str(out) + ".part")
-        proc = subprocess.Popen([str(BINARY), "run", str(DEFAULT), "-o", str(out), "--replicates",
-                                 "100000", "--threads", "2", "--quiet", "--flush-interval", "0"])
-        while not part.exists():
-            time.sleep(0.005)
-        time.sleep(0.2 + 0.8 * rng.random())
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
+        kill_a_run(out, 0, 0.2 + 0.8 * rng.random())
         flushed.append(check_killed_part(part, expected))
         part.unlink()  # about 0.5 MB per flushed replicate
     assert min(flushed) > 0 and max(flushed) > 100, flushed
