@@ -20,9 +20,10 @@ namespace regsim {
 
 namespace {
 
-// Leavers per step above which their peers are notified in parallel (each thread owns a range
-// of counters: notifyRowsParallel).
-constexpr std::size_t kParallelFrontier = 1u << 13;
+// Leavers per step from which their peers are notified in parallel (each thread owns a range
+// of counters: notifyRowsParallel). Every part reads every leaver's row, so smaller rounds,
+// whose counters sit in one core's cache anyway, gain nothing (docs/performance.md).
+constexpr std::size_t kParallelFrontier = 1u << 16;
 constexpr std::uint32_t kNoStamp = 0xFFFFFFFFu;
 // notifyRows: row entries copied per leaver without a loop, and gathered per pass.
 constexpr std::uint32_t kRowLanes = 8;
@@ -382,6 +383,7 @@ void FrontierCascade::notifyFrontier() {
     const bool parallel = frontier_.size() >= kParallelFrontier && threads > 1;
     withCounters([&](auto* counter) {
         if (parallel) {
+            ++parallel_rounds_;
             notifyRowsParallel(counter, threads);
         } else {
             notifyRows(counter, frontier_);
@@ -431,6 +433,7 @@ void FrontierCascade::simulate(std::uint32_t steps, Forced&& forced, EventLog* e
     pending_count_ = zero_need_.size();
     marks_used_ = false;
     active_rounds_ = 0;
+    parallel_rounds_ = 0;
     left_ = 0;
     for (std::uint32_t t = 0; t < steps; ++t) {
         // Phase 1: forced exits act at once; their peers may leave in this same step.

@@ -62,6 +62,8 @@ class FrontierCascade {
     std::uint32_t peerCount(std::uint32_t m) const { return offsets_[m + 1] - offsets_[m]; }
     // Rounds (steps) that had at least one leaver in the last run.
     std::uint32_t activeRounds() const { return active_rounds_; }
+    // Of those, the rounds whose peers were notified on several threads.
+    std::uint32_t parallelRounds() const { return parallel_rounds_; }
 
   private:
     template <typename Forced>
@@ -129,6 +131,7 @@ class FrontierCascade {
     std::vector<std::uint64_t> marks_;     // bitmap for ordering large frontiers
     bool marks_used_ = false;
     std::uint32_t active_rounds_ = 0;
+    std::uint32_t parallel_rounds_ = 0;
     std::uint64_t left_ = 0;  // memberships that left in the last run
 };
 

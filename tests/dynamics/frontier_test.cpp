@@ -181,8 +181,8 @@ TEST(FrontierCascadeTest, RandomWeightedAndUnitWorldsMatch) {
 }
 
 TEST(FrontierCascadeTest, LargeFrontiersGiveTheSameResultOnAnyThreadCount) {
-    // Rounds of > 8192 leavers take the parallel path when two threads are allowed.
-    const auto sc = watts(200000, 4.0, 11);
+    // Rounds of >= 65536 leavers take the parallel path when two threads are allowed.
+    const auto sc = watts(500000, 4.0, 11);
     const auto topo = buildTopology(sc);
     FrontierCascade frontier(sc, topo);
     const RecordConfig rc{false, 1};
@@ -194,8 +194,9 @@ TEST(FrontierCascadeTest, LargeFrontiersGiveTheSameResultOnAnyThreadCount) {
     {
         tbb::global_control limit(tbb::global_control::max_allowed_parallelism, 2);
         frontier.run(sc.seed, 0, sc.steps, rc, two);
+        ASSERT_GT(frontier.parallelRounds(), 0u);
     }
-    ASSERT_GT(one.cascade_size[0], 100000);
+    ASSERT_GT(one.cascade_size[0], 250000);
     expectSameResult(one, two);
     Simulation(sc, topo, Engine::general).run(sc.seed, 0, sc.steps, rc, general);
     expectSameResult(general, one);
@@ -206,6 +207,7 @@ TEST(FrontierCascadeTest, LargeFrontiersGiveTheSameResultOnAnyThreadCount) {
         tbb::task_arena arena(parts);
         RunResult more;
         arena.execute([&] { frontier.run(sc.seed, 0, sc.steps, rc, more); });
+        ASSERT_GT(frontier.parallelRounds(), 0u);
         expectSameResult(one, more);
     }
 }
