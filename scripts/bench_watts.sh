@@ -84,7 +84,7 @@ echo
 echo "log-log slope of regsim's time (1 thread) against N: $slope over 1e5..1e7" \
      "($slope1 over 1e5..1e6, $slope2 over 1e6..1e7)"
 slope_2=$(awk -v a="${T2[100000]}" -v b="${T2[10000000]}" 'BEGIN {printf "%.2f", log(b / a) / log(100)}')
-echo "the same on 2 threads: $slope_2 over 1e5..1e7 (rounds under 65536 leavers run on one thread," \
+echo "the same on 2 threads: $slope_2 over 1e5..1e7 (only rounds of >= 65536 leavers in worlds of >= 2^22 memberships split," \
      "so small N gains nothing from the second)"
 
 echo

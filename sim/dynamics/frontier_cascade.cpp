@@ -20,10 +20,6 @@ namespace regsim {
 
 namespace {
 
-// Leavers per step from which their peers are notified in parallel (each thread owns a range
-// of counters: notifyRowsParallel). Every part reads every leaver's row, so smaller rounds,
-// whose counters sit in one core's cache anyway, gain nothing (docs/performance.md).
-constexpr std::size_t kParallelFrontier = 1u << 16;
 constexpr std::uint32_t kNoStamp = 0xFFFFFFFFu;
 // notifyRows: row entries copied per leaver without a loop, and gathered per pass.
 constexpr std::uint32_t kRowLanes = 8;
@@ -380,7 +376,8 @@ void FrontierCascade::notifyFrontier() {
     const auto threads = std::min<std::size_t>(
         tbb::this_task_arena::max_concurrency(),
         tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism));
-    const bool parallel = frontier_.size() >= kParallelFrontier && threads > 1;
+    const bool parallel =
+        threads > 1 && frontier_.size() >= split_.min_leavers && count_ >= split_.min_memberships;
     withCounters([&](auto* counter) {
         if (parallel) {
             ++parallel_rounds_;

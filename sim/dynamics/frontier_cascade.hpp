@@ -37,6 +37,15 @@ double cascadeUtility(double base, double kappa, double bias, double peer_gap);
 // general engine (gap = (all - c) / all - 1), so the two agree on every tie-breaking case.
 std::int32_t exitThreshold(double base, double kappa, double bias, std::uint32_t all);
 
+// When a step's leavers notify their peers on several threads (notifyRowsParallel). Each
+// thread reads every leaver's row and decrements the counters of its own range, so it pays only
+// once the counters no longer fit in one core's cache and the round is large
+// (docs/performance.md, "Owned ranges": at 1e6 memberships 2 threads were slower than 1).
+struct ParallelSplit {
+    std::size_t min_leavers = std::size_t(1) << 16;
+    std::uint32_t min_memberships = std::uint32_t(1) << 22;
+};
+
 class FrontierCascade {
   public:
     // Built once per (scenario, topology); throws std::invalid_argument unless
@@ -64,6 +73,8 @@ class FrontierCascade {
     std::uint32_t activeRounds() const { return active_rounds_; }
     // Of those, the rounds whose peers were notified on several threads.
     std::uint32_t parallelRounds() const { return parallel_rounds_; }
+    // Where rounds split (tests lower it to reach the parallel path in small worlds).
+    void setParallelSplit(ParallelSplit split) { split_ = split; }
 
   private:
     template <typename Forced>
@@ -132,6 +143,7 @@ class FrontierCascade {
     bool marks_used_ = false;
     std::uint32_t active_rounds_ = 0;
     std::uint32_t parallel_rounds_ = 0;
+    ParallelSplit split_;
     std::uint64_t left_ = 0;  // memberships that left in the last run
 };
 
