@@ -272,8 +272,8 @@ template <typename One, typename Chunk>
 }
 
 // Decrements the counters of peers[0 .. n) and appends those that reach 0 to out[0 ..),
-// returning their count (out has room for n + 1: the push is branch-free). peers has
-// kPrefetchPad readable entries past n.
+// returning their count (out has room for n + 1: the push is branch-free). peers has 16
+// readable entries past n (the prefetch's reach; stale ones are still membership indices).
 template <typename T>
 std::size_t FrontierCascade::decrementAll(T* counter, const std::uint32_t* peers, std::size_t n,
                                           std::uint32_t* out) {
