@@ -199,6 +199,15 @@ def check_killed_part(part, expected):
     return n
 
 
+@pytest.fixture(scope="module")
+def finished_run(tmp_path_factory):
+    """The datasets of a finished 300-replicate run of the default scenario: what the kill tests
+    compare each killed run's flushed replicates with (computed once for all of them)."""
+    ref = tmp_path_factory.mktemp("finished") / "ref.h5"
+    regsim("run", DEFAULT, "-o", ref, "--replicates", 300, "--threads", 1, "--quiet", check=True)
+    return datasets(ref)
+
+
 def kill_a_run(out, flush_interval, delay):
     """Starts a long run of the default scenario into OUT, SIGKILLs it DELAY seconds after its
     .part appears, and waits for it to die."""
@@ -216,7 +225,7 @@ def kill_a_run(out, flush_interval, delay):
 
 
 @pytest.mark.parametrize("interval,wait", [(0.25, 0.6), (60, 2.5)], ids=["flushes", "no_flush"])
-def test_killed_run_leaves_every_flushed_chunk_readable(tmp_path, interval, wait):
+def test_killed_run_leaves_every_flushed_chunk_readable(tmp_path, finished_run, interval, wait):
     # Chunks are written whole when full and partly at each flush; a rewritten chunk frees its
     # old space, which HDF5 must not reuse while the last flush's index still names it (the
     # files never reuse freed space). Killed at random moments (every 0.25 s a flush; or
@@ -226,16 +235,13 @@ def test_killed_run_leaves_every_flushed_chunk_readable(tmp_path, interval, wait
     # before it, about one kill in 25 here left a chunk index past the superblock's end of
     # allocated space, "addr overflow"); test_kills_inside_flushes aims at those.
     import random
-    ref = tmp_path / "ref.h5"
-    regsim("run", DEFAULT, "-o", ref, "--replicates", 300, "--threads", 1, "--quiet", check=True)
-    expected = datasets(ref)
     rng = random.Random(11)
     flushed = []
     for kill in range(8):
         out = tmp_path / f"k{kill}.h5"
         part = Path(str(out) + ".part")
         kill_a_run(out, interval, wait + rng.random())
-        n = check_killed_part(part, expected)
+        n = check_killed_part(part, finished_run)
         assert n > 0 or interval > 1  # with no flush the .part shows its first state
         flushed.append(n)
     if interval < 1:
@@ -246,16 +252,13 @@ KILL_AT_WRITE = Path(os.environ.get("REGSIM_BUILD_DIR", ROOT / "build")) / "test
     "libregsim_kill_at_write.so"
 
 
-def test_kill_before_any_write_leaves_a_readable_part(tmp_path):
+def test_kill_before_any_write_leaves_a_readable_part(tmp_path, finished_run):
     # tests/kill_at_write/kill_at_write.c SIGKILLs regsim right before its Nth write to the
     # .part: every state a kill can leave the file in is one of these (but a kill in the middle
     # of a write that Linux cuts short). With a flush after every replicate, about 50 writes a
     # flush, the N drawn here land at every point of creation and of the flushes.
     import random
     assert KILL_AT_WRITE.exists(), f"{KILL_AT_WRITE} not built (target regsim_kill_at_write)"
-    ref = tmp_path / "ref.h5"
-    regsim("run", DEFAULT, "-o", ref, "--replicates", 300, "--threads", 1, "--quiet", check=True)
-    expected = datasets(ref)
     rng = random.Random(31)
     out = tmp_path / "k.h5"
     part = Path(str(out) + ".part")
@@ -268,7 +271,7 @@ def test_kill_before_any_write_leaves_a_readable_part(tmp_path):
                               env=env)
         assert proc.returncode == -9, (at, proc.returncode)
         if part.exists():
-            flushed.append(check_killed_part(part, expected))
+            flushed.append(check_killed_part(part, finished_run))
             part.unlink()  # about 0.5 MB per flushed replicate
         else:  # killed while the file was created: only PART.new, which holds nothing
             assert new.exists() and at < 100, at
@@ -277,22 +280,19 @@ def test_kill_before_any_write_leaves_a_readable_part(tmp_path):
     assert flushed[0] == 0 and max(flushed) > 100, flushed
 
 
-def test_kills_inside_flushes(tmp_path):
+def test_kills_inside_flushes(tmp_path, finished_run):
     # --flush-interval 0 flushes after every replicate: the run then spends about 97% of its
     # time inside flushes (5.9 s for 1000 replicates, against 0.19 s without them), so nearly
     # every kill lands inside one, at a random point of HDF5's metadata writes; real SIGKILLs,
     # which may also cut a write short.
     import random
-    ref = tmp_path / "ref.h5"
-    regsim("run", DEFAULT, "-o", ref, "--replicates", 300, "--threads", 1, "--quiet", check=True)
-    expected = datasets(ref)
     rng = random.Random(23)
     flushed = []
     for kill in range(12):
         out = tmp_path / "k.h5"
         part = Path(str(out) + ".part")
         kill_a_run(out, 0, 0.2 + 0.8 * rng.random())
-        flushed.append(check_killed_part(part, expected))
+        flushed.append(check_killed_part(part, finished_run))
         part.unlink()  # about 0.5 MB per flushed replicate
     assert min(flushed) > 0 and max(flushed) > 100, flushed
 

@@ -221,6 +221,17 @@ def test_bad_sweep_files_exit_2(tmp_path):
     assert not list(tmp_path.glob("*.h5*"))
 
 
+def runs_done_in_killed_part(part):
+    """Opens a killed sweep's .part, checks that the runs it marks done hold their data (no
+    fill values), and returns how many there are. SWMR read access: the killed writer's .part
+    still says "open for writing", which plain opens refuse (docs/output.md)."""
+    with h5py.File(part, "r", swmr=True) as f:
+        done = f["run_done"][()]
+        assert (f["exit_step"][()][done == 1] != -2**31).all()
+        assert (f["status"][()][done == 1] != 255).all()
+        return int(done.sum())
+
+
 def test_resume_after_sigkill_gives_the_same_file(tmp_path):
     sw = tmp_path / "kill.toml"
     # 40 points x 400 replicates with trajectories: about a second on two cores here (40
@@ -250,14 +261,7 @@ def test_resume_after_sigkill_gives_the_same_file(tmp_path):
         proc.wait()
         if out.exists():
             break
-        # Readable after every kill, with SWMR read access: the killed writer's .part still
-        # says "open for writing", which plain opens refuse (docs/output.md).
-        with h5py.File(part, "r", swmr=True) as f:
-            done = f["run_done"][()]
-            done_counts.append(int(done.sum()))
-            # Runs marked done hold their data (no fill values).
-            assert (f["exit_step"][()][done == 1] != -2**31).all()
-            assert (f["status"][()][done == 1] != 255).all()
+        done_counts.append(runs_done_in_killed_part(part))
         if len(done_counts) >= 4 and 0 < done_counts[-1] < total:
             break
     # The kills did land mid-sweep, with some runs already flushed and never lost later.
@@ -299,11 +303,7 @@ def test_resume_after_kills_before_chosen_writes(tmp_path):
         if not part.exists():  # killed while created: only PART.new, which holds nothing
             assert Path(str(part) + ".new").exists()
             continue
-        with h5py.File(part, "r", swmr=True) as f:
-            done = f["run_done"][()]
-            done_counts.append(int(done.sum()))
-            assert (f["exit_step"][()][done == 1] != -2**31).all()
-            assert (f["status"][()][done == 1] != 255).all()
+        done_counts.append(runs_done_in_killed_part(part))
     assert done_counts == sorted(done_counts) and 0 < max(done_counts) < 40 * 100, done_counts
     regsim("sweep", sw, "-o", out, "--threads", "1", "--resume", check=True)
     assert_same_datasets(full, out)
