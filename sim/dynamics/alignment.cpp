@@ -16,14 +16,19 @@
 // parameter rather than per neighbour. The noise is drawn for a block of states at a time into a
 // stack buffer (core/draw_batch.hpp: several streams per instruction where the CPU has AVX2 or
 // AVX-512), the same bits as each state's own RandomStream, so the result depends neither on the
-// CPU nor on the blocks.
+// CPU nor on the blocks. With 1-3 axes and AVX2 or AVX-512, whole groups of 4 or 8 states are
+// updated in SIMD lanes (dynamics/alignment_lanes.hpp, the same bits); alignState below is the
+// reference, and runs the rest.
 
 #include <algorithm>
+#include <atomic>
 #include <bit>
 #include <cmath>
+#include <string_view>
 
 #include "core/draw_batch.hpp"
 #include "core/rng.hpp"
+#include "dynamics/alignment_lanes.hpp"
 #include "dynamics/baselines.hpp"
 #include "dynamics/parallel.hpp"
 #include "dynamics/phases.hpp"
@@ -128,16 +133,99 @@ void alignState(const StepContext& ctx, const NoiseBlock<kAxes>& noise, double b
     for (std::uint32_t d = 0; d < D; ++d) out[d] = std::clamp(ai[d] + delta[d], -1.0, 1.0);
 }
 
-// States [begin, end), a block of draws at a time.
+// ---- Lanes: W states at once (dynamics/alignment_lanes.hpp) ---------------------------------
+
+// The inputs of alignment_lanes::alignLanes for this step.
+alignment_lanes::Inputs lanesInputs(const StepContext& ctx, double bound2) {
+    const auto& p = ctx.scenario.model;
+    const auto& topo = ctx.topology;
+    const auto inf = topo.influence.view();
+    alignment_lanes::Inputs in;
+    in.offsets = inf.offsets;
+    in.targets = inf.targets;
+    in.weights = inf.weights;
+    in.entry_count = inf.end(topo.state_count - 1);
+    in.alignment = ctx.now.alignment.data();
+    in.next_alignment = ctx.next.alignment.data();
+    in.state_count = topo.state_count;
+    in.peer_rate = p.peer_alignment_rate;
+    in.bound2 = bound2;
+    in.bounded = std::isfinite(p.confidence_bound);
+    in.patron_pull = p.patron_pull;
+    in.patron_count = topo.patron_count;
+    in.engagement = ctx.now.engagement.data();
+    in.patron_orientation = topo.patron_orientation.data();
+    in.institution_pull = p.institution_pull;
+    in.status = ctx.now.status.data();
+    in.first_membership = topo.state_first_membership.data();
+    in.membership_institution = topo.membership_institution.data();
+    in.institution_orientation = topo.institution_orientation.data();
+    in.reversion = p.alignment_reversion;
+    in.alignment_baseline = topo.state_alignment_baseline.data();
+    in.last_state_row = topo.last_state_row;
+    in.regime = ctx.now.regime.data();
+    in.military_shift =
+        p.military_alignment_shift.empty() ? nullptr : p.military_alignment_shift.data();
+    in.noise_sd = p.alignment_noise;
+    return in;
+}
+
+#define REGSIM_AVX2 __attribute__((target("avx2")))
+#define REGSIM_AVX512 __attribute__((target("avx512f,avx512dq,avx512vl")))
+
+template <std::uint32_t D, bool kUnit>
+REGSIM_AVX2 void alignBlocksAvx2(const alignment_lanes::Inputs& in, const double* const* noise,
+                                 std::uint32_t from, std::uint32_t to) {
+    alignment_lanes::alignBlocks<4, D, kUnit>(in, noise, from, to);
+}
+template <std::uint32_t D, bool kUnit>
+REGSIM_AVX512 void alignBlocksAvx512(const alignment_lanes::Inputs& in, const double* const* noise,
+                                     std::uint32_t from, std::uint32_t to) {
+    alignment_lanes::alignBlocks<8, D, kUnit>(in, noise, from, to);
+}
+
+std::atomic<int> forced_lane_width{-1};
+
+// The lane width of the draw path (core/draw_batch.hpp: the CPU's widest, or
+// REGSIM_DRAW_PATH's), 0 for the scalar update; or the width a test forced.
+std::uint32_t laneWidth() {
+    if (const int forced = forced_lane_width.load(std::memory_order_relaxed); forced >= 0)
+        return std::uint32_t(forced);
+    const std::string_view name = drawPath().name;
+    return name == "avx512" ? 8 : name == "avx2" ? 4 : 0;
+}
+
+// States [begin, end), a block of draws at a time; in lanes where the CPU has them for every
+// whole group of W states, the scalar update for the rest.
 template <std::uint32_t kAxes, bool kUnit>
 void alignRange(const StepContext& ctx, const DrawPath& draws, std::uint64_t noise_hash,
                 double bound2, std::uint32_t begin, std::uint32_t end) {
     const bool noisy = ctx.scenario.model.alignment_noise != 0;
     NoiseBlock<kAxes> noise;
+    std::uint32_t width = 0;
+    alignment_lanes::Inputs in;
+    if constexpr (kAxes > 0) {
+        width = laneWidth();
+        if (width > 0) in = lanesInputs(ctx, bound2);
+    }
     for (std::uint32_t b = begin; b < end; b += kDrawBlock) {
         const std::uint32_t e = std::min(end, b + kDrawBlock);
         if (noisy) noise.draw(draws, noise_hash, b, e - b, ctx.topology.axis_count);
-        for (std::uint32_t i = b; i < e; ++i) alignState<kAxes, kUnit>(ctx, noise, bound2, i);
+        std::uint32_t i = b;
+        if constexpr (kAxes > 0) {
+            if (width > 0) {
+                const std::uint32_t to = b + (e - b) / width * width;
+                const double* block_noise[kAxes];
+                for (std::uint32_t d = 0; d < kAxes; ++d)
+                    block_noise[d] = &noise.pair[d / 2][d % 2][b - noise.first];
+                if (width == 8)
+                    alignBlocksAvx512<kAxes, kUnit>(in, block_noise, b, to);
+                else
+                    alignBlocksAvx2<kAxes, kUnit>(in, block_noise, b, to);
+                i = to;
+            }
+        }
+        for (; i < e; ++i) alignState<kAxes, kUnit>(ctx, noise, bound2, i);
     }
 }
 
@@ -165,6 +253,15 @@ double squaredBound(double epsilon) {
     while (std::sqrt(t) < epsilon) t = std::nextafter(t, kInfinity);
     while (t > 0 && std::sqrt(std::nextafter(t, 0.0)) >= epsilon) t = std::nextafter(t, 0.0);
     return t;
+}
+
+bool forceAlignmentLaneWidth(int width) {
+    const char* path = width == 4 ? "avx2" : width == 8 ? "avx512" : nullptr;
+    bool runs = width <= 0;
+    for (const auto& p : drawPaths())
+        if (path && std::string_view(p.name) == path) runs = p.supported();
+    if (runs) forced_lane_width.store(width < 0 ? -1 : width, std::memory_order_relaxed);
+    return runs;
 }
 
 void updateAlignment(StepContext& ctx) {
