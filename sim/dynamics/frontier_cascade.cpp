@@ -558,7 +558,8 @@ void FrontierCascade::run(std::uint64_t seed, std::uint32_t replicate, std::uint
         for (StateIndex i = 0; i < N; ++i) {  // slot 0, as initialWorld sets them
             const auto& s = sc.states[i];
             out.sovereignty[i] = s.sovereignty;
-            for (std::size_t d = 0; d < D; ++d) out.alignment[i * D + d] = s.alignment[d];
+            for (std::size_t d = 0; d < D; ++d)
+                out.alignment[i * D + d] = s.alignment.empty() ? 0.0 : s.alignment[d];
             out.regime[i] = std::uint8_t(s.regime);
         }
         for (std::size_t slot = 0; slot < T; ++slot) {

@@ -18,7 +18,9 @@ WorldState initialWorld(const Scenario& sc, const Topology& topo) {
     for (StateIndex i = 0; i < N; ++i) {
         const auto& s = sc.states[i];
         w.sovereignty[i] = s.sovereignty;
-        for (std::uint32_t d = 0; d < D; ++d) w.alignment[std::size_t(i) * D + d] = s.alignment[d];
+        // Empty means zeros (buildTopology checked every other length).
+        for (std::uint32_t d = 0; d < D; ++d)
+            w.alignment[std::size_t(i) * D + d] = s.alignment.empty() ? 0.0 : s.alignment[d];
         w.regime[i] = std::uint8_t(s.regime);
     }
     w.status.assign(M, std::uint8_t(MembershipStatus::none));

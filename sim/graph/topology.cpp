@@ -158,7 +158,36 @@ std::uint32_t Topology::membershipIndex(StateIndex state, InstitutionIndex insti
     return static_cast<std::uint32_t>(it - membership_institution.begin());
 }
 
+namespace {
+
+// Scenarios built in code (tests, benchmarks, the C++ API) are not checked by the loader: a
+// per-axis vector that is neither empty (the default) nor one value per axis would be read past
+// its end by the dynamics, and the run would depend on whatever memory lies there.
+void checkAxisLengths(const Scenario& sc) {
+    const std::size_t D = sc.axisCount();
+    const auto check = [D](const std::vector<double>& v, const std::string& what) {
+        if (!v.empty() && v.size() != D)
+            throw std::invalid_argument(what + " has " + std::to_string(v.size()) +
+                                        " values; the scenario has " + std::to_string(D) + " axes");
+    };
+    const auto rows = sc.states.listed().size() + (sc.states.generatedCount() != 0 ? 1 : 0);
+    for (std::size_t r = 0; r < rows; ++r) {
+        const auto& s = sc.states[StateIndex(r)];
+        const auto who = "state " + sc.states.name(StateIndex(r));
+        check(s.alignment, who + ": alignment");
+        check(s.alignment_baseline, who + ": alignment_baseline");
+    }
+    for (const auto& inst : sc.institutions)
+        check(inst.orientation, "institution " + inst.id + ": orientation");
+    for (const auto& patron : sc.patrons)
+        check(patron.orientation, "patron " + patron.id + ": orientation");
+    check(sc.model.military_alignment_shift, "model.military_alignment_shift");
+}
+
+}  // namespace
+
 Topology buildTopology(const Scenario& sc) {
+    checkAxisLengths(sc);
     Topology t;
     t.state_count = static_cast<std::uint32_t>(sc.states.size());
     t.institution_count = static_cast<std::uint32_t>(sc.institutions.size());

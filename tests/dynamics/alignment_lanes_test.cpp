@@ -31,6 +31,7 @@ struct Variant {
 
 Scenario world(const Variant& v, std::uint64_t seed) {
     auto sc = emptyScenario(4);
+    sc.axes.clear();
     for (std::uint32_t d = 0; d < v.axes; ++d) sc.axes.push_back("axis" + std::to_string(d));
     sc.seed = seed;
     RandomStream rng(RngKey{seed, 0, 0, 0, Purpose::network});

@@ -354,5 +354,28 @@ TEST(FoundingTest, DelayMonthsWaitsForTheConditionToHoldThatLong) {
     EXPECT_EQ(run.result.found_step[1], 5);
 }
 
+// A scenario built in code whose per-axis vectors do not match its axes is refused before a
+// run could read past them (the loader checks files; this is the C++ API's check). Empty
+// vectors stay the defaults.
+TEST(TopologyTest, PerAxisVectorsOfTheWrongLengthAreRefused) {
+    auto sc = emptyScenario();
+    sc.axes = {"west", "south"};
+    const auto a = addState(sc, "A");
+    const auto b = addState(sc, "B");
+    addInstitution(sc, "I", {a, b});
+    EXPECT_NO_THROW(buildTopology(sc));
+    sc.states.listed()[1].alignment.clear();
+    sc.institutions[0].orientation.clear();
+    EXPECT_NO_THROW(buildTopology(sc));
+    sc.states.listed()[1].alignment = {0.1, 0.2, 0.3};
+    EXPECT_THROW(buildTopology(sc), std::invalid_argument);
+    sc.states.listed()[1].alignment = {0.1, 0.2};
+    sc.institutions[0].orientation = {0.5};
+    EXPECT_THROW(buildTopology(sc), std::invalid_argument);
+    sc.institutions[0].orientation = {};
+    sc.model.military_alignment_shift = {0.2};
+    EXPECT_THROW(buildTopology(sc), std::invalid_argument);
+}
+
 }  // namespace
 }  // namespace regsim
