@@ -38,6 +38,51 @@ bool draw(double h, double beta, double u, Uniform&& uniform) {
     return x < h / (1.0 + pmath::exp(beta * u));
 }
 
+// What the individual draws of phase 6 read and write, as plain pointers and values.
+struct IndividualDraws {
+    const std::uint8_t* status;           // [m]
+    const double* utility;                // [m]
+    const std::uint32_t* state_of;        // [m]
+    const std::uint32_t* institution_of;  // [m]
+    const StateIndex* alliance;           // [i]
+    std::uint8_t* flag;                   // [m] out: the draw came up
+    decltype(DrawPath::uniforms) uniforms;
+    std::uint64_t step_hash;
+    double h, beta;
+};
+
+// Individual decisions of memberships [begin, end) into in.flag. Called with the inputs by
+// value so that they live in registers: through the caller's references the byte stores into
+// flag made the compiler reload every pointer and parameter for each membership.
+// kBatch: the uniforms come from DrawPath::uniforms a block at a time, and h > 0 and beta is
+// finite (draw's first two tests are then known to fail).
+template <bool kBatch>
+void decideRange(const IndividualDraws in, std::uint32_t begin, std::uint32_t end) {
+    double x[kDrawBlock];
+    for (auto b = begin; b < end; b += kDrawBlock) {
+        const auto e = std::min(end, b + kDrawBlock);
+        if (kBatch) in.uniforms(in.step_hash, Purpose::decision, b, e - b, x);
+        for (auto m = b; m < e; ++m) {
+            bool f = false;
+            const double u = in.utility[m];
+            if (isActive(static_cast<MembershipStatus>(in.status[m])) && !std::isinf(u)) {
+                const auto a = in.alliance[in.state_of[m]];
+                if (a == kNone || a == in.institution_of[m]) {  // else the solo-exit veto
+                    if constexpr (kBatch) {
+                        const double h = in.h, y = x[m - b];
+                        f = y < h && y < h / (1.0 + pmath::exp(in.beta * u));
+                    } else {
+                        f = draw(in.h, in.beta, u, [&] {
+                            return RandomStream(in.step_hash, m, Purpose::decision).uniform();
+                        });
+                    }
+                }
+            }
+            in.flag[m] = f;
+        }
+    }
+}
+
 void announce(StepContext& ctx, std::uint32_t m, EventCause cause) {
     const auto& topo = ctx.topology;
     ctx.next.status[m] = std::uint8_t(MembershipStatus::withdrawing);
@@ -86,36 +131,24 @@ void decideExits(StepContext& ctx) {
     const auto& p = ctx.scenario.model;
     const auto& draws = drawPath();
     const bool batch = draws.lanes && p.hazard_cap > 0 && !std::isinf(p.decision_sharpness);
-    auto& announces = ctx.scratch.announces;
-    // Locals: the byte stores into `announces` would otherwise make the compiler reload every
-    // array and parameter after each of them.
-    const std::uint8_t* const status = now.status.data();
-    const double* const util = utility.data();
-    const std::uint32_t* const state_of = topo.membership_state.data();
-    const std::uint32_t* const institution_of = topo.membership_institution.data();
-    const StateIndex* const alliance = alliance_of.data();
-    std::uint8_t* const flag = announces.data();
-    const double h = p.hazard_cap, beta = p.decision_sharpness;
+    const IndividualDraws in{now.status.data(),
+                             utility.data(),
+                             topo.membership_state.data(),
+                             topo.membership_institution.data(),
+                             alliance_of.data(),
+                             ctx.scratch.announces.data(),
+                             draws.uniforms,
+                             step_hash,
+                             p.hazard_cap,
+                             p.decision_sharpness};
     forEachRange(topo.membershipCount(), kParallelGrain, [&](std::size_t begin, std::size_t end) {
-        double x[kDrawBlock];
-        for (auto b = std::uint32_t(begin); b < end; b += kDrawBlock) {
-            const auto e = std::uint32_t(std::min<std::size_t>(end, b + kDrawBlock));
-            if (batch) draws.uniforms(step_hash, Purpose::decision, b, e - b, x);
-            for (auto m = b; m < e; ++m) {
-                flag[m] = 0;
-                if (!isActive(static_cast<MembershipStatus>(status[m])) || std::isinf(util[m]))
-                    continue;
-                const auto i = state_of[m];
-                if (alliance[i] != kNone && alliance[i] != institution_of[m])
-                    continue;  // solo-exit veto
-                flag[m] = draw(h, beta, util[m], [&] {
-                    return batch ? x[m - b]
-                                 : RandomStream(step_hash, m, Purpose::decision).uniform();
-                });
-            }
-        }
+        if (batch)
+            decideRange<true>(in, std::uint32_t(begin), std::uint32_t(end));
+        else
+            decideRange<false>(in, std::uint32_t(begin), std::uint32_t(end));
     });
-    forEachFlagged(announces, [&](std::uint32_t m) { announce(ctx, m, EventCause::utility); });
+    forEachFlagged(ctx.scratch.announces,
+                   [&](std::uint32_t m) { announce(ctx, m, EventCause::utility); });
 
     // Joint declarations, alliance by alliance, institution by institution.
     for (InstitutionIndex a = 0; a < topo.institution_count; ++a) {

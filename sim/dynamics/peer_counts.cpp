@@ -19,6 +19,7 @@ void PeerCounts::recount(const Topology& topo, const std::vector<std::uint8_t>& 
     seen_.resize(M);  // no allocation after the first run
     in_.resize(M);
     all_.resize(M);
+    gap_.resize(M);
     const auto peers = topo.peers.view();
     forEachIndex(M, [&](std::uint32_t m) {
         std::uint32_t in = 0, all = 0;
@@ -29,6 +30,7 @@ void PeerCounts::recount(const Topology& topo, const std::vector<std::uint8_t>& 
         }
         in_[m] = in;
         all_[m] = all;
+        gap_[m] = gapOf(in, all);
         seen_[m] = status[m];
     });
     ready_ = true;
@@ -56,8 +58,10 @@ void PeerCounts::update(const Topology& topo, const std::vector<std::uint8_t>& s
         const int d_all = known(is) - known(was), d_in = active(is) - active(was);
         if (d_all == 0 && d_in == 0) continue;
         for (auto e = peers.begin(std::uint32_t(m)); e < peers.end(std::uint32_t(m)); ++e) {
-            all_[peers.targets[e]] += std::uint32_t(d_all);  // modular: exact for -1
-            in_[peers.targets[e]] += std::uint32_t(d_in);
+            const auto t = peers.targets[e];
+            all_[t] += std::uint32_t(d_all);  // modular: exact for -1
+            in_[t] += std::uint32_t(d_in);
+            gap_[t] = gapOf(in_[t], all_[t]);
         }
     }
 }

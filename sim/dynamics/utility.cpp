@@ -9,6 +9,8 @@
 // share comes from PeerCounts (updated from status changes) instead of a pass over every
 // peer's status (docs/performance.md, "Full model step"). Both give the same bits.
 
+#include <algorithm>
+#include <bit>
 #include <cmath>
 
 #include "core/portable_math.hpp"
@@ -48,86 +50,124 @@ double weightedPeerShareGap(const WorldState& w, const CsrView& peers, std::uint
     return all > 0 ? in / all - 1.0 : 0.0;
 }
 
-// Memberships [begin, end) of phase 5. The loop's inputs are hoisted into locals (the
-// per-membership call through a lambda reloaded them for every membership) and the axis count
-// is a template parameter where it is 1-3 (kAxes = 0 reads it). Same operations in the same
-// order as the definition above, so the same bits.
-template <std::uint32_t kAxes>
-void utilityRange(const StepContext& ctx, bool counted, std::uint32_t begin, std::uint32_t end) {
+// How phase 5 gets the kappa term: not at all (kappa = 0), from PeerCounts (unit peer
+// weights), or summed over the peer row.
+enum class PeerTerm { off, counted, summed };
+
+// Memberships [begin, end) of phase 5. Every array, parameter and flag is read into a local
+// first: the store into utility (a double*) may alias any double the compiler cannot prove
+// apart, so anything read through ctx would be reloaded for every membership. The flags fixed
+// for a step are template parameters so that the common path is a straight line: kAxes the
+// axis count where it is 1-3 (0 reads it), kPeer the kappa term, kPlain no per-membership
+// override, linkage or substitution term (their loops and checks vanish). Same operations in
+// the same order as the definition above, so the same bits.
+template <std::uint32_t kAxes, PeerTerm kPeer, bool kPlain>
+void utilityRange(const StepContext& ctx, std::uint32_t begin, std::uint32_t end) {
     const auto& p = ctx.scenario.model;
     const auto& topo = ctx.topology;
     const auto& w = ctx.now;
     const std::uint32_t D = kAxes > 0 ? kAxes : topo.axis_count;
-    const auto peers = topo.peers.view();
-    const auto links = topo.links_into.view();
-    const auto subs = topo.substitutes_for.view();
-    const auto& peer_counts = ctx.scratch.peer_counts;
-    const bool unit_peers = peers.unitWeight();
-    const auto left = [&](MembershipStatus s) {
-        return s == MembershipStatus::withdrawn ||
-               (p.linkage_counts_announcements && s == MembershipStatus::withdrawing);
-    };
     const std::uint32_t* const institution_of = topo.membership_institution.data();
     const std::uint32_t* const state_of = topo.membership_state.data();
+    const std::uint32_t* const state_first = topo.state_first_membership.data();
     const std::uint8_t* const status = w.status.data();
     const std::uint8_t* const phase = w.phase.data();
+    const double* const benefit = w.benefit.data();
+    const double* const cost = w.sovereignty_cost.data();
+    const double* const benefit_override =
+        topo.any_benefit_override ? topo.membership_benefit.data() : nullptr;
+    const double* const cost_override =
+        topo.any_cost_override ? topo.membership_cost.data() : nullptr;
     const double* const club = ctx.scratch.club.data();
     const double* const sanction = w.sanction.data();
     const double* const sovereignty = w.sovereignty.data();
     const double* const alignment = w.alignment.data();
     const double* const orientation = topo.institution_orientation.data();
+    const double* const engagement = w.engagement.data();
+    const double* const patron_dot = topo.patron_institution_dot.data();
     double* const utility = ctx.scratch.utility.data();
     const double cut = p.sanction_benefit_cut, alignment_cost = p.alignment_cost,
-                 peer_weight = p.peer_weight, bias = p.status_quo_bias;
-    const bool any_patron = p.patron_opposition_weight != 0 && topo.patron_count > 0;
+                 peer_weight = p.peer_weight, bias = p.status_quo_bias,
+                 patron_weight = p.patron_opposition_weight, link_weight = p.linkage_weight,
+                 subst_weight = p.substitution_weight;
+    const bool align = alignment_cost != 0, counts_announcements = p.linkage_counts_announcements;
+    const std::uint32_t patrons =
+        patron_weight != 0 && topo.patron_count > 0 ? topo.patron_count : 0;
+    const std::size_t N = topo.state_count, J = topo.institution_count;
+    const auto peers = topo.peers.view();
+    const bool unit_peers = peers.unitWeight();
+    const double* const gap =
+        kPeer == PeerTerm::counted ? ctx.scratch.peer_counts.shareGaps() : nullptr;
+    const auto links = topo.links_into.view();
+    const auto subs = topo.substitutes_for.view();
+    const bool linked = !kPlain && link_weight != 0, substituted = !kPlain && subst_weight != 0;
+    // topo.membershipIndex(i, k) on the locals: i's row is sorted by institution.
+    const auto membershipOf = [&](std::uint32_t i, std::uint32_t k) {
+        const std::uint32_t* const first = institution_of + state_first[i];
+        const std::uint32_t* const last = institution_of + state_first[i + 1];
+        const std::uint32_t* const it = std::lower_bound(first, last, k);
+        return it == last || *it != k ? kNone : std::uint32_t(it - institution_of);
+    };
+    const auto left = [&](std::uint8_t s) {
+        return s == std::uint8_t(MembershipStatus::withdrawn) ||
+               (counts_announcements && s == std::uint8_t(MembershipStatus::withdrawing));
+    };
 
     for (std::uint32_t m = begin; m < end; ++m) {
         const auto j = institution_of[m];
         const auto i = state_of[m];
-        const auto st = static_cast<MembershipStatus>(status[m]);
-        if (!belongs(st) || phase[j] != std::uint8_t(InstitutionPhase::active)) {
+        if (!belongs(static_cast<MembershipStatus>(status[m])) ||
+            phase[j] != std::uint8_t(InstitutionPhase::active)) {
             utility[m] = kInfinity;
             continue;
         }
-        double u = membershipBenefit(ctx, m) * club[j] * (1.0 - cut * sanction[m]);
-        u -= sovereignty[i] * membershipCost(ctx, m);
-        if (alignment_cost != 0) {
+        double b = benefit[j], c = cost[j];
+        if constexpr (!kPlain) {  // membershipBenefit and membershipCost
+            if (benefit_override && !std::isnan(benefit_override[m])) b = benefit_override[m];
+            if (cost_override && !std::isnan(cost_override[m])) c = cost_override[m];
+        }
+        double u = b * club[j] * (1.0 - cut * sanction[m]);
+        u -= sovereignty[i] * c;
+        if (align) {
             const double* o = &orientation[std::size_t(j) * D];
             const double* a = &alignment[std::size_t(i) * D];
-            double d2 = 0.0;
-            for (std::uint32_t d = 0; d < D; ++d) {
-                const double x = a[d] - o[d];
-                d2 += x * x;
+            double d2;
+            if constexpr (kAxes > 0) {
+                // 0.0 + x * x is x * x (never -0), so the sum starts at the first square.
+                d2 = (a[0] - o[0]) * (a[0] - o[0]);
+                for (std::uint32_t d = 1; d < kAxes; ++d) d2 += (a[d] - o[d]) * (a[d] - o[d]);
+            } else {
+                d2 = 0.0;
+                for (std::uint32_t d = 0; d < D; ++d) d2 += (a[d] - o[d]) * (a[d] - o[d]);
             }
             u -= alignment_cost * std::sqrt(d2);
         }
-        if (peer_weight != 0)
-            u += peer_weight * (counted      ? peer_counts.shareGap(m)
-                                : unit_peers ? weightedPeerShareGap<true>(w, peers, m)
-                                             : weightedPeerShareGap<false>(w, peers, m));
-        if (p.linkage_weight != 0) {
+        if constexpr (kPeer == PeerTerm::counted) u += peer_weight * gap[m];
+        if constexpr (kPeer == PeerTerm::summed)
+            u += peer_weight * (unit_peers ? weightedPeerShareGap<true>(w, peers, m)
+                                           : weightedPeerShareGap<false>(w, peers, m));
+        if (linked) {
             for (auto e = links.begin(j); e < links.end(j); ++e) {
-                const auto mk = topo.membershipIndex(i, links.targets[e]);
-                if (mk != kNone && left(static_cast<MembershipStatus>(status[mk])))
-                    u -= p.linkage_weight * links.weight(e);
+                const auto mk = membershipOf(i, links.targets[e]);
+                if (mk != kNone && left(status[mk])) u -= link_weight * links.weight(e);
             }
         }
-        if (any_patron) {
-            for (std::uint32_t q = 0; q < topo.patron_count; ++q) {
-                const double e = w.engagement[std::size_t(q) * topo.state_count + i];
-                if (e == 0) continue;
-                const double dot =
-                    topo.patron_institution_dot[std::size_t(q) * topo.institution_count + j];
-                if (dot < 0) u -= p.patron_opposition_weight * e * (-dot);
-            }
+        for (std::uint32_t q = 0; q < patrons; ++q) {
+            const double e = engagement[q * N + i];
+            const double dot = patron_dot[q * J + j];
+            // A mask, not a branch (e is 0 for most states, unpredictably; GCC turns a ?:
+            // back into a branch): an unused pull becomes +0.0, and u - +0.0 is u.
+            const double pull = patron_weight * e * (-dot);
+            const auto used = std::uint64_t(0) - std::uint64_t((e != 0) & (dot < 0));
+            u -= std::bit_cast<double>(std::bit_cast<std::uint64_t>(pull) & used);
         }
-        if (p.substitution_weight != 0) {
+        if (substituted) {
             for (auto e = subs.begin(j); e < subs.end(j); ++e) {
                 const auto k = subs.targets[e];
-                const auto mk = topo.membershipIndex(i, k);
+                const auto mk = membershipOf(i, k);
                 if (mk != kNone && belongs(static_cast<MembershipStatus>(status[mk])) &&
                     phase[k] == std::uint8_t(InstitutionPhase::active))
-                    u -= p.substitution_weight * subs.weight(e);
+                    u -= subst_weight * subs.weight(e);
             }
         }
         utility[m] = u + bias;
@@ -169,17 +209,39 @@ void computeUtilities(StepContext& ctx) {
 
     const bool counted = p.peer_weight != 0 && topo.peers_unit_weight;
     if (counted) ctx.scratch.peer_counts.update(topo, w.status);
+    const auto peer = p.peer_weight == 0 ? PeerTerm::off
+                      : counted          ? PeerTerm::counted
+                                         : PeerTerm::summed;
+    const bool plain = !topo.any_benefit_override && !topo.any_cost_override &&
+                       p.linkage_weight == 0 && p.substitution_weight == 0;
 
+    // One instantiation per (axes, kappa term, plain), chosen once per step.
+    const auto byPlain = [&]<std::uint32_t kAxes, PeerTerm kPeer>(std::size_t b, std::size_t e) {
+        if (plain)
+            utilityRange<kAxes, kPeer, true>(ctx, std::uint32_t(b), std::uint32_t(e));
+        else
+            utilityRange<kAxes, kPeer, false>(ctx, std::uint32_t(b), std::uint32_t(e));
+    };
+    const auto byPeer = [&]<std::uint32_t kAxes>(std::size_t b, std::size_t e) {
+        switch (peer) {
+            case PeerTerm::off:
+                return byPlain.template operator()<kAxes, PeerTerm::off>(b, e);
+            case PeerTerm::counted:
+                return byPlain.template operator()<kAxes, PeerTerm::counted>(b, e);
+            case PeerTerm::summed:
+                return byPlain.template operator()<kAxes, PeerTerm::summed>(b, e);
+        }
+    };
     const auto range = [&](std::size_t b, std::size_t e) {
         switch (D) {
             case 1:
-                return utilityRange<1>(ctx, counted, std::uint32_t(b), std::uint32_t(e));
+                return byPeer.template operator()<1>(b, e);
             case 2:
-                return utilityRange<2>(ctx, counted, std::uint32_t(b), std::uint32_t(e));
+                return byPeer.template operator()<2>(b, e);
             case 3:
-                return utilityRange<3>(ctx, counted, std::uint32_t(b), std::uint32_t(e));
+                return byPeer.template operator()<3>(b, e);
             default:
-                return utilityRange<0>(ctx, counted, std::uint32_t(b), std::uint32_t(e));
+                return byPeer.template operator()<0>(b, e);
         }
     };
     forEachRange(topo.membershipCount(), kParallelGrain, range);
