@@ -4,10 +4,12 @@
 // N states on an ER graph (z = 4), two axes, three institutions every state belongs to (one with
 // a democracy clause and a 12-month notice), a patron, and every coefficient of phases 3-7
 // nonzero with finite beta. Prints Simulation::run's time per step and a per-phase breakdown
-// of the same steps (phases called in step.cpp's order), one key=value line.
+// of the same steps (phases called in step.cpp's order), one key=value line; and
+// neighbour_reads_ms, the memory floor of phase 3 (its random reads with nothing computed).
 
 #include <tbb/global_control.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -82,6 +84,36 @@ Scenario politicalModel(std::uint32_t n, std::uint64_t seed) {
     return sc;
 }
 
+// The memory floor of phase 3 on this world: its random reads alone (every state's neighbours'
+// alignment rows, in CSR order, prefetched 128 entries ahead, summed) with nothing else
+// computed; best of 5 on one thread, so the rows are as warm as they get.
+double neighbourReadsMs(const Topology& topo, const std::vector<double>& alignment) {
+    const auto inf = topo.influence.view();
+    const std::uint32_t n = topo.state_count, D = topo.axis_count;
+    const std::uint32_t entries = inf.end(n - 1);
+    std::vector<double> sums(std::size_t(n) * D);
+    double best = 1e300;
+    for (int rep = 0; rep < 5; ++rep) {
+        const double a = seconds();
+        for (std::uint32_t i = 0; i < n; ++i) {
+            double s0 = 0.0, s1 = 0.0;
+            for (auto e = inf.begin(i); e < inf.end(i); ++e) {
+                const auto ahead = std::min(e + 128, entries - 1);
+                __builtin_prefetch(&alignment[std::size_t(inf.targets[ahead]) * D]);
+                const double* ak = &alignment[std::size_t(inf.targets[e]) * D];
+                s0 += ak[0];
+                s1 += ak[D - 1];
+            }
+            sums[std::size_t(i) * D] = s0;
+            sums[std::size_t(i) * D + D - 1] = s1;
+        }
+        best = std::min(best, seconds() - a);
+    }
+    volatile double sink = sums[n / 2];
+    (void)sink;
+    return 1e3 * best;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -147,6 +179,7 @@ int main(int argc, char** argv) {
                 topo.membershipCount(), (unsigned long long)topo.peers.edgeCount(), threads,
                 1e3 * per_step);
     for (int k = 0; k < 8; ++k) std::printf(" %s_ms=%.2f", names[k], 1e3 * phase[k] / steps);
+    std::printf(" neighbour_reads_ms=%.2f", neighbourReadsMs(topo, now.alignment));
     const auto peak = peakRssBytes();
     // Check run: the same steps with trajectories, hashed (identical for any thread count).
     sim.run(sc.seed, 0, steps, RecordConfig{true, 1}, out);
