@@ -159,6 +159,7 @@ alignment_lanes::Inputs lanesInputs(const StepContext& ctx, double bound2) {
     in.status = ctx.now.status.data();
     in.first_membership = topo.state_first_membership.data();
     in.membership_institution = topo.membership_institution.data();
+    in.membership_state = topo.membership_state.data();
     in.institution_orientation = topo.institution_orientation.data();
     in.reversion = p.alignment_reversion;
     in.alignment_baseline = topo.state_alignment_baseline.data();

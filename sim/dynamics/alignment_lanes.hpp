@@ -56,6 +56,7 @@ struct Inputs {
     const std::uint8_t* status = nullptr;  // now, per membership
     const std::uint32_t* first_membership = nullptr;
     const std::uint32_t* membership_institution = nullptr;
+    const std::uint32_t* membership_state = nullptr;
     const double* institution_orientation = nullptr;  // [j * D + d]
     double reversion = 0;
     const double* alignment_baseline = nullptr;  // [row * D + d]
@@ -190,35 +191,30 @@ template <int W, std::uint32_t D, bool kUnit>
         }
     }
     if (in.institution_pull != 0) {
-        const I<W> first = gather<W>(in.first_membership, state);
-        const I<W> count_m = gather<W>(in.first_membership, state + 1) - first;
-        std::int64_t rounds = 0;
-        for (int l = 0; l < W; ++l) rounds = std::max<std::int64_t>(rounds, count_m[l]);
-        F<W> pull[D];
-        for (std::uint32_t d = 0; d < D; ++d) pull[d] = zero;
-        I<W> count = lane * 0;
-        for (std::int64_t r = 0; r < rounds; ++r) {
-            // Lanes past their memberships read their last one (or membership 0) and drop it.
-            I<W> m = first + r;
-            m = r < count_m ? m : (count_m > 0 ? first + count_m - 1 : m * 0);
-            std::uint32_t active_bits = 0;
-            for (int l = 0; l < W; ++l)
-                active_bits |=
-                    std::uint32_t(r < count_m[l] &&
-                                  isActive(static_cast<MembershipStatus>(in.status[m[l]])))
-                    << l;
-            const I<W> take = maskFromBits<W>(active_bits);
-            const I<W> j = gather<W>(in.membership_institution, m) * D;
-            for (std::uint32_t d = 0; d < D; ++d) {
-                const F<W> o = gather<W>(in.institution_orientation, j + d);
-                pull[d] = take ? pull[d] + (o - ai[d]) : pull[d];
-            }
-            count -= take;
+        // The block's memberships are contiguous and ordered by state: one scalar pass over
+        // them, each adding to its state's lane in the scalar update's order (a pass per
+        // membership round with lane selects cost twice as much).
+        alignas(64) double a[D][W], pull[D][W];
+        alignas(64) std::int64_t count[W] = {};
+        for (std::uint32_t d = 0; d < D; ++d) {
+            std::memcpy(a[d], &ai[d], sizeof ai[d]);
+            for (int l = 0; l < W; ++l) pull[d][l] = 0.0;
         }
-        const I<W> any = count > 0;
-        const F<W> countd = lanes::smallIntToDouble<W>(count);
+        const std::uint32_t end = in.first_membership[i0 + W];
+        for (std::uint32_t m = in.first_membership[i0]; m < end; ++m) {
+            if (!isActive(static_cast<MembershipStatus>(in.status[m]))) continue;
+            const std::uint32_t l = in.membership_state[m] - i0;
+            const double* o =
+                &in.institution_orientation[std::size_t(in.membership_institution[m]) * D];
+            for (std::uint32_t d = 0; d < D; ++d) pull[d][l] += o[d] - a[d][l];
+            ++count[l];
+        }
+        I<W> n;
+        std::memcpy(&n, count, sizeof n);
+        const I<W> any = n > 0;
+        const F<W> countd = lanes::smallIntToDouble<W>(n);
         for (std::uint32_t d = 0; d < D; ++d)
-            delta[d] = any ? delta[d] + in.institution_pull * pull[d] / countd : delta[d];
+            delta[d] = any ? delta[d] + in.institution_pull * load<W>(pull[d]) / countd : delta[d];
     }
     if (in.reversion != 0) {
         const I<W> row = state > std::int64_t(in.last_state_row)
