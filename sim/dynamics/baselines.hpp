@@ -1,19 +1,14 @@
 #pragma once
-// Regime-dependent baselines (amendment 6 of the brief): sovereignty and alignment revert to
-// the state's civilian baseline, shifted while it is under military rule. Inline: phases 3
-// and 4 call them once per state and axis.
+// The regime-dependent alignment baseline (amendment 6 of the brief): alignment reverts to the
+// state's civilian baseline, shifted while it is under military rule. Inline: phase 3's scalar
+// update calls it once per state and axis. (Phase 4's sovereignty baseline and
+// alignment_lanes.hpp compute the same rule on their hoisted inputs.)
 
 #include <algorithm>
 
 #include "dynamics/phases.hpp"
 
 namespace regsim {
-
-inline double sovereigntyBaseline(const StepContext& ctx, StateIndex i) {
-    const double base = ctx.topology.state_sovereignty_baseline[ctx.topology.stateRow(i)];
-    if (ctx.now.regime[i] != std::uint8_t(Regime::military)) return base;
-    return std::clamp(base + ctx.scenario.model.military_sovereignty_shift, 0.0, 1.0);
-}
 
 inline double alignmentBaseline(const StepContext& ctx, StateIndex i, AxisIndex d) {
     const double base =

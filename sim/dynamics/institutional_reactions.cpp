@@ -14,6 +14,48 @@ namespace {
 // What the parallel pass did to a membership (scratch.action).
 enum Reaction : std::uint8_t { none, suspend, suspend_sanction, reinstate, reinstate_lift };
 
+// The pass's inputs and outputs as plain pointers, passed by value so that they stay in
+// registers: through references, each byte store (status, action) made the compiler reload
+// all of them for the next membership.
+struct ReactionInputs {
+    const std::uint32_t* institution_of;   // [m]
+    const std::uint32_t* state_of;         // [m]
+    const std::uint8_t* democracy_clause;  // [j]
+    const std::uint8_t* phase;             // [j]
+    const std::uint8_t* regime;            // [i]
+    const double* sanction_strength;       // [j]
+    std::uint8_t* status;                  // [m] in place
+    double* sanction;                      // [m] in place
+    std::uint8_t* action;                  // [m] out
+};
+
+void reactRange(const ReactionInputs in, std::uint32_t begin, std::uint32_t end) {
+    for (std::uint32_t m = begin; m < end; ++m) {
+        std::uint8_t act = none;
+        const auto j = in.institution_of[m];
+        if (in.democracy_clause[j] && in.phase[j] == std::uint8_t(InstitutionPhase::active)) {
+            const auto status = static_cast<MembershipStatus>(in.status[m]);
+            const bool military = in.regime[in.state_of[m]] == std::uint8_t(Regime::military);
+            if (status == MembershipStatus::member && military) {
+                in.status[m] = std::uint8_t(MembershipStatus::suspended);
+                act = suspend;
+                if (in.sanction_strength[j] > in.sanction[m]) {
+                    in.sanction[m] = in.sanction_strength[j];
+                    act = suspend_sanction;
+                }
+            } else if (status == MembershipStatus::suspended && !military) {
+                in.status[m] = std::uint8_t(MembershipStatus::member);
+                act = reinstate;
+                if (in.sanction[m] > 0.0) {
+                    in.sanction[m] = 0.0;
+                    act = reinstate_lift;
+                }
+            }
+        }
+        in.action[m] = act;
+    }
+}
+
 }  // namespace
 
 void applyInstitutionalReactions(StepContext& ctx) {
@@ -24,29 +66,19 @@ void applyInstitutionalReactions(StepContext& ctx) {
         any |= w.democracy_clause[j] && w.phase[j] == std::uint8_t(InstitutionPhase::active);
     if (!any) return;
 
-    auto& action = ctx.scratch.action;
-    forEachIndex(topo.membershipCount(), [&](std::uint32_t m) {
-        action[m] = none;
-        const auto j = topo.membership_institution[m];
-        if (!w.democracy_clause[j] || w.phase[j] != std::uint8_t(InstitutionPhase::active)) return;
-        const auto status = static_cast<MembershipStatus>(w.status[m]);
-        const bool military = w.regime[topo.membership_state[m]] == std::uint8_t(Regime::military);
-        if (status == MembershipStatus::member && military) {
-            w.status[m] = std::uint8_t(MembershipStatus::suspended);
-            action[m] = suspend;
-            if (w.sanction_strength[j] > w.sanction[m]) {
-                w.sanction[m] = w.sanction_strength[j];
-                action[m] = suspend_sanction;
-            }
-        } else if (status == MembershipStatus::suspended && !military) {
-            w.status[m] = std::uint8_t(MembershipStatus::member);
-            action[m] = reinstate;
-            if (w.sanction[m] > 0.0) {
-                w.sanction[m] = 0.0;
-                action[m] = reinstate_lift;
-            }
-        }
+    const ReactionInputs in{topo.membership_institution.data(),
+                            topo.membership_state.data(),
+                            w.democracy_clause.data(),
+                            w.phase.data(),
+                            w.regime.data(),
+                            w.sanction_strength.data(),
+                            w.status.data(),
+                            w.sanction.data(),
+                            ctx.scratch.action.data()};
+    forEachRange(topo.membershipCount(), kParallelGrain, [&](std::size_t b, std::size_t e) {
+        reactRange(in, std::uint32_t(b), std::uint32_t(e));
     });
+    const auto& action = ctx.scratch.action;
 
     const auto t = ctx.step;
     const auto cause = EventCause::democracy_clause;
