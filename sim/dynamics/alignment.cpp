@@ -21,15 +21,14 @@
 // reference, and runs the rest.
 
 #include <algorithm>
-#include <atomic>
 #include <bit>
 #include <cmath>
-#include <string_view>
 
 #include "core/draw_batch.hpp"
 #include "core/rng.hpp"
 #include "dynamics/alignment_lanes.hpp"
 #include "dynamics/baselines.hpp"
+#include "dynamics/lane_width.hpp"
 #include "dynamics/parallel.hpp"
 #include "dynamics/phases.hpp"
 
@@ -171,29 +170,17 @@ alignment_lanes::Inputs lanesInputs(const StepContext& ctx, double bound2) {
     return in;
 }
 
-#define REGSIM_AVX2 __attribute__((target("avx2")))
-#define REGSIM_AVX512 __attribute__((target("avx512f,avx512dq,avx512vl")))
-
 template <std::uint32_t D, bool kUnit>
-REGSIM_AVX2 void alignBlocksAvx2(const alignment_lanes::Inputs& in, const double* const* noise,
-                                 std::uint32_t from, std::uint32_t to) {
+REGSIM_LANES_AVX2 void alignBlocksAvx2(const alignment_lanes::Inputs& in,
+                                       const double* const* noise, std::uint32_t from,
+                                       std::uint32_t to) {
     alignment_lanes::alignBlocks<4, D, kUnit>(in, noise, from, to);
 }
 template <std::uint32_t D, bool kUnit>
-REGSIM_AVX512 void alignBlocksAvx512(const alignment_lanes::Inputs& in, const double* const* noise,
-                                     std::uint32_t from, std::uint32_t to) {
+REGSIM_LANES_AVX512 void alignBlocksAvx512(const alignment_lanes::Inputs& in,
+                                           const double* const* noise, std::uint32_t from,
+                                           std::uint32_t to) {
     alignment_lanes::alignBlocks<8, D, kUnit>(in, noise, from, to);
-}
-
-std::atomic<int> forced_lane_width{-1};
-
-// The lane width of the draw path (core/draw_batch.hpp: the CPU's widest, or
-// REGSIM_DRAW_PATH's), 0 for the scalar update; or the width a test forced.
-std::uint32_t laneWidth() {
-    if (const int forced = forced_lane_width.load(std::memory_order_relaxed); forced >= 0)
-        return std::uint32_t(forced);
-    const std::string_view name = drawPath().name;
-    return name == "avx512" ? 8 : name == "avx2" ? 4 : 0;
 }
 
 // States [begin, end), a block of draws at a time; in lanes where the CPU has them for every
@@ -254,15 +241,6 @@ double squaredBound(double epsilon) {
     while (std::sqrt(t) < epsilon) t = std::nextafter(t, kInfinity);
     while (t > 0 && std::sqrt(std::nextafter(t, 0.0)) >= epsilon) t = std::nextafter(t, 0.0);
     return t;
-}
-
-bool forceAlignmentLaneWidth(int width) {
-    const char* path = width == 4 ? "avx2" : width == 8 ? "avx512" : nullptr;
-    bool runs = width <= 0;
-    for (const auto& p : drawPaths())
-        if (path && std::string_view(p.name) == path) runs = p.supported();
-    if (runs) forced_lane_width.store(width < 0 ? -1 : width, std::memory_order_relaxed);
-    return runs;
 }
 
 void updateAlignment(StepContext& ctx) {

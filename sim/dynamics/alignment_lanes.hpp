@@ -30,11 +30,13 @@
 #include <cstring>
 #include <type_traits>
 
-#include "core/draw_lanes.hpp"
 #include "core/world.hpp"
+#include "dynamics/lane_ops.hpp"
 #include "graph/csr.hpp"
 
 namespace regsim::alignment_lanes {
+
+using namespace lane_ops;
 
 // Phase 3's inputs for one step, read once: stores to the next alignments may alias any double,
 // so anything read through a reference inside the loop would be reloaded for every state.
@@ -65,52 +67,6 @@ struct Inputs {
     const double* military_shift = nullptr;  // [d], null when none
     double noise_sd = 0;
 };
-
-template <int W>
-using F = typename lanes::Lanes<W>::F;
-template <int W>
-using I = typename lanes::Lanes<W>::I;
-
-template <int W>
-[[gnu::always_inline]] inline F<W> broadcast(double x) {
-    F<W> v;
-    for (int l = 0; l < W; ++l) v[l] = x;
-    return v;
-}
-
-// std::clamp(v, lo, hi) lane by lane: (v < lo) ? lo : (hi < v) ? hi : v.
-template <int W>
-[[gnu::always_inline]] inline F<W> clampLanes(F<W> v, double lo, double hi) {
-    return v < lo ? broadcast<W>(lo) : (hi < v ? broadcast<W>(hi) : v);
-}
-
-// base[index[l]] in lane l, loaded one by one (AVX2's gather instructions made phase 3 2-3x
-// slower on this Zen 4).
-template <int W, typename T>
-[[gnu::always_inline]] inline auto gather(const T* base, I<W> index) {
-    constexpr bool kDouble = std::is_same_v<T, double>;
-    using E = std::conditional_t<kDouble, double, std::int64_t>;
-    std::conditional_t<kDouble, F<W>, I<W>> v;
-    alignas(64) E buf[W];
-    for (int l = 0; l < W; ++l) buf[l] = E(base[index[l]]);
-    std::memcpy(&v, buf, sizeof v);
-    return v;
-}
-
-// A lane mask (-1 or 0) from bit l of `bits`.
-template <int W>
-[[gnu::always_inline]] inline I<W> maskFromBits(std::uint32_t bits) {
-    I<W> lane;
-    for (int l = 0; l < W; ++l) lane[l] = l;
-    return -((I<W>{} + bits >> lane) & 1);
-}
-
-template <int W>
-[[gnu::always_inline]] inline F<W> load(const double* p) {
-    F<W> v;
-    std::memcpy(&v, p, sizeof v);
-    return v;
-}
 
 // States i0 .. i0 + W - 1 (all < state_count). noise[d]: the block's normals for axis d from
 // lane 0 on (unused when noise_sd = 0).

@@ -68,11 +68,6 @@ void applyScheduledEvents(StepContext& ctx, std::size_t& next_event);
 void applyInstitutionalReactions(StepContext& ctx);
 // Phase 3: alignment at t+1.
 void updateAlignment(StepContext& ctx);
-// Phase 3 runs W states at a time in SIMD lanes where the CPU has them (W = 8 with AVX-512, 4 with
-// AVX2: dynamics/alignment_lanes.hpp), else the scalar update; the same bits either way. For
-// tests: force W (0 = scalar); false, and nothing changed, if this CPU cannot run it. -1 restores
-// the default.
-bool forceAlignmentLaneWidth(int width);
 // Phase 4: sovereignty at t+1.
 void updateSovereignty(StepContext& ctx);
 // Phase 5: U_ij at t for every membership that can decide (into scratch.utility).

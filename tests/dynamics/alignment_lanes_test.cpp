@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "core/rng.hpp"
+#include "dynamics/lane_width.hpp"
 #include "dynamics/phases.hpp"
 #include "dynamics/simulation.hpp"
 #include "graph/generators.hpp"
@@ -95,9 +96,9 @@ std::vector<double> alignmentAfterPhase3(const Scenario& sc, const Topology& top
     RunTracker tracker;
     tracker.allocate(topo);
     StepContext ctx{sc, topo, sc.seed, 0, 3, now, next, scratch, tracker};
-    EXPECT_TRUE(forceAlignmentLaneWidth(width));
+    EXPECT_TRUE(forceLaneWidth(width));
     updateAlignment(ctx);
-    forceAlignmentLaneWidth(-1);
+    forceLaneWidth(-1);
     return next.alignment;
 }
 
@@ -115,8 +116,8 @@ TEST(AlignmentLanesTest, LanesGiveTheScalarBitsStateByState) {
         const auto topo = buildTopology(sc);
         const auto scalar = alignmentAfterPhase3(sc, topo, 0);
         for (int width : {4, 8}) {
-            if (!forceAlignmentLaneWidth(width)) continue;  // this CPU lacks the instructions
-            forceAlignmentLaneWidth(-1);
+            if (!forceLaneWidth(width)) continue;  // this CPU lacks the instructions
+            forceLaneWidth(-1);
             const auto lanes = alignmentAfterPhase3(sc, topo, width);
             ASSERT_EQ(lanes.size(), scalar.size());
             for (std::size_t k = 0; k < scalar.size(); ++k)
@@ -130,9 +131,9 @@ TEST(AlignmentLanesTest, LanesGiveTheScalarBitsStateByState) {
 }
 
 TEST(AlignmentLanesTest, ForcingAWidthThisCpuLacksChangesNothing) {
-    EXPECT_TRUE(forceAlignmentLaneWidth(0));
-    EXPECT_FALSE(forceAlignmentLaneWidth(5));
-    EXPECT_TRUE(forceAlignmentLaneWidth(-1));
+    EXPECT_TRUE(forceLaneWidth(0));
+    EXPECT_FALSE(forceLaneWidth(5));
+    EXPECT_TRUE(forceLaneWidth(-1));
 }
 
 }  // namespace
