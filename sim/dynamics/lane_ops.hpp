@@ -1,7 +1,7 @@
 #pragma once
-// Small operations on W lanes (GCC vector types, core/draw_lanes.hpp's Lanes<W>) shared by the
-// phases that run in SIMD lanes (alignment_lanes.hpp, utility_lanes.hpp). always_inline: they
-// are compiled into those phases' AVX2 and AVX-512 functions.
+// Small operations on W lanes (GCC vector types, core/draw_lanes.hpp's Lanes<W>) for code that
+// runs in SIMD lanes (alignment_lanes.hpp). always_inline: they are compiled into its AVX2 and
+// AVX-512 functions.
 
 #include <cstdint>
 #include <cstring>

@@ -1,12 +1,13 @@
 #pragma once
-// Which SIMD lane width the phases that run in lanes use (alignment_lanes.hpp,
-// utility_lanes.hpp): 8 with AVX-512, 4 with AVX2, 0 (their scalar code) otherwise. It follows
+// Which SIMD lane width phase 3 runs in (alignment_lanes.hpp; phase 5 in lanes was tried and
+// was no faster than its scalar loop: docs/performance.md): 8 with AVX-512, 4 with AVX2, 0 (the
+// scalar update) otherwise. It follows
 // the batched draws' path (core/draw_batch.hpp: the CPU's widest, or REGSIM_DRAW_PATH's), so
-// REGSIM_DRAW_PATH=scalar runs every phase on its scalar code. Every width gives the same bits.
+// REGSIM_DRAW_PATH=scalar runs the scalar update. Every width gives the same bits.
 
 #include <cstdint>
 
-// The attributes that compile a phase's lane wrapper for AVX2 or AVX-512 (F, DQ, VL) while the
+// The attributes that compile lane wrappers for AVX2 or AVX-512 (F, DQ, VL) while the
 // rest of the build stays baseline x86-64.
 #define REGSIM_LANES_AVX2 __attribute__((target("avx2")))
 #define REGSIM_LANES_AVX512 __attribute__((target("avx512f,avx512dq,avx512vl")))
