@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "bench_common.hpp"
+#include "core/huge_pages.hpp"
 #include "core/rng.hpp"
 #include "dynamics/phases.hpp"
 #include "dynamics/simulation.hpp"
@@ -135,7 +136,13 @@ int main(int argc, char** argv) {
     const double per_step = (seconds() - a) / steps;
 
     // The same steps phase by phase (step.cpp's order), to show where the time goes.
+    // On huge pages like Simulation's own (core/huge_pages.hpp), so that the phases' times add
+    // up to the run's.
     WorldState now = sim.initialState(), next = now;
+    for (WorldState* w : {&now, &next}) {
+        assignOnHugePages(w->alignment, sim.initialState().alignment);
+        assignOnHugePages(w->status, sim.initialState().status);
+    }
     StepScratch scratch;
     scratch.allocate(topo);
     RunTracker tracker;
