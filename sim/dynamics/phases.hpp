@@ -9,6 +9,7 @@
 
 #include "core/scenario.hpp"
 #include "core/world.hpp"
+#include "dynamics/club_totals.hpp"
 #include "dynamics/peer_counts.hpp"
 #include "graph/topology.hpp"
 #include "record/run_result.hpp"
@@ -48,6 +49,7 @@ struct StepScratch {
     std::vector<std::uint8_t> announces;  // [m] phase 6's individual draw came up
     std::vector<std::uint8_t> action;     // [m] what phase 2's or 7's parallel pass did
     PeerCounts peer_counts;               // phase 5's kappa term with unit peer weights
+    ClubTotals club_totals;               // phase 5's club totals with integer state weights
 };
 
 struct StepContext {

@@ -125,6 +125,7 @@ void Simulation::run(std::uint64_t seed, std::uint32_t replicate, std::uint32_t 
 
     now_ = initial_;
     scratch_.peer_counts.reset();
+    scratch_.club_totals.reset();
     std::fill(tracker_.first_announce.begin(), tracker_.first_announce.end(), -1);
     std::fill(tracker_.exit_step.begin(), tracker_.exit_step.end(), -1);
     std::fill(tracker_.dissolve_step.begin(), tracker_.dissolve_step.end(), -1);

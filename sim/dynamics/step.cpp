@@ -18,6 +18,7 @@ void StepScratch::allocate(const Topology& topo) {
     announces.assign(M, 0);
     action.assign(M, 0);
     peer_counts.reset();
+    club_totals.reset();
 }
 
 void RunTracker::allocate(const Topology& topo) {

@@ -182,27 +182,28 @@ void computeUtilities(StepContext& ctx) {
     const auto& w = ctx.now;
     const std::uint32_t D = topo.axis_count;
 
-    // Club shares first. Summed in membership order, or in parallel when every weight is an
-    // integer (the sum is then exact in any order).
+    // Club shares first. With integer state weights the totals are exact integers, kept up to
+    // date from status changes (ClubTotals); otherwise summed in membership order.
     auto& club = ctx.scratch.club;
+    const bool kept = p.club_exponent != 0 && topo.state_weights_integral;
+    if (kept) ctx.scratch.club_totals.update(topo, w.status);
     for (InstitutionIndex j = 0; j < topo.institution_count; ++j) {
         if (p.club_exponent == 0) {
             club[j] = 1.0;
             continue;
         }
-        const auto first = topo.institution_first_membership[j];
-        const auto weight = [&](std::uint32_t k) {
-            const auto mk = topo.institution_memberships[first + k];
-            return belongs(static_cast<MembershipStatus>(w.status[mk]))
-                       ? topo.state_weight[topo.stateRow(topo.membership_state[mk])]
-                       : 0.0;
-        };
-        const auto count = topo.institution_first_membership[j + 1] - first;
         double active = 0.0;
-        if (topo.state_weights_integral)
-            active = exactSum(count, weight);
-        else
-            for (std::uint32_t k = 0; k < count; ++k) active += weight(k);
+        if (kept) {
+            active = ctx.scratch.club_totals.active(j);
+        } else {
+            const auto first = topo.institution_first_membership[j];
+            const auto count = topo.institution_first_membership[j + 1] - first;
+            for (std::uint32_t k = 0; k < count; ++k) {
+                const auto mk = topo.institution_memberships[first + k];
+                if (belongs(static_cast<MembershipStatus>(w.status[mk])))
+                    active += topo.state_weight[topo.stateRow(topo.membership_state[mk])];
+            }
+        }
         const double base = w.club_base_weight[j];
         club[j] = base > 0 ? pmath::powNonNegative(active / base, p.club_exponent) : 0.0;
     }
