@@ -81,6 +81,11 @@ void advanceNotices(StepContext& ctx);
 // Phase 8: dissolution below quorum and founding of latent blocs, on t+1.
 void dissolveAndFound(StepContext& ctx);
 
+// Whether phase 5 keeps PeerCounts (the kappa term with unit peer weights) and ClubTotals (club
+// shares with integer state weights) for this scenario.
+bool usesPeerCounts(const Scenario& scenario, const Topology& topology);
+bool usesClubTotals(const Scenario& scenario, const Topology& topology);
+
 // Helpers shared by phases.
 double membershipBenefit(const StepContext& ctx, std::uint32_t m);
 double membershipCost(const StepContext& ctx, std::uint32_t m);

@@ -83,6 +83,8 @@ Simulation::Simulation(const Scenario& scenario, const Topology& topology, Engin
     }
     scratch_.allocate(topology);
     tracker_.allocate(topology);
+    if (usesPeerCounts(scenario, topology)) initial_peer_counts_.update(topology, initial_.status);
+    if (usesClubTotals(scenario, topology)) initial_club_totals_.update(topology, initial_.status);
 }
 
 void Simulation::record(const WorldState& w, std::size_t slot, RunResult& out) const {
@@ -124,8 +126,8 @@ void Simulation::run(std::uint64_t seed, std::uint32_t replicate, std::uint32_t 
     }
 
     now_ = initial_;
-    scratch_.peer_counts.reset();
-    scratch_.club_totals.reset();
+    scratch_.peer_counts = initial_peer_counts_;  // no allocation after the first run
+    scratch_.club_totals = initial_club_totals_;
     std::fill(tracker_.first_announce.begin(), tracker_.first_announce.end(), -1);
     std::fill(tracker_.exit_step.begin(), tracker_.exit_step.end(), -1);
     std::fill(tracker_.dissolve_step.begin(), tracker_.dissolve_step.end(), -1);

@@ -42,6 +42,10 @@ class Simulation {
     WorldState now_, next_;
     StepScratch scratch_;
     RunTracker tracker_;
+    // Phase 5's running counts for initial_, computed once: each run starts from a copy rather
+    // than recounting (a recount reads every peer entry, about 60 ms at N = 1e6).
+    PeerCounts initial_peer_counts_;
+    ClubTotals initial_club_totals_;
     // Event-driven engine for scenarios that reduce to a threshold cascade (docs/performance.md);
     // it gives the same RunResult as the general step, bit for bit (tests/dynamics/frontier_test).
     std::unique_ptr<FrontierCascade> frontier_;

@@ -176,6 +176,14 @@ void utilityRange(const StepContext& ctx, std::uint32_t begin, std::uint32_t end
 
 }  // namespace
 
+bool usesPeerCounts(const Scenario& sc, const Topology& topo) {
+    return sc.model.peer_weight != 0 && topo.peers_unit_weight;
+}
+
+bool usesClubTotals(const Scenario& sc, const Topology& topo) {
+    return sc.model.club_exponent != 0 && topo.state_weights_integral;
+}
+
 void computeUtilities(StepContext& ctx) {
     const auto& p = ctx.scenario.model;
     const auto& topo = ctx.topology;
@@ -185,7 +193,7 @@ void computeUtilities(StepContext& ctx) {
     // Club shares first. With integer state weights the totals are exact integers, kept up to
     // date from status changes (ClubTotals); otherwise summed in membership order.
     auto& club = ctx.scratch.club;
-    const bool kept = p.club_exponent != 0 && topo.state_weights_integral;
+    const bool kept = usesClubTotals(ctx.scenario, topo);
     if (kept) ctx.scratch.club_totals.update(topo, w.status);
     for (InstitutionIndex j = 0; j < topo.institution_count; ++j) {
         if (p.club_exponent == 0) {
@@ -208,7 +216,7 @@ void computeUtilities(StepContext& ctx) {
         club[j] = base > 0 ? pmath::powNonNegative(active / base, p.club_exponent) : 0.0;
     }
 
-    const bool counted = p.peer_weight != 0 && topo.peers_unit_weight;
+    const bool counted = usesPeerCounts(ctx.scenario, topo);
     if (counted) ctx.scratch.peer_counts.update(topo, w.status);
     const auto peer = p.peer_weight == 0 ? PeerTerm::off
                       : counted          ? PeerTerm::counted

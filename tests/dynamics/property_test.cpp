@@ -145,6 +145,21 @@ void expectSameRuns(const Scenario& sc, const Topology& a_topo, const Topology& 
     }
 }
 
+// A Simulation reused for several replicates gives each the run a fresh Simulation gives it
+// (each run starts from copies of phase 5's counts for the initial world, not a recount).
+TEST_P(PropertyTest, AReusedSimulationGivesTheRunsOfFreshOnes) {
+    const auto sc = randomScenario(GetParam());
+    const auto topo = buildTopology(sc);
+    Simulation reused(sc, topo, Engine::general);
+    for (std::uint32_t rep = 0; rep < 3; ++rep) {
+        Simulation fresh(sc, topo, Engine::general);
+        RunResult a, b;
+        reused.run(sc.seed, rep, sc.steps, RecordConfig{}, a);
+        fresh.run(sc.seed, rep, sc.steps, RecordConfig{}, b);
+        expectSameResult(a, b);
+    }
+}
+
 // With unit tie weights phase 5 reads peer shares from PeerCounts, kept up to date from status
 // changes; the summed path over every peer must give the same run, bit for bit, whatever
 // changed the statuses (events, clause reactions, announcements, exits, rescinds, founding).
