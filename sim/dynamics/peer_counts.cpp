@@ -17,8 +17,7 @@ int active(std::uint8_t s) { return isActive(static_cast<MembershipStatus>(s)); 
 void PeerCounts::recount(const Topology& topo, const std::vector<std::uint8_t>& status) {
     const auto M = topo.membershipCount();
     seen_.resize(M);  // no allocation after the first run
-    in_.resize(M);
-    all_.resize(M);
+    counts_.resize(M);
     gap_.resize(M);
     const auto peers = topo.peers.view();
     forEachIndex(M, [&](std::uint32_t m) {
@@ -28,8 +27,7 @@ void PeerCounts::recount(const Topology& topo, const std::vector<std::uint8_t>& 
             all += known(s);
             in += active(s);
         }
-        in_[m] = in;
-        all_[m] = all;
+        counts_[m] = {in, all};
         gap_[m] = gapOf(in, all);
         seen_[m] = status[m];
     });
@@ -58,10 +56,10 @@ void PeerCounts::update(const Topology& topo, const std::vector<std::uint8_t>& s
         const int d_all = known(is) - known(was), d_in = active(is) - active(was);
         if (d_all == 0 && d_in == 0) continue;
         for (auto e = peers.begin(std::uint32_t(m)); e < peers.end(std::uint32_t(m)); ++e) {
-            const auto t = peers.targets[e];
-            all_[t] += std::uint32_t(d_all);  // modular: exact for -1
-            in_[t] += std::uint32_t(d_in);
-            gap_[t] = gapOf(in_[t], all_[t]);
+            auto& c = counts_[peers.targets[e]];
+            c.all += std::uint32_t(d_all);  // modular: exact for -1
+            c.in += std::uint32_t(d_in);
+            gap_[peers.targets[e]] = gapOf(c.in, c.all);
         }
     }
 }

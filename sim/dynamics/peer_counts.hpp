@@ -35,9 +35,13 @@ class PeerCounts {
 
     bool ready_ = false;
     std::vector<std::uint8_t> seen_;  // [m] status the counts reflect
-    std::vector<std::uint32_t> in_;   // [m] active peers
-    std::vector<std::uint32_t> all_;  // [m] peers that ever belonged
-    std::vector<double> gap_;         // [m] gapOf(in_[m], all_[m])
+    // Side by side, so that a status change's update of a peer misses the cache once for both.
+    struct Counts {
+        std::uint32_t in = 0;   // active peers
+        std::uint32_t all = 0;  // peers that ever belonged
+    };
+    std::vector<Counts> counts_;  // [m]
+    std::vector<double> gap_;     // [m] gapOf(in, all)
 };
 
 }  // namespace regsim
