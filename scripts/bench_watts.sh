@@ -97,12 +97,13 @@ awk -v s="$(kv "$t" rss_scenario)" -v tp="$(kv "$t" rss_topology)" -v en="$(kv "
 echo
 echo "Full political model, general engine, N = 1e6, z = 4, 3 institutions (3e6 memberships), 10 steps:"
 echo
-echo "| threads | ms/step | events+clause | copy t->t+1 | alignment | sovereignty | utility | decision | notice | dissolution | peak RSS | result fingerprint |"
+echo "| threads | ms/step | events+clause | copy t->t+1 | alignment (its random reads alone) | sovereignty | utility | decision | notice | dissolution | peak RSS | result fingerprint |"
 echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
 for th in 1 2; do
   m=$($bm 1000000 10 $th)
-  printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s MB | %s |\n' "$th" \
+  printf '| %s | %s | %s | %s | %s (%s) | %s | %s | %s | %s | %s | %s MB | %s |\n' "$th" \
     "$(kv "$m" step_ms)" "$(kv "$m" events_clause_ms)" "$(kv "$m" copy_ms)" "$(kv "$m" alignment_ms)" \
+    "$(kv "$m" neighbour_reads_ms)" \
     "$(kv "$m" sovereignty_ms)" "$(kv "$m" utility_ms)" "$(kv "$m" decision_ms)" "$(kv "$m" notice_ms)" \
     "$(kv "$m" dissolution_ms)" "$(awk -v b="$(kv "$m" peak_rss)" 'BEGIN {printf "%.0f", b / 1e6}')" \
     "$(kv "$m" fingerprint)"
