@@ -86,7 +86,7 @@ class FrontierCascade {
                     Chunk&& chunk) const;
     template <typename T>
     static std::size_t decrementAll(T* counter, const std::uint32_t* peers, std::size_t n,
-                                    std::uint32_t* out);
+                                    std::uint32_t* out, std::size_t ahead);
     template <typename T>
     void notifyRows(T* counter, std::span<const std::uint32_t> leavers);
     template <typename T>
@@ -124,7 +124,8 @@ class FrontierCascade {
     // It goes 1 -> 0 once, when the membership crosses; "never" starts at degree + 1 and a
     // membership that left is set to the type's maximum, so neither can reach 0 (no row is
     // longer than that maximum - 1). start*_ is the t = 0 copy.
-    int width_ = 0;  // bytes per counter: 1, 2 or 4
+    int width_ = 0;                  // bytes per counter: 1, 2 or 4
+    std::size_t counter_ahead_ = 0;  // decrementAll's prefetch distance for these counters
     std::vector<std::uint8_t> start8_, now8_;
     std::vector<std::uint16_t> start16_, now16_;
     std::vector<std::uint32_t> start32_, now32_;
