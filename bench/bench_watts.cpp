@@ -4,6 +4,9 @@
 //       reads the same edge list as the peers, builds a compact CSR (32-bit offsets and
 //       targets, one int32 counter per node) and times FrontierCascade::cascade alone on the
 //       current thread limit (REGSIM_THREADS, default 1).
+//   bench_watts floor EDGES.csv N [REPEATS]
+//       the decrements alone: one pass over every row of the same CSR, a byte counter per node
+//       decremented per entry, prefetched; the measured memory floor of the cascade's traffic.
 //   bench_watts topology N Z SEED
 //       the whole model path at scale: the Watts scenario loaded from text (the loader
 //       generates the network), buildTopology, FrontierCascade
@@ -138,6 +141,31 @@ int cascade(const std::string& path, std::uint32_t n, std::uint32_t seed_node, i
     return 0;
 }
 
+// The floor of a cascade's memory traffic on this graph: one pass of the decrements alone, a
+// byte counter per node decremented for every entry of every row in CSR order, prefetched 64
+// entries ahead (no rounds, no gathering, no crossing logic). Best of REPEATS.
+int floorPass(const std::string& path, std::uint32_t n, int repeats) {
+    std::vector<std::uint32_t> offsets, targets;
+    readCsr(path, n, offsets, targets);
+    std::vector<std::uint8_t> counter(n);
+    const std::size_t entries = targets.size();
+    double best = 1e300;
+    std::uint64_t crossed = 0;
+    for (int r = 0; r < repeats; ++r) {
+        std::fill(counter.begin(), counter.end(), std::uint8_t(2));
+        crossed = 0;
+        const double a = seconds();
+        for (std::size_t e = 0; e < entries; ++e) {
+            __builtin_prefetch(&counter[targets[std::min(e + 64, entries - 1)]], 1);
+            crossed += --counter[targets[e]] == 0;
+        }
+        best = std::min(best, seconds() - a);
+    }
+    std::printf("states=%u entries=%zu best_s=%.6f ns_per_entry=%.3f crossed=%llu\n", n, entries,
+                best, 1e9 * best / double(entries), (unsigned long long)crossed);
+    return 0;
+}
+
 int topology(std::uint32_t n, double z, std::uint64_t seed) {
     const double t0 = seconds();
     // The user's path: the scenario file through the loader, which generates the network (the
@@ -184,12 +212,15 @@ int main(int argc, char** argv) {
         if (mode == "cascade" && (argc == 5 || argc == 6))
             return cascade(argv[2], std::uint32_t(std::stoul(argv[3])),
                            std::uint32_t(std::stoul(argv[4])), argc == 6 ? std::atoi(argv[5]) : 5);
+        if (mode == "floor" && (argc == 4 || argc == 5))
+            return floorPass(argv[2], std::uint32_t(std::stoul(argv[3])),
+                             argc == 5 ? std::atoi(argv[4]) : 5);
         if (mode == "topology" && argc == 5)
             return topology(std::uint32_t(std::stoul(argv[2])), std::stod(argv[3]),
                             std::stoull(argv[4]));
         std::fprintf(stderr,
                      "usage: bench_watts generate N Z SEED OUT.csv | cascade EDGES.csv N SEED_NODE "
-                     "[REPEATS] | topology N Z SEED\n");
+                     "[REPEATS] | floor EDGES.csv N [REPEATS] | topology N Z SEED\n");
         return 2;
     } catch (const std::exception& e) {
         std::fprintf(stderr, "bench_watts: %s\n", e.what());

@@ -4,7 +4,10 @@
 #   Watts (z = 4, phi = 0.18, one seed) at N = 1e5, 1e6, 1e7 on the SAME edge list (written by
 #   regsim's ER generator) for regsim's frontier engine (bench/bench_watts), a numpy/scipy
 #   frontier cascade (scripts/watts_scipy.py) and graph-tool's BinaryThresholdState made exact
-#   (scripts/watts_graph_tool.py); then the general engine's time per step on the full model.
+#   (scripts/watts_graph_tool.py), beside two floors: the memory-limit estimate of
+#   ../shared/notes/peers.md and the decrements alone measured on the same graph (bench_watts
+#   floor); then the general engine's time per step on the full model, with phase 3's random
+#   reads alone beside it.
 # Usage: scripts/bench_watts.sh            (about 5 minutes; graph-tool at 1e7 is skipped)
 #        GT_1E7=1 scripts/bench_watts.sh   (also graph-tool at 1e7, bounded by 10 minutes)
 # Env: BUILD (default build-bench): configured with benchmarks on if it is not yet, and always
@@ -29,9 +32,9 @@ echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
      "$(free -g | awk '/Mem:/ {print $2}') GB"
 echo "date: $(date -u +%Y-%m-%dT%H:%MZ), commit $(git rev-parse --short=12 HEAD 2>/dev/null || echo ?)"
 echo
-echo "| N | edges | left | rounds | regsim 1 thread (s) | regsim 2 threads (s) | memory-limit estimate (s) | scipy (s) | graph-tool (s) | regsim vs scipy | regsim vs graph-tool | regsim entries/s | peak RSS regsim (B/state, B/edge) | peak RSS scipy | peak RSS graph-tool |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
-declare -A T1 T2
+echo "| N | edges | left | rounds | regsim 1 thread (s) | regsim 2 threads (s) | memory-limit estimate (s) | decrements alone, measured (s) | scipy (s) | graph-tool (s) | regsim vs scipy | regsim vs graph-tool | regsim entries/s | peak RSS regsim (B/state, B/edge) | peak RSS scipy | peak RSS graph-tool |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+declare -A T1 T2 TF
 for n in 100000 1000000 10000000; do
   csv=$tmp/er$n.csv
   edges=$(kv "$($bw generate $n 4 2002 "$csv")" edges)
@@ -64,6 +67,11 @@ for n in 100000 1000000 10000000; do
   # in the ~2-3 MiB of usable cache (N <= 1e6), 7.5e7 entries/s beyond.
   rate=450000000; [ $n -gt 2000000 ] && rate=75000000
   est=$(awk -v v="$visits" -v r="$rate" 'BEGIN {printf "%.4f", v / r}')
+  # Measured on this machine and this graph: the decrements alone (bench_watts floor), per entry
+  # read, times the entries the cascade read.
+  f=$($bw floor "$csv" $n $reps)
+  floor=$(awk -v v="$visits" -v p="$(kv "$f" ns_per_entry)" 'BEGIN {printf "%.4f", v * p / 1e9}')
+  TF[$n]=$floor
   rss=$(kv "$r1" peak_rss)
   if [ -n "$g" ]; then
     tg=$(kv "$g" best_s); grss="$(awk -v b="$(kv "$g" peak_rss)" 'BEGIN {printf "%.0f MB", b / 1e6}')"
@@ -72,10 +80,10 @@ for n in 100000 1000000 10000000; do
   else
     tg=$gskip; grss="-"; vsg="-"
   fi
-  awk -v n=$n -v e=$edges -v l=$left -v r=$rounds -v t1=$t1 -v t2=$t2 -v est=$est -v ts=$ts \
+  awk -v n=$n -v e=$edges -v l=$left -v r=$rounds -v t1=$t1 -v t2=$t2 -v est=$est -v fl=$floor -v ts=$ts \
       -v tg="$tg" -v vsg="$vsg" -v v=$visits -v rss=$rss -v srss="$(kv "$s" peak_rss)" -v grss="$grss" \
-      'BEGIN {printf "| %.0e | %d | %d | %d | %.4f | %.4f | %.4f (%.1fx) | %.4f | %s | %.1fx | %s | %.2e | %.0f MB (%.1f, %.1f) | %.0f MB | %s |\n",
-              n, e, l, r, t1, t2, est, t1 / est, ts, tg, ts / t1, vsg, v / t1, rss / 1e6, rss / n, rss / e, srss / 1e6, grss}'
+      'BEGIN {printf "| %.0e | %d | %d | %d | %.4f | %.4f | %.4f (%.1fx) | %.4f (%.1fx) | %.4f | %s | %.1fx | %s | %.2e | %.0f MB (%.1f, %.1f) | %.0f MB | %s |\n",
+              n, e, l, r, t1, t2, est, t1 / est, fl, t1 / fl, ts, tg, ts / t1, vsg, v / t1, rss / 1e6, rss / n, rss / e, srss / 1e6, grss}'
 done
 slope=$(awk -v a="${T1[100000]}" -v b="${T1[10000000]}" 'BEGIN {printf "%.2f", log(b / a) / log(100)}')
 slope1=$(awk -v a="${T1[100000]}" -v b="${T1[1000000]}" 'BEGIN {printf "%.2f", log(b / a) / log(10)}')
@@ -84,6 +92,9 @@ echo
 echo "log-log slope of regsim's time (1 thread) against N: $slope over 1e5..1e7" \
      "($slope1 over 1e5..1e6, $slope2 over 1e6..1e7)"
 slope_2=$(awk -v a="${T2[100000]}" -v b="${T2[10000000]}" 'BEGIN {printf "%.2f", log(b / a) / log(100)}')
+slope_f=$(awk -v a="${TF[100000]}" -v b="${TF[10000000]}" 'BEGIN {printf "%.2f", log(b / a) / log(100)}')
+echo "the decrements alone (the measured floor): $slope_f over 1e5..1e7: the memory traffic itself," \
+     "done the simple way, grows faster than N on this machine"
 echo "the same on 2 threads: $slope_2 over 1e5..1e7 (only rounds of >= 65536 leavers in worlds of >= 2^22 memberships split," \
      "so small N gains nothing from the second)"
 
