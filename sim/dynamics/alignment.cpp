@@ -203,9 +203,8 @@ void alignRange(const StepContext& ctx, const DrawPath& draws, std::uint64_t noi
         if constexpr (kAxes > 0) {
             if (width > 0) {
                 const std::uint32_t to = b + (e - b) / width * width;
-                const double* block_noise[kAxes];
-                for (std::uint32_t d = 0; d < kAxes; ++d)
-                    block_noise[d] = &noise.pair[d / 2][d % 2][b - noise.first];
+                const double* block_noise[kAxes];  // state b's normals (noise.first == b)
+                for (std::uint32_t d = 0; d < kAxes; ++d) block_noise[d] = noise.pair[d / 2][d % 2];
                 if (width == 8)
                     alignBlocksAvx512<kAxes, kUnit>(in, block_noise, b, to);
                 else

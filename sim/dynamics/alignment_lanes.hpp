@@ -68,8 +68,6 @@ struct Inputs {
     double noise_sd = 0;
 };
 
-// States i0 .. i0 + W - 1 (all < state_count). noise[d]: the block's normals for axis d from
-// lane 0 on (unused when noise_sd = 0).
 // A prefetch cursor in the influence entries, kept kPrefetchAhead entries ahead of the block
 // being read and advanced a few entries per round: prefetches issued in a burst per block filled
 // the miss buffers and stalled (measured slower at N = 1e6 than the scalar update).
@@ -88,6 +86,8 @@ template <std::uint32_t D>
     }
 }
 
+// States i0 .. i0 + W - 1 (all < state_count). noise[d]: the block's normals for axis d from
+// lane 0 on (unused when noise_sd = 0). The cursor's prefetches go a few per round.
 template <int W, std::uint32_t D, bool kUnit>
 [[gnu::always_inline]] inline void alignLanes(const Inputs& in, const double* const* noise,
                                               std::uint32_t i0, PrefetchCursor& cursor) {
