@@ -1,7 +1,5 @@
 #include "dynamics/club_totals.hpp"
 
-#include <cstring>
-
 #include "core/world.hpp"
 #include "dynamics/parallel.hpp"
 
@@ -33,24 +31,10 @@ void ClubTotals::recount(const Topology& topo, const std::vector<std::uint8_t>& 
 
 void ClubTotals::update(const Topology& topo, const std::vector<std::uint8_t>& status) {
     if (!ready_ || seen_.size() != status.size()) return recount(topo, status);
-    const std::size_t M = status.size();
-    // Few statuses change in a step: compare eight at a time and skip equal words.
-    for (std::size_t m = 0; m < M; ++m) {
-        if (m % 8 == 0 && m + 8 <= M) {
-            std::uint64_t a, b;
-            std::memcpy(&a, &status[m], 8);
-            std::memcpy(&b, &seen_[m], 8);
-            if (a == b) {
-                m += 7;
-                continue;
-            }
-        }
-        const auto was = seen_[m], is = status[m];
-        if (was == is) continue;
-        seen_[m] = is;
+    forEachChange(seen_, status, [&](std::uint32_t m, std::uint8_t was, std::uint8_t is) {
         const int d = int(belongsByte(is)) - int(belongsByte(was));
-        if (d != 0) active_[topo.membership_institution[m]] += d * weightOf(topo, std::uint32_t(m));
-    }
+        if (d != 0) active_[topo.membership_institution[m]] += d * weightOf(topo, m);
+    });
 }
 
 }  // namespace regsim

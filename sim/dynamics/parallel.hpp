@@ -67,6 +67,29 @@ inline bool anyByteEquals(const std::uint8_t* p, std::uint8_t v) {
     return ((word - 0x0101010101010101ull) & ~word & 0x8080808080808080ull) != 0;
 }
 
+// fn(i, was, is) for every i with seen[i] != now[i], in increasing i, after setting seen[i] to
+// now[i]: the status changes since the last call, for the counts kept up to date from them
+// (PeerCounts, ClubTotals). Few statuses change in a step: equal words of eight are skipped.
+template <typename Fn>
+void forEachChange(std::vector<std::uint8_t>& seen, const std::vector<std::uint8_t>& now, Fn&& fn) {
+    const std::size_t n = now.size();
+    for (std::size_t i = 0; i < n; ++i) {
+        if (i % 8 == 0 && i + 8 <= n) {
+            std::uint64_t a, b;
+            std::memcpy(&a, &now[i], 8);
+            std::memcpy(&b, &seen[i], 8);
+            if (a == b) {
+                i += 7;
+                continue;
+            }
+        }
+        const auto was = seen[i], is = now[i];
+        if (was == is) continue;
+        seen[i] = is;
+        fn(static_cast<std::uint32_t>(i), was, is);
+    }
+}
+
 // fn(i) for every i with flags[i] != 0, in increasing i; skips zero bytes eight at a time.
 template <typename Fn>
 void forEachFlagged(const std::vector<std::uint8_t>& flags, Fn&& fn) {

@@ -1,7 +1,5 @@
 #include "dynamics/peer_counts.hpp"
 
-#include <cstring>
-
 #include "core/world.hpp"
 #include "dynamics/parallel.hpp"
 
@@ -37,31 +35,16 @@ void PeerCounts::recount(const Topology& topo, const std::vector<std::uint8_t>& 
 void PeerCounts::update(const Topology& topo, const std::vector<std::uint8_t>& status) {
     if (!ready_ || seen_.size() != status.size()) return recount(topo, status);
     const auto peers = topo.peers.view();
-    const std::size_t M = status.size();
-    // Few statuses change in a step: compare eight at a time and skip equal words.
-    std::size_t m = 0;
-    for (; m < M; ++m) {
-        if (m % 8 == 0 && m + 8 <= M) {
-            std::uint64_t a, b;
-            std::memcpy(&a, &status[m], 8);
-            std::memcpy(&b, &seen_[m], 8);
-            if (a == b) {
-                m += 7;
-                continue;
-            }
-        }
-        const auto was = seen_[m], is = status[m];
-        if (was == is) continue;
-        seen_[m] = is;
+    forEachChange(seen_, status, [&](std::uint32_t m, std::uint8_t was, std::uint8_t is) {
         const int d_all = known(is) - known(was), d_in = active(is) - active(was);
-        if (d_all == 0 && d_in == 0) continue;
-        for (auto e = peers.begin(std::uint32_t(m)); e < peers.end(std::uint32_t(m)); ++e) {
+        if (d_all == 0 && d_in == 0) return;
+        for (auto e = peers.begin(m); e < peers.end(m); ++e) {
             auto& c = counts_[peers.targets[e]];
             c.all += std::uint32_t(d_all);  // modular: exact for -1
             c.in += std::uint32_t(d_in);
             gap_[peers.targets[e]] = gapOf(c.in, c.all);
         }
-    }
+    });
 }
 
 }  // namespace regsim

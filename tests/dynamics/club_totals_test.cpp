@@ -8,6 +8,7 @@
 #include "core/rng.hpp"
 #include "core/world.hpp"
 #include "graph/topology.hpp"
+#include "status_changes.hpp"
 #include "world_builder.hpp"
 
 namespace regsim {
@@ -32,13 +33,11 @@ TEST(ClubTotalsTest, KeptTotalsEqualAFreshSumAfterEveryChange) {
     ASSERT_TRUE(topo.state_weights_integral);
 
     std::vector<std::uint8_t> status(topo.membershipCount());
-    for (auto& s : status) s = std::uint8_t(rng.below(5));
+    randomStatuses(status, rng);
     ClubTotals kept;
     kept.update(topo, status);
     for (int round = 0; round < 200; ++round) {
-        const auto changes = 1 + rng.below(round % 10 == 0 ? 40 : 3);
-        for (std::uint64_t c = 0; c < changes; ++c)
-            status[rng.below(status.size())] = std::uint8_t(rng.below(5));
+        changeSomeStatuses(status, rng, round);
         kept.update(topo, status);
         for (InstitutionIndex j = 0; j < topo.institution_count; ++j) {
             double fresh = 0.0;

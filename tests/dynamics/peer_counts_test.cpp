@@ -7,6 +7,7 @@
 
 #include "core/rng.hpp"
 #include "graph/topology.hpp"
+#include "status_changes.hpp"
 #include "world_builder.hpp"
 
 namespace regsim {
@@ -29,13 +30,11 @@ TEST(PeerCountsTest, IncrementalCountsEqualAFreshCountAfterEveryChange) {
     ASSERT_TRUE(topo.peers_unit_weight);
 
     std::vector<std::uint8_t> status(topo.membershipCount());
-    for (auto& s : status) s = std::uint8_t(rng.below(5));
+    randomStatuses(status, rng);
     PeerCounts kept;
     kept.update(topo, status);
     for (int round = 0; round < 200; ++round) {
-        const auto changes = 1 + rng.below(round % 10 == 0 ? 40 : 3);
-        for (std::uint64_t c = 0; c < changes; ++c)
-            status[rng.below(status.size())] = std::uint8_t(rng.below(5));
+        changeSomeStatuses(status, rng, round);
         kept.update(topo, status);
         PeerCounts fresh;
         fresh.update(topo, status);
