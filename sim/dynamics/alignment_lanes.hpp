@@ -91,9 +91,7 @@ template <std::uint32_t D>
 template <int W, std::uint32_t D, bool kUnit>
 [[gnu::always_inline]] inline void alignLanes(const Inputs& in, const double* const* noise,
                                               std::uint32_t i0, PrefetchCursor& cursor) {
-    I<W> lane;
-    for (int l = 0; l < W; ++l) lane[l] = l;
-    const I<W> state = lane + i0;
+    const I<W> state = laneIndex<W>() + i0;
     const F<W> zero = broadcast<W>(0.0);
 
     F<W> ai[D];
@@ -174,7 +172,7 @@ template <int W, std::uint32_t D, bool kUnit>
     }
     if (in.reversion != 0) {
         const I<W> row = state > std::int64_t(in.last_state_row)
-                             ? lane * 0 + std::int64_t(in.last_state_row)
+                             ? I<W>{} + std::int64_t(in.last_state_row)
                              : state;
         std::uint32_t military_bits = 0;
         if (in.military_shift)

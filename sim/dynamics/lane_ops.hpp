@@ -42,12 +42,18 @@ template <int W, typename T>
     return v;
 }
 
+// Lane l holds l.
+template <int W>
+[[gnu::always_inline]] inline I<W> laneIndex() {
+    I<W> lane;
+    for (int l = 0; l < W; ++l) lane[l] = l;
+    return lane;
+}
+
 // A lane mask (-1 or 0) from bit l of `bits`.
 template <int W>
 [[gnu::always_inline]] inline I<W> maskFromBits(std::uint32_t bits) {
-    I<W> lane;
-    for (int l = 0; l < W; ++l) lane[l] = l;
-    return -((I<W>{} + bits >> lane) & 1);
+    return -((I<W>{} + bits >> laneIndex<W>()) & 1);
 }
 
 template <int W>
@@ -55,18 +61,6 @@ template <int W>
     F<W> v;
     std::memcpy(&v, p, sizeof v);
     return v;
-}
-
-template <int W>
-[[gnu::always_inline]] inline void store(double* p, F<W> v) {
-    std::memcpy(p, &v, sizeof v);
-}
-
-template <int W>
-[[gnu::always_inline]] inline I<W> laneIndex() {
-    I<W> lane;
-    for (int l = 0; l < W; ++l) lane[l] = l;
-    return lane;
 }
 
 }  // namespace regsim::lane_ops
