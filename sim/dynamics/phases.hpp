@@ -87,8 +87,6 @@ bool usesPeerCounts(const Scenario& scenario, const Topology& topology);
 bool usesClubTotals(const Scenario& scenario, const Topology& topology);
 
 // Helpers shared by phases.
-double membershipBenefit(const StepContext& ctx, std::uint32_t m);
-double membershipCost(const StepContext& ctx, std::uint32_t m);
 // The least double T with sqrt(T) >= epsilon, so that for every d2 >= 0 the bounded-confidence
 // test sqrt(d2) < epsilon is exactly d2 < T (phase 3).
 double squaredBound(double epsilon);

@@ -19,18 +19,6 @@
 
 namespace regsim {
 
-double membershipBenefit(const StepContext& ctx, std::uint32_t m) {
-    const auto& topo = ctx.topology;
-    const double v = topo.benefitOverride(m);
-    return std::isnan(v) ? ctx.now.benefit[topo.membership_institution[m]] : v;
-}
-
-double membershipCost(const StepContext& ctx, std::uint32_t m) {
-    const auto& topo = ctx.topology;
-    const double v = topo.costOverride(m);
-    return std::isnan(v) ? ctx.now.sovereignty_cost[topo.membership_institution[m]] : v;
-}
-
 namespace {
 
 // Weighted share of membership m's peers (same institution, influence neighbours) that are
@@ -122,7 +110,7 @@ void utilityRange(const StepContext& ctx, std::uint32_t begin, std::uint32_t end
             continue;
         }
         double b = benefit[j], c = cost[j];
-        if constexpr (!kPlain) {  // membershipBenefit and membershipCost
+        if constexpr (!kPlain) {  // a membership's own benefit or cost where one is set (not NaN)
             if (benefit_override && !std::isnan(benefit_override[m])) b = benefit_override[m];
             if (cost_override && !std::isnan(cost_override[m])) c = cost_override[m];
         }
