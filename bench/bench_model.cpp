@@ -166,7 +166,7 @@ int main(int argc, char** argv) {
         applyScheduledEvents(ctx, next_event);
         applyInstitutionalReactions(ctx);
         lap(0);
-        copyWorld(ctx.now, ctx.next);
+        copyWorld(ctx.now, ctx.next, ctx.scenario.model);
         lap(1);
         updateAlignment(ctx);
         lap(2);

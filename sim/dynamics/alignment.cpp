@@ -242,11 +242,13 @@ double squaredBound(double epsilon) {
     return t;
 }
 
+bool alignmentMoves(const ModelParams& p) {
+    return p.peer_alignment_rate != 0 || p.patron_pull != 0 || p.institution_pull != 0 ||
+           p.alignment_reversion != 0 || p.alignment_noise != 0;
+}
+
 void updateAlignment(StepContext& ctx) {
-    const auto& p = ctx.scenario.model;
-    const bool any = p.peer_alignment_rate != 0 || p.patron_pull != 0 || p.institution_pull != 0 ||
-                     p.alignment_reversion != 0 || p.alignment_noise != 0;
-    if (!any) return;  // next already holds a copy of now
+    if (!alignmentMoves(ctx.scenario.model)) return;  // next already holds a copy of now
     switch (ctx.topology.axis_count) {
         case 1:
             return alignAll<1>(ctx);

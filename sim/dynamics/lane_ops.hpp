@@ -53,7 +53,7 @@ template <int W>
 // A lane mask (-1 or 0) from bit l of `bits`.
 template <int W>
 [[gnu::always_inline]] inline I<W> maskFromBits(std::uint32_t bits) {
-    return -((I<W>{} + bits >> laneIndex<W>()) & 1);
+    return -(((I<W>{} + bits) >> laneIndex<W>()) & 1);
 }
 
 template <int W>

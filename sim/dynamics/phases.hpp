@@ -72,6 +72,10 @@ void applyInstitutionalReactions(StepContext& ctx);
 void updateAlignment(StepContext& ctx);
 // Phase 4: sovereignty at t+1.
 void updateSovereignty(StepContext& ctx);
+// Whether phases 3 and 4 write every state's alignment and sovereignty at t+1; when they do
+// not, t+1 keeps the copy of t that copyWorld made, and when they do, it need not make it.
+bool alignmentMoves(const ModelParams& params);
+bool sovereigntyMoves(const ModelParams& params);
 // Phase 5: U_ij at t for every membership that can decide (into scratch.utility).
 void computeUtilities(StepContext& ctx);
 // Phase 6: announcements (individual and joint), written to t+1.

@@ -50,6 +50,8 @@ void sovereigntyRange(const SovereigntyInputs in, std::uint32_t begin, std::uint
 
 }  // namespace
 
+bool sovereigntyMoves(const ModelParams& p) { return p.sovereignty_reversion != 0 || p.rally != 0; }
+
 void updateSovereignty(StepContext& ctx) {
     const auto& p = ctx.scenario.model;
     const auto& topo = ctx.topology;
@@ -65,7 +67,7 @@ void updateSovereignty(StepContext& ctx) {
                                p.sovereignty_reversion,
                                p.rally,
                                p.military_sovereignty_shift,
-                               p.sovereignty_reversion != 0 || p.rally != 0};
+                               sovereigntyMoves(p)};
     forEachRange(topo.state_count, kParallelGrain, [&](std::size_t b, std::size_t e) {
         sovereigntyRange(in, std::uint32_t(b), std::uint32_t(e));
     });

@@ -43,12 +43,13 @@ void copyArray(const std::vector<T>& from, std::vector<T>& to) {
 
 }  // namespace
 
-// 72 MB at N = 1e6 with three institutions: worth two threads.
-void copyWorld(const WorldState& now, WorldState& next) {
+// 72 MB at N = 1e6 with three institutions: worth two threads. (With alignment and
+// sovereignty moving, 40 MB: they are written whole by phases 3 and 4.)
+void copyWorld(const WorldState& now, WorldState& next, const ModelParams& params) {
     static_assert(sizeof(WorldState) == 16 * sizeof(std::vector<double>),
                   "a new WorldState array must be copied here");
-    copyArray(now.sovereignty, next.sovereignty);
-    copyArray(now.alignment, next.alignment);
+    if (!sovereigntyMoves(params)) copyArray(now.sovereignty, next.sovereignty);
+    if (!alignmentMoves(params)) copyArray(now.alignment, next.alignment);
     copyArray(now.regime, next.regime);
     copyArray(now.status, next.status);
     copyArray(now.sanction, next.sanction);
@@ -70,7 +71,7 @@ void step(StepContext& ctx, std::size_t& next_event) {
     applyScheduledEvents(ctx, next_event);
     applyInstitutionalReactions(ctx);
     // Phases 3-7 read t and write t+1. Start t+1 as a copy of t (same sizes: no allocation).
-    copyWorld(ctx.now, ctx.next);
+    copyWorld(ctx.now, ctx.next, ctx.scenario.model);
     updateAlignment(ctx);
     updateSovereignty(ctx);
     computeUtilities(ctx);

@@ -9,7 +9,8 @@ namespace regsim {
 // scheduled event not yet applied.
 void step(StepContext& ctx, std::size_t& next_event);
 
-// next = now, array by array and in parallel, without allocating (arrays of equal size).
-void copyWorld(const WorldState& now, WorldState& next);
+// next = now, array by array and in parallel, without allocating (arrays of equal size), but
+// for the arrays that phases 3 and 4 will overwrite whole under these parameters.
+void copyWorld(const WorldState& now, WorldState& next, const ModelParams& params);
 
 }  // namespace regsim
