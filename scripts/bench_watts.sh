@@ -112,8 +112,23 @@ echo "Full political model, general engine, N = 1e6, z = 4, 3 institutions (3e6 
 echo
 echo "| threads | ms/step | events+clause | copy t->t+1 | alignment (its random reads alone) | sovereignty | utility | decision | notice | dissolution | peak RSS | result fingerprint |"
 echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
+# Three alternated rounds (1, 2, 1, 2, 1, 2 threads); each row is the fastest of its thread
+# count. One pass of each once read 63 against 53-55 ms on 2 threads: another guest's burst.
+declare -A best all
+for round in 1 2 3; do
+  for th in 1 2; do
+    m=$($bm 1000000 10 $th)
+    all[$th]="${all[$th]:-}${all[$th]:+ / }$(kv "$m" step_ms)"
+    if [ -z "${best[$th]:-}" ] ||
+       awk -v a="$(kv "$m" step_ms)" -v b="$(kv "${best[$th]}" step_ms)" 'BEGIN {exit !(a < b)}'; then
+      best[$th]=$m
+    fi
+    [ "$(kv "$m" fingerprint)" = "$(kv "${best[1]:-$m}" fingerprint)" ] ||
+      echo "WARNING: fingerprint $(kv "$m" fingerprint) on $th threads differs" >&2
+  done
+done
 for th in 1 2; do
-  m=$($bm 1000000 10 $th)
+  m=${best[$th]}
   printf '| %s | %s | %s | %s | %s (%s) | %s | %s | %s | %s | %s | %s MB | %s |\n' "$th" \
     "$(kv "$m" step_ms)" "$(kv "$m" events_clause_ms)" "$(kv "$m" copy_ms)" "$(kv "$m" alignment_ms)" \
     "$(kv "$m" neighbour_reads_ms)" \
@@ -121,3 +136,6 @@ for th in 1 2; do
     "$(kv "$m" dissolution_ms)" "$(awk -v b="$(kv "$m" peak_rss)" 'BEGIN {printf "%.0f", b / 1e6}')" \
     "$(kv "$m" fingerprint)"
 done
+echo
+echo "each row: the fastest of three alternated passes (ms/step, 1 thread: ${all[1]}; 2 threads: ${all[2]});" \
+     "2 threads against 1: $(awk -v a="$(kv "${best[1]}" step_ms)" -v b="$(kv "${best[2]}" step_ms)" 'BEGIN {printf "%.2fx", a / b}')"
