@@ -172,6 +172,7 @@ int main(int argc, char** argv) {
         lap(2);
         updateSovereignty(ctx);
         lap(3);
+        updateKeptCounts(ctx);  // beside phases 3 and 4 in step(); here timed with phase 5
         computeUtilities(ctx);
         lap(4);
         decideExits(ctx);

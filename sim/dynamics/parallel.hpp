@@ -1,11 +1,12 @@
 #pragma once
-// forEachIndex and forEachRange: the one place the dynamics touch oneTBB. Each call writes only
-// entity i's own outputs, so the result is identical for any thread count; small loops run
-// serially because task overhead would dominate. forEachFlagged is the ordered, serial second
-// half of a pass that decides in parallel and then logs events in entity order.
+// forEachIndex, forEachRange and alongside: the one place the dynamics touch oneTBB. Each call
+// writes only entity i's own outputs, so the result is identical for any thread count; small
+// loops run serially because task overhead would dominate. forEachFlagged is the ordered, serial
+// second half of a pass that decides in parallel and then logs events in entity order.
 
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
+#include <tbb/parallel_invoke.h>
 #include <tbb/parallel_reduce.h>
 
 #include <cstddef>
@@ -57,6 +58,14 @@ double exactSum(std::uint32_t n, Fn&& fn) {
             return s + block(r.begin(), r.end());
         },
         [](double a, double b) { return a + b; });
+}
+
+// a() and b() at the same time when a second thread is free (serially otherwise): a serial pass
+// beside a parallel phase, whose idle thread then takes the phase's blocks. Neither may read
+// what the other writes.
+template <typename A, typename B>
+void alongside(A&& a, B&& b) {
+    tbb::parallel_invoke(a, b);
 }
 
 // Whether any of the eight bytes at p equals v (a word at a time: no branch per byte).

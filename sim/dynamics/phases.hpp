@@ -76,7 +76,12 @@ void updateSovereignty(StepContext& ctx);
 // not, t+1 keeps the copy of t that copyWorld made, and when they do, it need not make it.
 bool alignmentMoves(const ModelParams& params);
 bool sovereigntyMoves(const ModelParams& params);
-// Phase 5: U_ij at t for every membership that can decide (into scratch.utility).
+// Phase 5's kept counts (ClubTotals, PeerCounts) brought up to date with `now`'s statuses,
+// which are final once phases 1 and 2 are done. Serial; phases 3 and 4 neither read nor write
+// them, so step() runs this beside them.
+void updateKeptCounts(StepContext& ctx);
+// Phase 5: U_ij at t for every membership that can decide (into scratch.utility). Reads the
+// kept counts, so updateKeptCounts must have run for this step.
 void computeUtilities(StepContext& ctx);
 // Phase 6: announcements (individual and joint), written to t+1.
 void decideExits(StepContext& ctx);

@@ -172,6 +172,12 @@ bool usesClubTotals(const Scenario& sc, const Topology& topo) {
     return sc.model.club_exponent != 0 && topo.state_weights_integral;
 }
 
+void updateKeptCounts(StepContext& ctx) {
+    const auto& topo = ctx.topology;
+    if (usesClubTotals(ctx.scenario, topo)) ctx.scratch.club_totals.update(topo, ctx.now.status);
+    if (usesPeerCounts(ctx.scenario, topo)) ctx.scratch.peer_counts.update(topo, ctx.now.status);
+}
+
 void computeUtilities(StepContext& ctx) {
     const auto& p = ctx.scenario.model;
     const auto& topo = ctx.topology;
@@ -182,7 +188,6 @@ void computeUtilities(StepContext& ctx) {
     // date from status changes (ClubTotals); otherwise summed in membership order.
     auto& club = ctx.scratch.club;
     const bool kept = usesClubTotals(ctx.scenario, topo);
-    if (kept) ctx.scratch.club_totals.update(topo, w.status);
     for (InstitutionIndex j = 0; j < topo.institution_count; ++j) {
         if (p.club_exponent == 0) {
             club[j] = 1.0;
@@ -205,7 +210,6 @@ void computeUtilities(StepContext& ctx) {
     }
 
     const bool counted = usesPeerCounts(ctx.scenario, topo);
-    if (counted) ctx.scratch.peer_counts.update(topo, w.status);
     const auto peer = p.peer_weight == 0 ? PeerTerm::off
                       : counted          ? PeerTerm::counted
                                          : PeerTerm::summed;
