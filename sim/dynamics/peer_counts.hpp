@@ -32,6 +32,8 @@ class PeerCounts {
         return all > 0 ? double(in) / double(all) - 1.0 : 0.0;
     }
     void recount(const Topology& topo, const std::vector<std::uint8_t>& status);
+    // The peer updates of changes_[0 .. n), in order.
+    void apply(const CsrView& peers, std::size_t n);
 
     bool ready_ = false;
     std::vector<std::uint8_t> seen_;  // [m] status the counts reflect
@@ -42,6 +44,12 @@ class PeerCounts {
     };
     std::vector<Counts> counts_;  // [m]
     std::vector<double> gap_;     // [m] gapOf(in, all)
+    // A batch of status changes, so that their rows and counts can be fetched ahead.
+    struct Change {
+        std::uint32_t m;
+        std::int32_t d_all, d_in;
+    };
+    std::vector<Change> changes_;
 };
 
 }  // namespace regsim
