@@ -145,23 +145,27 @@ template <int W, std::uint32_t D, bool kUnit>
         }
     }
     if (in.institution_pull != 0) {
-        // The block's memberships are contiguous and ordered by state: one scalar pass over
-        // them, each adding to its state's lane in the scalar update's order (a pass per
-        // membership round with lane selects cost twice as much).
+        // The block's memberships are contiguous and ordered by state: one scalar pass per
+        // state over its own, adding in the scalar update's order (a pass per membership round
+        // with lane selects cost twice as much). The sums stay in registers until the state is
+        // done: added in place on the stack, each waited on the last one's store.
         alignas(64) double a[D][W], pull[D][W];
-        alignas(64) std::int64_t count[W] = {};
-        for (std::uint32_t d = 0; d < D; ++d) {
-            std::memcpy(a[d], &ai[d], sizeof ai[d]);
-            for (int l = 0; l < W; ++l) pull[d][l] = 0.0;
-        }
-        const std::uint32_t end = in.first_membership[i0 + W];
-        for (std::uint32_t m = in.first_membership[i0]; m < end; ++m) {
-            if (!isActive(static_cast<MembershipStatus>(in.status[m]))) continue;
-            const std::uint32_t l = in.membership_state[m] - i0;
-            const double* o =
-                &in.institution_orientation[std::size_t(in.membership_institution[m]) * D];
-            for (std::uint32_t d = 0; d < D; ++d) pull[d][l] += o[d] - a[d][l];
-            ++count[l];
+        alignas(64) std::int64_t count[W];
+        for (std::uint32_t d = 0; d < D; ++d) std::memcpy(a[d], &ai[d], sizeof ai[d]);
+        for (int l = 0; l < W; ++l) {
+            double sum[D];
+            for (std::uint32_t d = 0; d < D; ++d) sum[d] = 0.0;
+            std::int64_t n = 0;
+            const std::uint32_t end = in.first_membership[i0 + l + 1];
+            for (std::uint32_t m = in.first_membership[i0 + l]; m < end; ++m) {
+                if (!isActive(static_cast<MembershipStatus>(in.status[m]))) continue;
+                const double* o =
+                    &in.institution_orientation[std::size_t(in.membership_institution[m]) * D];
+                for (std::uint32_t d = 0; d < D; ++d) sum[d] += o[d] - a[d][l];
+                ++n;
+            }
+            for (std::uint32_t d = 0; d < D; ++d) pull[d][l] = sum[d];
+            count[l] = n;
         }
         I<W> n;
         std::memcpy(&n, count, sizeof n);
