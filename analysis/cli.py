@@ -147,7 +147,8 @@ def build_parser():
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("file", metavar="FILE.h5", help="output of `regsim run`")
+    common.add_argument("file", metavar="FILE.h5",
+                        help="output of `regsim run` (for `sweep`: of `regsim sweep` or `merge`)")
     common.add_argument("--allow-incomplete", action="store_true",
                         help="read a file without the root attribute complete = 1")
     fig = argparse.ArgumentParser(add_help=False)
@@ -160,7 +161,7 @@ def build_parser():
 
     s = sub.add_parser("summary", parents=[common], help="exit probabilities and timing table",
                        description="Per state x institution: P(announced) and P(exited) by "
-                       "the end of each calendar year, median and 90%% interval of the "
+                       "the end of each calendar year, median and 90% interval of the "
                        "announce / exit month; per institution: P(dissolution), founding, "
                        "cascade size.")
     s.add_argument("-o", "--output", metavar="OUT", help="write the table text here")
@@ -186,7 +187,7 @@ def build_parser():
 
     r = sub.add_parser("trajectories", parents=[common, fig],
                        help="sovereignty and alignment bands per state",
-                       description="Median with 50%% and 90%% bands over replicates of "
+                       description="Median with 50% and 90% bands over replicates of "
                        "sovereignty and each alignment axis, one row per state.")
     r.add_argument("--states", type=_ids, metavar="A,B", help="only these states")
     r.set_defaults(func=cmd_trajectories)
@@ -204,9 +205,9 @@ def build_parser():
     n.set_defaults(func=cmd_network)
 
     w = sub.add_parser("sweep", parents=[common, fig], help="sweep heatmap or line",
-                       description="PROVISIONAL sweep format (docs/analysis.md). Heatmap of "
-                       "a metric over two swept parameters (--x and --y) or a line with "
-                       "50%%/90%% bands over one (--x).")
+                       description="A file of `regsim sweep` (docs/sweeps.md). Heatmap of a "
+                       "metric over two swept parameters (--x and --y) or a line with "
+                       "50%/90% bands over one (--x).")
     w.add_argument("--x", metavar="PARAM", help="swept parameter on the x axis")
     w.add_argument("--y", metavar="PARAM", help="second parameter: draw a heatmap")
     w.add_argument("--z", metavar="METRIC", required=True, help=sweep.METRIC_HELP)
@@ -214,7 +215,7 @@ def build_parser():
 
     h = sub.add_parser("hindcast", parents=[common], help="simulated vs observed events",
                        description="For each observed event: share of replicates in which it "
-                       "happened by the observed month, simulated median month and 90%% "
+                       "happened by the observed month, simulated median month and 90% "
                        "interval; then simulated events history did not have.")
     h.add_argument("observed", metavar="OBSERVED.csv",
                    help="columns date,kind,state,institution,source")

@@ -36,6 +36,19 @@ class IncompleteFileError(Exception):
     """The file lacks the root attribute `complete` = 1 (e.g. copied from a crashed run)."""
 
 
+INT32_FILL = np.iinfo(np.int32).min  # what a never-written step or size reads as
+
+
+def flushed_replicates(f):
+    """How many replicates of a run file hold all their data: the prefix 0 .. n-1 whose
+    `cascade_size` is not the fill value (written last in each flush; docs/output.md, "A killed
+    run's .part"). Every replicate of a finished file."""
+    sizes = f["cascade_size"]
+    if sizes.ndim != 2 or sizes.shape[1] == 0:
+        return sizes.shape[0]
+    return int((sizes[:, 0] != INT32_FILL).sum())
+
+
 def _plain(value):
     """HDF5 attribute -> plain Python value (bytes -> str, 0-d/1-element arrays -> scalar)."""
     if isinstance(value, bytes):
@@ -74,17 +87,22 @@ def check_complete(path, allow_incomplete=False):
 
 @dataclass
 class RunInfo:
-    """Provenance used to label tables and figures."""
+    """Provenance used to label tables and figures. `replicates` are those read: of an
+    unfinished run file only the flushed ones, out of `planned`."""
 
     scenario_name: str
     replicates: int
     seed: object
     start_month: str
     steps: int
+    planned: int = None
 
     @property
     def label(self):
-        return f"{self.scenario_name} \u2014 {self.replicates} replicates, seed {self.seed}"
+        reps = f"{self.replicates} replicates"
+        if self.planned is not None and self.planned != self.replicates:
+            reps = f"{self.replicates} of {self.planned} replicates (unfinished file)"
+        return f"{self.scenario_name} \u2014 {reps}, seed {self.seed}"
 
 
 def run_info(path):
@@ -92,12 +110,16 @@ def run_info(path):
     with open_h5(path) as f:
         reps = int(a.get("replicates", f["replicate"].shape[0] if "replicate" in f else 0))
         steps = int(a.get("steps", int(f["time"][-1]) if "time" in f else 0))
+        planned = reps
+        if not is_complete(path) and "cascade_size" in f and "point" not in f:
+            reps = flushed_replicates(f)
     return RunInfo(
         scenario_name=str(a.get("scenario_name", "unnamed scenario")),
         replicates=reps,
         seed=a.get("seed", "?"),
         start_month=str(a.get("start_month", "2000-01")),
         steps=steps,
+        planned=planned,
     )
 
 
@@ -134,7 +156,9 @@ def _flag_names(dset, default):
 def load(path, allow_incomplete=False):
     """The run as an xarray.Dataset with named dimensions and coordinates, plus a `date`
     coordinate on `time` (datetime64 month starts from the `start_month` attribute).
-    `month`, `state_name`, `institution_name` become coordinates. Lazily read."""
+    `month`, `state_name`, `institution_name` become coordinates. Lazily read. Of an
+    unfinished run file (allow_incomplete) only the flushed replicates: the others read as
+    fill values, which every table would otherwise count as "never happened"."""
     check_complete(path, allow_incomplete)
     try:
         ds = xr.open_dataset(path, engine="h5netcdf")
@@ -150,6 +174,12 @@ def load(path, allow_incomplete=False):
     if "time" in ds.coords:
         start = ds.attrs.get("start_month", "2000-01")
         ds = ds.assign_coords(date=("time", month_dates(start, ds["time"].values)))
+    if not is_complete(path) and "cascade_size" in ds and "point" not in ds.dims:
+        with open_h5(path) as f:
+            n = flushed_replicates(f)
+        if n == 0:
+            raise IncompleteFileError(f"{path}: no replicate has been written to it yet")
+        ds = ds.isel(replicate=slice(0, n))
     return ds
 
 
@@ -171,8 +201,7 @@ def events(path, allow_incomplete=False):
         # those the flushed replicates' (cascade_size set).
         n = min((f[k].shape[0] for k in columns), default=0)
         if not is_complete(path) and "cascade_size" in f and "event_replicate" in f:
-            done = f["cascade_size"][:, 0] != np.iinfo(np.int32).min
-            flushed = int(done.sum())
+            flushed = flushed_replicates(f)
             n = int((f["event_replicate"][:n] < flushed).sum())
 
         def col(name, dtype=np.int32):

@@ -193,9 +193,9 @@ def cascades(ds, info, out, institutions=None, size=None, dpi=150):
 # --- network ----------------------------------------------------------------------------------
 
 def scenario_ties(text):
-    """Influence ties from the scenario text stored in the file (provisional: TOML arrays
-    `tie`/`ties` of tables with `a` and `b`, or `from`/`to`, keys). [] when absent or
-    unparsable: the figure then shows only the membership graph."""
+    """Influence ties from the scenario text stored in the file: its `[[tie]]` tables (`a`, `b`,
+    optional `weight`; docs/scenarios.md), also read under `ties` or with `from`/`to` keys.
+    [] when absent or unparsable: the figure then shows only the membership graph."""
     try:
         doc = tomllib.loads(text or "")
     except (tomllib.TOMLDecodeError, TypeError):

@@ -53,8 +53,7 @@ def _index(f, dim, name):
     return ids.index(name)
 
 
-def metric_values(f, z):
-    """(values[point, replicate], is_probability)."""
+def _values(f, z):
     for rx, kind in _METRICS:
         m = rx.match(z)
         if not m:
@@ -71,23 +70,38 @@ def metric_values(f, z):
     raise ValueError(f"unknown metric {z!r}; use {METRIC_HELP}")
 
 
+def metric_values(f, z):
+    """(values[point, replicate], is_probability). Runs not yet in the file (`run_done` = 0
+    in an unfinished sweep's .part) are NaN: their never-written summaries read as fill
+    values, which would count as "never happened"."""
+    values, is_p = _values(f, z)
+    if "run_done" in f:
+        values[f["run_done"][()] == 0] = np.nan
+    return values, is_p
+
+
 def grid(params, values, x, y=None):
     """Mean of `values` (point, replicate) over replicates and over any parameter other than x
-    (and y): (xs, ys, z[x, y]) or, without y, (xs, per-x pooled replicate values)."""
+    (and y): (xs, ys, z[x, y]) or, without y, (xs, per-x pooled replicate values). NaN values
+    (runs not in the file) are left out; a cell with none is NaN."""
     for name in (x, y):
         if name is not None and name not in params:
             raise ValueError(f"unknown parameter {name!r}; the file sweeps "
                              f"{', '.join(sorted(params))}")
+    def present(v):
+        v = v.ravel()
+        return v[~np.isnan(v)]
+
     xs = np.unique(params[x])
     if y is None:
-        return xs, [values[params[x] == v].ravel() for v in xs]
+        return xs, [present(values[params[x] == v]) for v in xs]
     ys = np.unique(params[y])
     z = np.full((len(xs), len(ys)), np.nan)
     for a, xv in enumerate(xs):
         for b, yv in enumerate(ys):
-            sel = (params[x] == xv) & (params[y] == yv)
-            if sel.any():
-                z[a, b] = values[sel].mean()
+            v = present(values[(params[x] == xv) & (params[y] == yv)])
+            if v.size:
+                z[a, b] = v.mean()
     return xs, ys, z
 
 
@@ -96,7 +110,7 @@ def line_bands(pooled, is_probability):
     intervals; otherwise the mean and quantiles over replicates."""
     from scipy import stats  # slow to import; only needed here
 
-    center = np.array([v.mean() for v in pooled])
+    center = np.array([v.mean() if v.size else np.nan for v in pooled])
     if is_probability:
         k = np.array([v.sum() for v in pooled])
         n = np.array([v.size for v in pooled])
@@ -109,5 +123,6 @@ def line_bands(pooled, is_probability):
             return lo, hi
 
         return center, (iv(0.9), iv(0.5))
-    q = np.array([np.quantile(v, [0.05, 0.95, 0.25, 0.75]) for v in pooled])
+    q = np.array([np.quantile(v, [0.05, 0.95, 0.25, 0.75]) if v.size else np.full(4, np.nan)
+                  for v in pooled])
     return center, ((q[:, 0], q[:, 1]), (q[:, 2], q[:, 3]))

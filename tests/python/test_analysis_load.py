@@ -109,3 +109,45 @@ def test_cli_missing_file_is_an_error(tmp_path, capsys):
 
     assert main(["summary", str(tmp_path / "nope.h5")]) == 1
     assert "no such file" in capsys.readouterr().err
+
+
+def test_unfinished_run_reads_only_its_flushed_replicates(run_file, tmp_path):
+    # A killed run's .part: replicates after the flushed prefix read as fill values, which the
+    # tables would count as "never announced". load() keeps the prefix; labels say so.
+    import shutil
+
+    import h5py
+    import numpy as np
+
+    from analysis import summary
+
+    part = tmp_path / "killed.h5.part"
+    shutil.copy(run_file, part)
+    with h5py.File(part, "r+") as f:
+        total = f["cascade_size"].shape[0]
+        n = total // 2
+        for name in ("announce_step", "exit_step", "dissolve_step", "found_step",
+                     "cascade_size"):
+            f[name][n:] = np.iinfo(np.int32).min
+        f["final_status"][n:] = 255
+        f.attrs["complete"] = np.int32(0)
+    ds = analysis.load(part, allow_incomplete=True)
+    assert ds.sizes["replicate"] == n
+    whole = analysis.load(run_file).isel(replicate=slice(0, n))
+    got = summary.membership_table(ds, all_rows=True)
+    expected = summary.membership_table(whole, all_rows=True)
+    assert len(got) > 0
+    assert got.equals(expected)
+    assert summary.institution_table(ds, all_rows=True).equals(
+        summary.institution_table(whole, all_rows=True))
+    info = analysis.run_info(part)
+    assert (info.replicates, info.planned) == (n, total)
+    assert f"{n} of {total} replicates" in info.label
+    assert (analysis.events(part, allow_incomplete=True)["replicate"] < n).all()
+    empty = tmp_path / "empty.h5.part"
+    shutil.copy(run_file, empty)
+    with h5py.File(empty, "r+") as f:
+        f["cascade_size"][:] = np.iinfo(np.int32).min
+        f.attrs["complete"] = np.int32(0)
+    with pytest.raises(analysis.IncompleteFileError, match="no replicate"):
+        analysis.load(empty, allow_incomplete=True)

@@ -359,6 +359,38 @@ def test_analysis_reads_real_sweep_files(small, tmp_path):
         expected = (f["cascade_size"][()][:, :, 0] >= 1).mean(axis=1).reshape(5, 2)
         np.testing.assert_allclose(z, expected)
 
+    # An unfinished sweep: runs not yet written (run_done = 0) read as fill values; they are
+    # left out of every mean instead of counting as "ECOWAS lost no member".
+    import shutil
+
+    part = tmp_path / "unfinished.h5.part"
+    shutil.copy(one, part)
+    with h5py.File(part, "r+") as f:
+        done = np.ones((10, 4), dtype=bool)
+        done[3, 1:] = False
+        done[7, :] = False  # a point with no run yet
+        f["run_done"][...] = done.astype(np.uint8)
+        sizes = f["cascade_size"][()]
+        sizes[~done] = np.iinfo(np.int32).min
+        f["cascade_size"][...] = sizes
+        f.attrs["complete"] = np.int32(0)
+        full = f["cascade_size"][()]
+    with h5py.File(part, "r") as f:
+        params = asweep.read_points(f)
+        values, _ = asweep.metric_values(f, "P(ECOWAS loses >= 1 members)")
+        assert np.isnan(values[~done]).all() and not np.isnan(values[done]).any()
+        xs, ys, z = asweep.grid(params, values, "model.peer_weight",
+                                "institution.ECOWAS.sovereignty_cost")
+        hit = full[:, :, 0] >= 1
+        expected = np.array([hit[p][done[p]].mean() if done[p].any() else np.nan
+                             for p in range(10)]).reshape(5, 2)
+        np.testing.assert_allclose(z, expected)
+        assert np.isnan(z.ravel()[7])
+        xs, pooled = asweep.grid(params, values, "model.peer_weight")
+        assert sum(v.size for v in pooled) == done.sum()
+        center, bands = asweep.line_bands(pooled, True)
+        assert np.isfinite(center).all()
+
 
 def parse_timings(stdout):
     """The one `timings:` line of --timings as {field: (seconds, % of wall or None)}."""
