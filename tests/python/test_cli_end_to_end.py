@@ -169,7 +169,7 @@ def check_killed_part(part, expected):
         h5py.File(part, "r")
     with h5py.File(part, "r", swmr=True) as f:
         done = f["cascade_size"][:, 0] != np.iinfo(np.int32).min
-        n = int(done.sum())
+        n, total = int(done.sum()), len(done)
         assert done[:n].all()  # flushed replicates are a prefix
         # Events: those of the flushed replicates, all of them, first; after them, if the kill
         # came inside a flush, those of the replicates that flush was writing (cascade_size,
@@ -185,6 +185,9 @@ def check_killed_part(part, expected):
                 end = obj.shape[0] if name.startswith("event") or not obj.chunks else \
                     min(obj.shape[0], n + 2 * obj.chunks[0])
                 got[name] = obj[:end]
+    # `regsim info` says how many made it.
+    info = regsim("info", part, check=True).stdout
+    assert f"replicates written: {n} of {total}" in info, info
     k = min(n, len(expected["replicate"]))
     for name in ("sovereignty", "alignment", "status", "regime", "announce_step", "exit_step",
                  "final_status", "dissolve_step", "found_step", "cascade_size"):

@@ -326,6 +326,9 @@ def test_sigterm_leaves_a_resumable_part(tmp_path):
     _, err = proc.communicate(timeout=60)
     assert proc.returncode != 0, "the sweep finished before SIGTERM: lengthen it"
     assert proc.returncode == 130 and "--resume" in err
+    with h5py.File(part, "r", swmr=True) as f:
+        done, runs = int(f["run_done"][()].sum()), f["run_done"].size
+    assert f"runs written: {done} of {runs}" in regsim("info", part, check=True).stdout
     regsim("sweep", sw, "-o", out, "--resume", "--quiet", check=True)
     ref = tmp_path / "ref.h5"
     regsim("sweep", sw, "-o", ref, "--quiet", check=True)
