@@ -4,7 +4,7 @@ import argparse
 import os
 import sys
 
-from . import hindcast, summary, sweep
+from . import baserate, hindcast, summary, sweep
 # figures (matplotlib, networkx) are imported by the commands that need them,
 # so `--help` and the tables start quickly.
 from .data import (IncompleteFileError, check_complete, events, load, open_h5, read_attrs,
@@ -49,6 +49,17 @@ def cmd_summary(args):
     _emit(summary.render(info, mem, inst, args.all), args.output)
     if args.csv:
         summary.tidy(mem, inst).to_csv(args.csv, index=False)
+        print(f"wrote {args.csv}")
+
+
+def cmd_baserate(args):
+    ds = load(args.file, allow_incomplete=True)
+    info = run_info(args.file)
+    t0, t1 = baserate.window(ds, args.start, args.end)
+    table = baserate.rates(ds, t0, t1)
+    _emit(baserate.render(info, table, t0, t1, args.reference), args.output)
+    if args.csv:
+        table.to_csv(args.csv, index=False)
         print(f"wrote {args.csv}")
 
 
@@ -169,6 +180,22 @@ def build_parser():
     s.add_argument("--all", action="store_true",
                    help="every membership and institution, not only those with activity")
     s.set_defaults(func=cmd_summary)
+
+    b = sub.add_parser("baserate", parents=[common], help="exits per membership-year (P5)",
+                       description="Exits per membership-year at risk and announcements per "
+                       "active membership-year, per institution and in all, with exact 90% "
+                       "Poisson intervals, against the Correlates of War base hazard (pattern "
+                       "P5 of docs/model.md). Needs the status trajectories.")
+    b.add_argument("--from", dest="start", metavar="YYYY-MM",
+                   help="first month counted (default: the run's first)")
+    b.add_argument("--to", dest="end", metavar="YYYY-MM",
+                   help="month after the last counted (default: the run's end)")
+    b.add_argument("--reference", type=float, default=baserate.COW_HAZARD,
+                   help="exits per membership-year to compare with (default "
+                   f"{baserate.COW_HAZARD}, COW IGO v3 1965-2013)")
+    b.add_argument("-o", "--output", metavar="OUT", help="write the table text here")
+    b.add_argument("--csv", metavar="OUT.csv", help="also write the table as CSV")
+    b.set_defaults(func=cmd_baserate)
 
     e = sub.add_parser("events", parents=[common], help="the event log as a table or CSV",
                        description="Print the event log with names and calendar dates.")
