@@ -2,6 +2,8 @@
 # Regenerates every number in docs/validation.md (prints markdown to stdout):
 # Granovetter, the Watts window over z = 1..10, and both hindcasts with the shipped parameters.
 # Usage: scripts/make_validation.sh [replicates]   (default 1000 for the hindcasts)
+#        COW_DIR=../shared/data/cow-igo-v3 scripts/make_validation.sh   (also the quiet-times
+#        base rate, section 6, from the Correlates of War IGO files in that folder)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 reps=${1:-1000}
@@ -27,3 +29,17 @@ for s in sahel_2022 icc_africa_2016; do
   $py -m analysis hindcast "$tmp/$s.h5" scenarios/observed/$s.csv
   echo '```'
 done
+if [ -n "${COW_DIR:-}" ]; then
+  echo
+  echo "## Quiet times: exits per membership-year (P5)"
+  for b in 1.0 0.6 0.5 0.4 0.3; do
+    echo "### benefit $b"
+    $py scripts/cow_scenario.py --cow "$COW_DIR" --min-members 5 --years 10 --year 2000 \
+      --states BEN,BFO,CAP,CDI,GAM,GHA,GUI,GNB,LBR,MLI,NIR,NIG,SEN,SIE,TOG \
+      --model-from scenarios/sahel_2022.toml --benefit "$b" -o "$tmp/cow.toml" --force
+    $bin run "$tmp/cow.toml" -o "$tmp/cow.h5" --quiet --force
+    echo '```'
+    $py -m analysis baserate "$tmp/cow.h5" | grep -E '^ +all |^reference'
+    echo '```'
+  done
+fi

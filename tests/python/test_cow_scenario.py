@@ -1,0 +1,112 @@
+"""scripts/cow_scenario.py on a hand-made slice of the COW IGO v3 files: the scenario it writes
+(and that regsim accepts), and the observed withdrawal rate by the data's own definition."""
+
+import gzip
+import os
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "scripts"))
+
+import cow_scenario  # noqa: E402
+
+MEMBERSHIPS = """ccode,stateabb,year,ioname,status
+1,AAA,2000,alpha,1
+1,AAA,2001,alpha,1
+1,AAA,2002,alpha,1
+2,BBB,2000,alpha,1
+2,BBB,2001,alpha,1
+3,CCC,2000,alpha,1
+3,CCC,2001,alpha,2
+3,CCC,2002,alpha,2
+1,AAA,2000,beta,1
+2,BBB,2000,beta,1
+2,BBB,2001,beta,1
+3,CCC,2000,gamma,1
+1,AAA,2000,delta,1
+2,BBB,2000,delta,1
+4,DDD,2000,alpha,1
+"""
+IGOS = """ioname,orgname,first_year,last_year
+alpha,"Alpha Org, the first",1990,2014
+beta,Beta Org,1990,2001
+gamma,Gamma Org,1990,2014
+delta,Delta Org,1990,2014
+"""
+STATES = ("ccode,stateabb,statenme,styear,endyear\n"
+          "1,AAA,Aland,1900,2016\n"
+          '2,BBB,"Bland ""the second""",1900,2016\n'
+          "3,CCC,Cland,1900,2016\n"
+          "4,DDD,Dland,1900,2016\n")
+
+
+@pytest.fixture()
+def cow(tmp_path):
+    with gzip.open(tmp_path / "memberships.csv.gz", "wt") as fh:
+        fh.write(MEMBERSHIPS)
+    (tmp_path / "igos.csv").write_text(IGOS)
+    (tmp_path / "states.csv").write_text(STATES)
+    return tmp_path
+
+
+def test_scenario_and_observed_rate(cow, tmp_path, capsys):
+    out = tmp_path / "cow.toml"
+    assert cow_scenario.main(["--cow", str(cow), "--states", "AAA,BBB,CCC", "--year", "2000",
+                              "--years", "3", "--min-members", "2", "--model-from",
+                              str(ROOT / "scenarios" / "west_africa.toml"), "-o",
+                              str(out)]) == 0
+    doc = tomllib.loads(out.read_text())
+    assert doc["scenario"]["start"] == "2000-01" and doc["scenario"]["steps"] == 36
+    assert [s["id"] for s in doc["state"]] == ["AAA", "BBB", "CCC"]
+    assert doc["state"][1]["name"] == 'Bland "the second"'
+    # gamma has one of the three, DDD is not among them: alpha, beta and delta remain.
+    inst = {i["id"]: i for i in doc["institution"]}
+    assert sorted(inst) == ["alpha", "beta", "delta"]
+    assert inst["alpha"]["members"] == ["AAA", "BBB", "CCC"]
+    assert inst["alpha"]["name"] == "Alpha Org, the first"
+    with open(ROOT / "scenarios" / "west_africa.toml", "rb") as fh:
+        assert doc["model"] == tomllib.load(fh)["model"]
+    # Full-membership years 2000..2001 with a next year, IGO alive then: AAA alpha 2000, 2001;
+    # BBB alpha 2000, 2001 (left in 2002); CCC alpha 2000 (associate in 2001: not a
+    # withdrawal); AAA beta 2000 (left in 2001); BBB beta 2000 (beta gone after 2001: 2001 is
+    # not at risk); AAA and BBB delta 2000 (both left in 2001). 9 years, 4 withdrawals.
+    text = capsys.readouterr().out
+    assert "4 withdrawals in 9 membership-years" in text, text
+    assert "3 IGOs, 7 memberships" in text
+
+
+def test_bad_input_is_refused(cow, tmp_path):
+    with pytest.raises(SystemExit):
+        cow_scenario.main(["--cow", str(cow), "--states", "AAA,ZZZ", "--year", "2000", "-o",
+                           str(tmp_path / "x.toml")])
+    with pytest.raises(SystemExit):
+        cow_scenario.main(["--cow", str(cow), "--states", "AAA,BBB", "--year", "1950", "-o",
+                           str(tmp_path / "x.toml")])
+    assert not (tmp_path / "x.toml").exists()
+    kept = tmp_path / "kept.toml"
+    kept.write_text("mine")
+    with pytest.raises(SystemExit):
+        cow_scenario.main(["--cow", str(cow), "--states", "AAA,BBB", "--year", "2000", "-o",
+                           str(kept)])
+    assert kept.read_text() == "mine"
+    cow_scenario.main(["--cow", str(cow), "--states", "AAA,BBB", "--year", "2000",
+                       "--min-members", "2", "-o", str(kept), "--force"])
+    assert kept.read_text().startswith("# GENERATED")
+
+
+def test_regsim_accepts_the_scenario(cow, tmp_path):
+    binary = os.environ.get("REGSIM_BINARY", str(ROOT / "build" / "regsim"))
+    if not os.path.isfile(binary):
+        pytest.skip(f"regsim not built at {binary}")
+    out = tmp_path / "cow.toml"
+    cow_scenario.main(["--cow", str(cow), "--states", "AAA,BBB,CCC", "--year", "2000",
+                       "--min-members", "2", "--model-from",
+                       str(ROOT / "scenarios" / "sahel_2022.toml"), "-o", str(out)])
+    check = subprocess.run([binary, "check", str(out)], capture_output=True, text=True)
+    assert check.returncode == 0, check.stderr
+    assert "Institutions: 3" in check.stdout
