@@ -56,16 +56,22 @@ def window(ds, start=None, end=None):
 def rates(ds, t0, t1, level=0.9):
     """One row per institution and a last row 'all': membership-years at risk, exits, exits per
     membership-year with its interval, and the same for announcements. Needs the `status`
-    trajectories; with record_every K each recorded month stands for K months."""
+    trajectories; a recorded month stands for the months until the next recorded one (K with
+    record_every K), cut at t1."""
     if "status" not in ds:
         raise ValueError("baserate needs the status trajectories: the file was written with "
                          "--no-trajectories")
-    times = ds["time"].values
-    every = int(times[1] - times[0]) if len(times) > 1 else 1
+    times = ds["time"].values.astype(np.int64)
     sampled = (times >= t0) & (times < t1)
+    following = np.append(times[1:], times[-1] + 1)  # the last recorded month counts once
+    months = (np.minimum(following, t1) - times)[sampled]  # what each sample stands for
     status = ds["status"].transpose("replicate", "time", "state", "institution").values[:, sampled]
-    at_risk = np.isin(status, BELONGS).sum(axis=(0, 1, 2)) * every / 12.0
-    active = np.isin(status, ACTIVE).sum(axis=(0, 1, 2)) * every / 12.0
+
+    def years(flags):  # (replicate, time, state, institution) -> per institution
+        return np.einsum("rtsj,t->j", flags.astype(np.float64), months) / 12.0
+
+    at_risk = years(np.isin(status, BELONGS))
+    active = years(np.isin(status, ACTIVE))
     ext = ds["exit_step"].transpose("replicate", "state", "institution").values
     ann = ds["announce_step"].transpose("replicate", "state", "institution").values
     exits = ((ext >= t0) & (ext < t1)).sum(axis=(0, 1))

@@ -49,10 +49,12 @@ def test_definitions_on_a_hand_made_membership():
     assert (row["membership-years"], row["exits"], row["announcements"]) == (8 / 12, 0, 1)
     with pytest.raises(ValueError, match="not inside"):
         baserate.window(ds, "1999-01", "2000-06")
-    # Recorded every 3 months: each sample stands for 3 months.
+    # Recorded every 3 months: each sample stands for 3 months, cut at the window's end.
     ds3 = one_membership([1, 1, 3, 3, 4], exit_step=11, announce_step=6, every=3)
     row = baserate.rates(ds3, 0, 12).set_index("institution").loc["I"]
     assert row["membership-years"] == 1.0 and row["exits"] == 1
+    row = baserate.rates(ds3, 0, 10).set_index("institution").loc["I"]
+    assert row["membership-years"] == 10 / 12 and row["exits"] == 0
 
 
 def test_exact_poisson_interval():
