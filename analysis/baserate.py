@@ -58,6 +58,8 @@ def rates(ds, t0, t1, level=0.9):
     membership-year with its interval, and the same for announcements. Needs the `status`
     trajectories; a recorded month stands for the months until the next recorded one (K with
     record_every K), cut at t1."""
+    if "point" in ds.dims:
+        raise ValueError("baserate reads the file of one `regsim run`, not a sweep's")
     if "status" not in ds:
         raise ValueError("baserate needs the status trajectories: the file was written with "
                          "--no-trajectories")

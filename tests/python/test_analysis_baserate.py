@@ -93,6 +93,14 @@ def test_rates_match_a_direct_count(run_file):
     assert table.loc["all", "exits"] == table["exits"].drop("all").sum()
 
 
+def test_files_it_cannot_read_are_clear_errors(tmp_path, capsys):
+    ds = one_membership([1, 1, 4], exit_step=1, announce_step=1)
+    with pytest.raises(ValueError, match="no-trajectories"):
+        baserate.rates(ds.drop_vars("status"), 0, 2)
+    with pytest.raises(ValueError, match="not a sweep"):
+        baserate.rates(ds.expand_dims(point=2), 0, 2)
+
+
 def test_cli_prints_the_reference(run_file, capsys, tmp_path):
     out = tmp_path / "rates.csv"
     assert main(["baserate", str(run_file), "--csv", str(out), "--reference", "0.01"]) == 0
