@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cstdint>
 #include <filesystem>
-#include <limits>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -120,42 +119,23 @@ struct Listing {
     std::vector<std::string> names;
 };
 
-bool hasDataset(hid_t f, const char* name) {
-    H5O_info_t info;
-    return H5Lexists(f, name, H5P_DEFAULT) > 0 &&
-           H5Oget_info_by_name(f, name, &info, H5P_DEFAULT) >= 0 && info.type == H5O_TYPE_DATASET;
-}
-
-template <typename T>
-std::vector<T> readAll(hid_t f, const char* name, hid_t mem_type, std::vector<hsize_t>& shape) {
-    const hdf5::Dataset ds(H5Dopen2(f, name, H5P_DEFAULT), std::string("cannot open ") + name);
-    shape = shapeOf(ds.get());
-    hsize_t n = 1;
-    for (const auto d : shape) n *= d;
-    std::vector<T> values(n);
-    if (n > 0)
-        check(H5Dread(ds.get(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
-              std::string("cannot read ") + name);
-    return values;
-}
-
 // What an unfinished file already holds, in the terms its readers use: the runs marked in
 // run_done (sweeps), or the flushed prefix of replicates, those whose cascade_size is set
 // (runs; docs/output.md, "A killed run's .part"). Empty when the file has neither.
 std::string writtenSoFar(hid_t f) {
-    std::vector<hsize_t> shape;
-    if (hasDataset(f, "run_done")) {
-        const auto done = readAll<std::uint8_t>(f, "run_done", H5T_NATIVE_UINT8, shape);
+    if (hdf5::hasDataset(f, "run_done")) {
+        const auto done = hdf5::readAll<std::uint8_t>(f, "run_done", H5T_NATIVE_UINT8);
         const auto n = std::count_if(done.begin(), done.end(), [](auto d) { return d != 0; });
         return "runs written: " + std::to_string(n) + " of " + std::to_string(done.size()) +
                " (run_done)\n";
     }
-    if (hasDataset(f, "cascade_size")) {
-        const auto sizes = readAll<std::int32_t>(f, "cascade_size", H5T_NATIVE_INT32, shape);
+    if (hdf5::hasDataset(f, "cascade_size")) {
+        hdf5::Dims shape;
+        const auto sizes = hdf5::readAll<std::int32_t>(f, "cascade_size", H5T_NATIVE_INT32, &shape);
         if (shape.size() != 2) return "";
         std::size_t n = 0;
         for (hsize_t r = 0; r < shape[0]; ++r)
-            n += shape[1] == 0 || sizes[r * shape[1]] != std::numeric_limits<std::int32_t>::min();
+            n += shape[1] == 0 || sizes[r * shape[1]] != hdf5::kFillInt;
         std::string line =
             "replicates written: " + std::to_string(n) + " of " + std::to_string(shape[0]);
         if (n > 0)

@@ -200,4 +200,6 @@ void attachScales(hid_t dataset, const std::vector<hid_t>& scales, const std::st
     }
 }
 
+bool hasDataset(hid_t f, const char* name) { return H5Lexists(f, name, H5P_DEFAULT) > 0; }
+
 }  // namespace regsim::hdf5

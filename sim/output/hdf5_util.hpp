@@ -4,6 +4,7 @@
 
 #include <hdf5.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <limits>
@@ -96,5 +97,23 @@ void attachScales(hid_t dataset, const std::vector<hid_t>& scales, const std::st
 std::string readStringAttribute(hid_t object, const char* name);
 // A numeric attribute read as uint64, or ~0 when absent.
 std::uint64_t readU64Attribute(hid_t object, const char* name);
+
+// Whether `name` exists under `f` (the layouts' names are datasets).
+bool hasDataset(hid_t f, const char* name);
+
+// Every value of dataset `name` in row-major order, as mem_type; its shape into *dims if given.
+template <class T>
+std::vector<T> readAll(hid_t f, const char* name, hid_t mem_type, Dims* dims = nullptr) {
+    const Dataset ds(H5Dopen2(f, name, H5P_DEFAULT), std::string("cannot open ") + name);
+    const Dataspace space(H5Dget_space(ds.get()), name);
+    if (dims != nullptr) {
+        dims->assign(std::size_t(std::max(H5Sget_simple_extent_ndims(space.get()), 0)), 0);
+        H5Sget_simple_extent_dims(space.get(), dims->data(), nullptr);
+    }
+    std::vector<T> out(std::size_t(H5Sget_simple_extent_npoints(space.get())));
+    if (!out.empty())
+        check(H5Dread(ds.get(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()), name);
+    return out;
+}
 
 }  // namespace regsim::hdf5

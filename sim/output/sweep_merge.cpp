@@ -13,9 +13,9 @@ namespace regsim {
 namespace {
 
 using hdf5::check;
+using hdf5::hasDataset;
+using hdf5::readAll;
 namespace fs = std::filesystem;
-
-bool hasDataset(hid_t f, const char* name) { return H5Lexists(f, name, H5P_DEFAULT) > 0; }
 
 std::vector<std::string> stringDataset(hid_t f, const char* name) {
     const hdf5::Dataset ds(H5Dopen2(f, name, H5P_DEFAULT), std::string("cannot open ") + name);
@@ -27,16 +27,6 @@ std::vector<std::string> stringDataset(hid_t f, const char* name) {
     std::vector<std::string> out;
     for (char* s : raw) out.emplace_back(s ? s : "");
     if (n) H5Dvlen_reclaim(type.get(), space.get(), H5P_DEFAULT, raw.data());
-    return out;
-}
-
-template <class T>
-std::vector<T> readAll(hid_t f, const char* name, hid_t mem_type) {
-    const hdf5::Dataset ds(H5Dopen2(f, name, H5P_DEFAULT), std::string("cannot open ") + name);
-    const hdf5::Dataspace space(H5Dget_space(ds.get()), name);
-    std::vector<T> out(std::size_t(H5Sget_simple_extent_npoints(space.get())));
-    if (!out.empty())
-        check(H5Dread(ds.get(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()), name);
     return out;
 }
 
