@@ -145,38 +145,35 @@ template <int W>
 
 // ---- AVX2: 4 lanes of 256 bits (64-bit multiplies emulated from 32-bit ones) ---------------
 
-#define REGSIM_AVX2 __attribute__((target("avx2")))
-
-REGSIM_AVX2 void normalPairsAvx2(std::uint64_t step_hash, Purpose purpose, std::uint64_t first,
-                                 std::uint32_t count, std::uint32_t pair, double* first_out,
-                                 double* second_out) {
+REGSIM_TARGET_AVX2 void normalPairsAvx2(std::uint64_t step_hash, Purpose purpose,
+                                        std::uint64_t first, std::uint32_t count,
+                                        std::uint32_t pair, double* first_out, double* second_out) {
     normalPairsLanes<4>(step_hash, purpose, first, count, pair, first_out, second_out);
 }
-REGSIM_AVX2 void uniformsAvx2(std::uint64_t step_hash, Purpose purpose, std::uint64_t first,
-                              std::uint32_t count, double* out) {
+REGSIM_TARGET_AVX2 void uniformsAvx2(std::uint64_t step_hash, Purpose purpose, std::uint64_t first,
+                                     std::uint32_t count, double* out) {
     uniformsLanes<4>(step_hash, purpose, first, count, out);
 }
-REGSIM_AVX2 void boxMullerAvx2(const double* u1, const double* u2, std::uint32_t count,
-                               double* first_out, double* second_out) {
+REGSIM_TARGET_AVX2 void boxMullerAvx2(const double* u1, const double* u2, std::uint32_t count,
+                                      double* first_out, double* second_out) {
     boxMullerArrays<4>(u1, u2, count, first_out, second_out);
 }
 bool hasAvx2() { return __builtin_cpu_supports("avx2"); }
 
 // ---- AVX-512: 8 lanes of 512 bits, native 64-bit multiplies (vpmullq, AVX-512DQ) -----------
 
-#define REGSIM_AVX512 __attribute__((target("avx512f,avx512dq,avx512vl")))
-
-REGSIM_AVX512 void normalPairsAvx512(std::uint64_t step_hash, Purpose purpose, std::uint64_t first,
-                                     std::uint32_t count, std::uint32_t pair, double* first_out,
-                                     double* second_out) {
+REGSIM_TARGET_AVX512 void normalPairsAvx512(std::uint64_t step_hash, Purpose purpose,
+                                            std::uint64_t first, std::uint32_t count,
+                                            std::uint32_t pair, double* first_out,
+                                            double* second_out) {
     normalPairsLanes<8>(step_hash, purpose, first, count, pair, first_out, second_out);
 }
-REGSIM_AVX512 void uniformsAvx512(std::uint64_t step_hash, Purpose purpose, std::uint64_t first,
-                                  std::uint32_t count, double* out) {
+REGSIM_TARGET_AVX512 void uniformsAvx512(std::uint64_t step_hash, Purpose purpose,
+                                         std::uint64_t first, std::uint32_t count, double* out) {
     uniformsLanes<8>(step_hash, purpose, first, count, out);
 }
-REGSIM_AVX512 void boxMullerAvx512(const double* u1, const double* u2, std::uint32_t count,
-                                   double* first_out, double* second_out) {
+REGSIM_TARGET_AVX512 void boxMullerAvx512(const double* u1, const double* u2, std::uint32_t count,
+                                          double* first_out, double* second_out) {
     boxMullerArrays<8>(u1, u2, count, first_out, second_out);
 }
 bool hasAvx512() {

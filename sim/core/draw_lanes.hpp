@@ -21,6 +21,12 @@
 
 #include "core/portable_math.hpp"
 
+// The function attributes that compile lane code for AVX2, or for AVX-512 (F, DQ, VL: what
+// draw_batch.cpp's hasAvx512() checks), while the rest of the build stays baseline x86-64:
+// draw_batch.cpp's draws and dynamics/alignment.cpp's phase 3.
+#define REGSIM_TARGET_AVX2 __attribute__((target("avx2")))
+#define REGSIM_TARGET_AVX512 __attribute__((target("avx512f,avx512dq,avx512vl")))
+
 namespace regsim::lanes {
 
 template <int W>

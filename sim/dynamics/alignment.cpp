@@ -158,7 +158,6 @@ alignment_lanes::Inputs lanesInputs(const StepContext& ctx, double bound2) {
     in.status = ctx.now.status.data();
     in.first_membership = topo.state_first_membership.data();
     in.membership_institution = topo.membership_institution.data();
-    in.membership_state = topo.membership_state.data();
     in.institution_orientation = topo.institution_orientation.data();
     in.reversion = p.alignment_reversion;
     in.alignment_baseline = topo.state_alignment_baseline.data();
@@ -171,15 +170,15 @@ alignment_lanes::Inputs lanesInputs(const StepContext& ctx, double bound2) {
 }
 
 template <std::uint32_t D, bool kUnit>
-REGSIM_LANES_AVX2 void alignBlocksAvx2(const alignment_lanes::Inputs& in,
-                                       const double* const* noise, std::uint32_t from,
-                                       std::uint32_t to) {
+REGSIM_TARGET_AVX2 void alignBlocksAvx2(const alignment_lanes::Inputs& in,
+                                        const double* const* noise, std::uint32_t from,
+                                        std::uint32_t to) {
     alignment_lanes::alignBlocks<4, D, kUnit>(in, noise, from, to);
 }
 template <std::uint32_t D, bool kUnit>
-REGSIM_LANES_AVX512 void alignBlocksAvx512(const alignment_lanes::Inputs& in,
-                                           const double* const* noise, std::uint32_t from,
-                                           std::uint32_t to) {
+REGSIM_TARGET_AVX512 void alignBlocksAvx512(const alignment_lanes::Inputs& in,
+                                            const double* const* noise, std::uint32_t from,
+                                            std::uint32_t to) {
     alignment_lanes::alignBlocks<8, D, kUnit>(in, noise, from, to);
 }
 

@@ -22,8 +22,8 @@
 // Everything here is always_inline, compiled into alignment.cpp's functions for AVX2 (W = 4) or
 // AVX-512 (W = 8) by function attributes; the scalar update there stays the reference and the
 // fallback. Measured (docs/performance.md, "Full model step"): phase 3 25-30% faster while the
-// world fits in cache (N = 1e4-1e5), no faster at N = 1e6, where the neighbours' random reads
-// bound it.
+// world fits in cache (N = 1e4-1e5); at N = 1e6, where the neighbours' random reads weigh
+// most, 46-52 -> 34-37 ms once the institution pull became a scalar pass per state.
 
 #include <algorithm>
 #include <cstdint>
@@ -58,7 +58,6 @@ struct Inputs {
     const std::uint8_t* status = nullptr;  // now, per membership
     const std::uint32_t* first_membership = nullptr;
     const std::uint32_t* membership_institution = nullptr;
-    const std::uint32_t* membership_state = nullptr;
     const double* institution_orientation = nullptr;  // [j * D + d]
     double reversion = 0;
     const double* alignment_baseline = nullptr;  // [row * D + d]

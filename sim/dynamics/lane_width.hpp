@@ -7,11 +7,6 @@
 
 #include <cstdint>
 
-// The attributes that compile lane wrappers for AVX2 or AVX-512 (F, DQ, VL) while the
-// rest of the build stays baseline x86-64.
-#define REGSIM_LANES_AVX2 __attribute__((target("avx2")))
-#define REGSIM_LANES_AVX512 __attribute__((target("avx512f,avx512dq,avx512vl")))
-
 namespace regsim {
 
 std::uint32_t laneWidth();
