@@ -10,7 +10,7 @@ Announcements are counted over the months a membership is active (member, suspen
 import numpy as np
 import pandas as pd
 
-from .data import month_label
+from .data import month_label, month_step
 
 # Correlates of War IGO v3 (Pevehouse et al. 2020), membership-years 1965-2013 with a next
 # year: 901 withdrawals in 422,055 (../shared/data/cow-igo-v3/README.md; docs/data-sources.md).
@@ -37,19 +37,13 @@ def window(ds, start=None, end=None):
     default. Raises ValueError outside the run."""
     times = ds["time"].values
     first, last = int(times[0]), int(times[-1])
-    base = np.datetime64(str(ds.attrs.get("start_month", "2000-01"))[:7], "M")
-
-    def step(month, default):
-        if month is None:
-            return default
-        return int((np.datetime64(str(month)[:7], "M") - base).astype(int))
-
-    t0, t1 = step(start, first), step(end, last)
+    origin = ds.attrs.get("start_month", "2000-01")
+    t0 = first if start is None else month_step(origin, start)
+    t1 = last if end is None else month_step(origin, end)
     if not first <= t0 < t1 <= last:
-        raise ValueError(f"window {month_label(ds.attrs.get('start_month'), t0)}.."
-                         f"{month_label(ds.attrs.get('start_month'), t1)} is not inside the "
-                         f"run's months {month_label(ds.attrs.get('start_month'), first)}.."
-                         f"{month_label(ds.attrs.get('start_month'), last)}")
+        raise ValueError(f"window {start or month_label(origin, t0)}.."
+                         f"{end or month_label(origin, t1)} is not inside the run's months "
+                         f"{month_label(origin, first)}..{month_label(origin, last)}")
     return t0, t1
 
 
