@@ -68,11 +68,15 @@ def read_attrs(path):
         return {k: _plain(v) for k, v in f.attrs.items()}
 
 
-def is_complete(path):
+def _complete(attrs):
     try:
-        return int(read_attrs(path).get("complete", 0)) == 1
+        return int(attrs.get("complete", 0)) == 1
     except (TypeError, ValueError):
         return False
+
+
+def is_complete(path):
+    return _complete(read_attrs(path))
 
 
 def check_complete(path, allow_incomplete=False):
@@ -111,7 +115,7 @@ def run_info(path):
         reps = int(a.get("replicates", f["replicate"].shape[0] if "replicate" in f else 0))
         steps = int(a.get("steps", int(f["time"][-1]) if "time" in f else 0))
         planned = reps
-        if not is_complete(path) and "cascade_size" in f and "point" not in f:
+        if not _complete(a) and "cascade_size" in f and "point" not in f:
             reps = flushed_replicates(f)
     return RunInfo(
         scenario_name=str(a.get("scenario_name", "unnamed scenario")),
@@ -174,7 +178,7 @@ def load(path, allow_incomplete=False):
     if "time" in ds.coords:
         start = ds.attrs.get("start_month", "2000-01")
         ds = ds.assign_coords(date=("time", month_dates(start, ds["time"].values)))
-    if not is_complete(path) and "cascade_size" in ds and "point" not in ds.dims:
+    if not _complete(ds.attrs) and "cascade_size" in ds and "point" not in ds.dims:
         with open_h5(path) as f:
             n = flushed_replicates(f)
         if n == 0:
@@ -200,7 +204,7 @@ def events(path, allow_incomplete=False):
         # by those (docs/output.md, "A killed run's .part"): keep the common rows, and of
         # those the flushed replicates' (cascade_size set).
         n = min((f[k].shape[0] for k in columns), default=0)
-        if not is_complete(path) and "cascade_size" in f and "event_replicate" in f:
+        if not _complete(f.attrs) and "cascade_size" in f and "event_replicate" in f:
             flushed = flushed_replicates(f)
             n = int((f["event_replicate"][:n] < flushed).sum())
 
