@@ -21,8 +21,7 @@ int checkCommand(int argc, char** argv) {
     if (const auto stop =
             parseCommandLine(spec, argc, argv, "scenario", "missing SCENARIO.toml", args))
         return *stop;
-    std::vector<std::string> overrides;
-    if (args.count("set")) overrides = args["set"].as<std::vector<std::string>>();
+    const std::vector<std::string> overrides = repeatedOption(args, "set");
     try {
         const Scenario scenario = loadScenarioFile(args["scenario"].as<std::string>(), overrides);
         const Topology topology = buildTopology(scenario);

@@ -28,6 +28,13 @@ std::optional<int> parseCommandLine(cxxopts::Options& spec, int argc, char** arg
     return std::nullopt;
 }
 
+std::vector<std::string> repeatedOption(const cxxopts::ParseResult& args, const std::string& name) {
+    std::vector<std::string> values;
+    for (const auto& kv : args.arguments())
+        if (kv.key() == name) values.push_back(kv.value());
+    return values;
+}
+
 std::string utcNow() {
     const std::time_t now = std::time(nullptr);
     std::tm tm{};

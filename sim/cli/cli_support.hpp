@@ -6,6 +6,7 @@
 #include <cxxopts.hpp>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace regsim::cli {
 
@@ -16,6 +17,11 @@ namespace regsim::cli {
 std::optional<int> parseCommandLine(cxxopts::Options& spec, int argc, char** argv,
                                     const std::string& required, const std::string& missing_message,
                                     cxxopts::ParseResult& args);
+
+// Every value given to a repeatable option, in command-line order and verbatim. cxxopts splits a
+// vector option's value at each comma, which would cut `--set 'x=[0.1, -0.2]'` in two; the
+// sequential record of the arguments keeps each one whole.
+std::vector<std::string> repeatedOption(const cxxopts::ParseResult& args, const std::string& name);
 
 // Wall-clock seconds since t0 (a steady clock), for --timings.
 inline double secondsSince(std::chrono::steady_clock::time_point t0) {

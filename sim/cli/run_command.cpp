@@ -82,8 +82,7 @@ int runCommand(int argc, char** argv, const std::string& command_line) {
             overrides.push_back(std::move(o));
         }
     }
-    if (args.count("set"))
-        for (const auto& s : args["set"].as<std::vector<std::string>>()) overrides.push_back(s);
+    for (auto& s : repeatedOption(args, "set")) overrides.push_back(std::move(s));
 
     const auto t_load = Clock::now();
     Scenario scenario;

@@ -319,6 +319,25 @@ def test_provenance_is_recorded(tmp_path):
     assert "complete" in info
 
 
+def test_set_values_keep_their_commas(tmp_path):
+    # cxxopts splits vector options at commas; an array, an inline table or a string with a
+    # comma must reach the scenario loader whole (docs/scenarios.md's own examples).
+    out = tmp_path / "s.h5"
+    regsim("run", DEFAULT, "-o", out, "--replicates", 1, "--steps", 2, "--quiet",
+           "--set", 'scenario.name="West, and Sahel"',
+           "--set", "patron.RUS.engagement={ MLI = 0.5, BFA = 0.25 }", check=True)
+    with h5py.File(out, "r") as f:
+        params = json.loads(f.attrs["parameters"])
+        command = f.attrs["command_line"]
+    command = command.decode() if isinstance(command, bytes) else str(command)
+    assert "{ MLI = 0.5, BFA = 0.25 }" in command
+    assert "West, and Sahel" in json.dumps(params)
+    rus = next(p for p in params["patrons"] if p["id"] == "RUS")
+    assert rus["engagement"] == {"MLI": 0.5, "BFA": 0.25}
+    checked = regsim("check", DEFAULT, "--set", 'scenario.name="a, b"', check=True).stdout
+    assert "a, b" in checked
+
+
 def summary_digest(path):
     with h5py.File(path, "r") as f:
         return {
