@@ -2,14 +2,16 @@
 
 #include <cmath>
 
+#include "core/format_number.hpp"
+
 namespace regsim {
 
 namespace {
 
 std::string checkRange(const char* key, double v, double lo, double hi) {
-    if (std::isnan(v) || v < lo || v > hi) {
-        return std::string(key) + ": " + std::to_string(v) + " is outside [" + std::to_string(lo) +
-               ", " + std::to_string(hi) + "]";
+    if (std::isnan(v) || v < lo || v > hi) {  // both bounds included, inf too
+        return std::string(key) + ": " + formatDouble(v) + " is outside [" + formatDouble(lo) +
+               ", " + formatDouble(hi) + "]";
     }
     return "";
 }

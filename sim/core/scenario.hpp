@@ -129,6 +129,9 @@ struct ScenarioSource {
     std::string text;
 };
 
+// Alignment axes a scenario may have: phase 3 keeps a state's per-axis sums in fixed buffers.
+inline constexpr std::size_t kMaxAxes = 16;
+
 struct Scenario {
     std::string name;
     std::string description;
@@ -137,7 +140,7 @@ struct Scenario {
     std::uint32_t steps = 12;
     std::uint32_t replicates = 1;
     std::uint64_t seed = 1;
-    std::vector<std::string> axes{"west"};
+    std::vector<std::string> axes{"west"};  // 1 to kMaxAxes names
     ModelParams model;
     StateTable states;
     std::vector<InstitutionSpec> institutions;

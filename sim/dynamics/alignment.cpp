@@ -36,7 +36,6 @@ namespace regsim {
 
 namespace {
 
-constexpr std::uint32_t kMaxAxes = 16;  // checked by Simulation
 constexpr std::uint32_t kPrefetchAhead = 32;
 constexpr std::uint32_t kDrawBlock = 128;  // states whose noise is drawn at once
 

@@ -65,8 +65,9 @@ WorldState initialWorld(const Scenario& sc, const Topology& topo) {
 
 Simulation::Simulation(const Scenario& scenario, const Topology& topology, Engine engine)
     : scenario_(scenario), topology_(topology) {
-    if (topology.axis_count == 0 || topology.axis_count > 16)
-        throw std::invalid_argument("a scenario needs between 1 and 16 alignment axes");
+    if (topology.axis_count == 0 || topology.axis_count > kMaxAxes)  // the loader checks first
+        throw std::invalid_argument("a scenario needs between 1 and " + std::to_string(kMaxAxes) +
+                                    " alignment axes");
     if (engine == Engine::automatic && frontierApplies(scenario)) {
         // The general engine's world, scratch and tracker are never read then: at N = 1e7
         // they were about 1.5 GB per worker thread, allocated and copied for nothing.

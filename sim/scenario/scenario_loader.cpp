@@ -21,6 +21,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "core/format_number.hpp"
 #include "core/rng.hpp"
 #include "graph/network_builder.hpp"
 
@@ -115,14 +116,6 @@ bool contains(const Keys& keys, std::string_view k) {
 
 // ---- formatting -------------------------------------------------------------------------
 
-std::string formatDouble(double v) {
-    if (std::isnan(v)) return "nan";
-    if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
-    char buf[64];
-    const auto r = std::to_chars(buf, buf + sizeof buf, v);
-    return std::string(buf, r.ptr);
-}
-
 std::string join(const Keys& items, std::size_t max_items = 40) {
     std::string out;
     for (std::size_t i = 0; i < items.size() && i < max_items; ++i) {
@@ -193,7 +186,7 @@ const char* typeName(toml::node_type t) {
     }
 }
 
-struct Range {  // closed unless marked open; inf bounds print as "inf"
+struct Range {  // closed unless marked open; str() prints what holds() accepts
     double lo, hi;
     bool lo_open = false;
     bool hi_open = false;
@@ -203,15 +196,16 @@ struct Range {  // closed unless marked open; inf bounds print as "inf"
         return (lo_open ? v > lo : v >= lo) && (hi_open ? v < hi : v <= hi);
     }
     std::string str() const {
-        return std::string(lo_open || std::isinf(lo) ? "(" : "[") + formatDouble(lo) + ", " +
-               formatDouble(hi) + (hi_open || std::isinf(hi) ? ")" : "]");
+        return std::string(lo_open ? "(" : "[") + formatDouble(lo) + ", " + formatDouble(hi) +
+               (hi_open ? ")" : "]");
     }
 };
-constexpr Range kAny{-kInfinity, kInfinity};
+constexpr Range kAny{-kInfinity, kInfinity};  // [model] keys: params.cpp checks their ranges
+constexpr Range kFinite{-kInfinity, kInfinity, true, true};
 constexpr Range kUnit{0, 1};
 constexpr Range kSigned{-1, 1};
-constexpr Range kNonNegative{0, kInfinity};
-constexpr Range kPositive{0, kInfinity, true};
+constexpr Range kNonNegative{0, kInfinity, false, true};  // finite
+constexpr Range kPositive{0, kInfinity, true, true};      // finite
 constexpr Range kShare{0, 1, true};
 
 struct IntRange {
@@ -622,6 +616,9 @@ class Loader {
         if (const auto* n = t.get("axes")) {
             const auto& a = asArray(ctx_, *n, t.key("axes"));
             if (a.empty()) ctx_.fail(*n, t.key("axes"), "needs at least one axis");
+            if (a.size() > kMaxAxes)
+                ctx_.fail(*n, t.key("axes"),
+                          std::to_string(a.size()) + " axes; at most " + std::to_string(kMaxAxes));
             sc_.axes.clear();
             for (std::size_t k = 0; k < a.size(); ++k) {
                 const std::string key = t.key("axes") + "[" + std::to_string(k) + "]";
@@ -811,9 +808,8 @@ class Loader {
             s.kind = t.optString("kind").value_or("regional");
             s.orientation = t.optVector("orientation", axisCount(), sc_.axes, kSigned)
                                 .value_or(std::vector<double>(axisCount(), 0.0));
-            s.benefit = t.getFloat("benefit", 0.0, kAny);
-            if (!std::isfinite(s.benefit)) t.failAt("benefit", "must be finite");
-            s.sovereignty_cost = t.getFloat("sovereignty_cost", 0.0, {0, kInfinity, false, true});
+            s.benefit = t.getFloat("benefit", 0.0, kFinite);
+            s.sovereignty_cost = t.getFloat("sovereignty_cost", 0.0, kNonNegative);
             s.notice_months = static_cast<std::uint32_t>(t.getInt("notice_months", 0, kCount));
             s.democracy_clause = t.getBool("democracy_clause", false);
             s.sanction = t.getFloat("sanction", 0.0, kUnit);
@@ -836,6 +832,10 @@ class Loader {
                     ft.checkKeys(kFoundingKeys, "founding");
                     if (const auto* c = ft.get("candidates")) {
                         s.founding.candidates = stateList(*c, ft.key("candidates"), false);
+                        if (s.founding.candidates.empty())
+                            ctx_.fail(*c, ft.key("candidates"),
+                                      "needs at least one state (leave the key out for every "
+                                      "state)");
                     }
                     s.founding.min_founders =
                         static_cast<std::uint32_t>(ft.getInt("min_founders", 3, kPositiveCount));
@@ -885,9 +885,12 @@ class Loader {
                 ctx_.fail(t.loc(), t.path(),
                           "duplicate membership of '" + sid + "' in '" + inst.id + "'");
             }
-            m.benefit = t.optFloat("benefit", kAny);
-            if (m.benefit && !std::isfinite(*m.benefit)) t.failAt("benefit", "must be finite");
-            m.sovereignty_cost = t.optFloat("sovereignty_cost", {0, kInfinity, false, true});
+            m.benefit = t.optFloat("benefit", kFinite);
+            m.sovereignty_cost = t.optFloat("sovereignty_cost", kNonNegative);
+            for (const char* k : {"status", "sanction"})
+                if (inst.latent && t.get(k))
+                    t.failAt(k, "'" + sid + "' is outside latent '" + inst.id +
+                                    "' until it is founded; it starts as a member, unsanctioned");
             if (auto st = t.optChoice("status", {"member", "suspended"})) {
                 m.status = *st == 0 ? MembershipStatus::member : MembershipStatus::suspended;
             }
@@ -925,7 +928,7 @@ class Loader {
             link.from = institutionRef(t, "from");
             link.to = institutionRef(t, "to");
             if (link.from == link.to) t.failAt("to", "a link needs two distinct institutions");
-            link.weight = t.getFloat("weight", 1.0, {0, kInfinity, false, true});
+            link.weight = t.getFloat("weight", 1.0, kNonNegative);
             sc_.links.push_back(link);
         }
     }
@@ -941,7 +944,7 @@ class Loader {
             if (sub.alternative == sub.replaces) {
                 t.failAt("replaces", "a substitution needs two distinct institutions");
             }
-            sub.weight = t.getFloat("weight", 1.0, {0, kInfinity, false, true});
+            sub.weight = t.getFloat("weight", 1.0, kNonNegative);
             sc_.substitutions.push_back(sub);
         }
     }
@@ -971,7 +974,7 @@ class Loader {
                                   "unknown state '" + std::string(k.str()) + "'" +
                                       (hint.empty() ? "" : hint));
                     }
-                    p.engagement[idx] = asFloat(ctx_, v, key, {0, kInfinity, false, true});
+                    p.engagement[idx] = asFloat(ctx_, v, key, kNonNegative);
                 }
             }
             sc_.patrons.push_back(std::move(p));
@@ -1026,7 +1029,7 @@ class Loader {
                     ev.patron = patronRef(t, "patron");
                     ev.state = stateRef(t, "state");
                     if (!t.get("value")) t.missing("value");
-                    ev.value = t.getFloat("value", 0.0, {0, kInfinity, false, true});
+                    ev.value = t.getFloat("value", 0.0, kNonNegative);
                     break;
                 case EventKind::sanction:
                     ev.state = stateRef(t, "state");
@@ -1104,11 +1107,10 @@ class Loader {
         const std::string key = t.key("value");
         switch (ev.param) {
             case InstitutionParam::benefit:
-                ev.value = asFloat(ctx_, *v, key, kAny);
-                if (!std::isfinite(ev.value)) t.failAt("value", "must be finite");
+                ev.value = asFloat(ctx_, *v, key, kFinite);
                 break;
             case InstitutionParam::sovereignty_cost:
-                ev.value = asFloat(ctx_, *v, key, {0, kInfinity, false, true});
+                ev.value = asFloat(ctx_, *v, key, kNonNegative);
                 break;
             case InstitutionParam::sanction:
                 ev.value = asFloat(ctx_, *v, key, kUnit);

@@ -96,6 +96,34 @@ TEST(ScenarioErrorTest, OutOfRangeFloat) {
     EXPECT_SCENARIO_ERROR(err, "w.toml", 7, 10, "state.MLI.weight", "0 is outside (0, inf)");
 }
 
+TEST(ScenarioErrorTest, InfinityIsOutsideRangesOpenAtInfinity) {
+    // (0, inf) excludes inf: an infinite weight would make club shares inf / inf = NaN.
+    const auto weight = loadError(kHeader + "[[state]]\nid = \"MLI\"\nweight = inf\n");
+    EXPECT_SCENARIO_ERROR(weight, "w.toml", 7, 10, "state.MLI.weight", "inf is outside (0, inf)");
+    const auto degree =
+        loadError(kHeader + "[network]\nkind = \"erdos_renyi\"\nstates = 5\nmean_degree = inf\n");
+    EXPECT_SCENARIO_ERROR(degree, "w.toml", 8, 15, "network.mean_degree",
+                          "inf is outside (0, inf)");
+    const auto benefit = loadError(kWorld +
+                                   "[[institution]]\nid = \"G\"\nmembers = \"all\"\n"
+                                   "benefit = -inf\n");
+    EXPECT_SCENARIO_ERROR(benefit, "w.toml", 18, 11, "institution.G.benefit",
+                          "-inf is outside (-inf, inf)");
+    // [model] ranges that include inf say so, in the same number format.
+    const auto cap = loadError(kHeader + "[model]\nhazard_cap = 1.5\n");
+    EXPECT_SCENARIO_ERROR(cap, "w.toml", 6, 14, "model.hazard_cap", "1.5 is outside [0, 1]");
+    const auto sharp = loadError(kHeader + "[model]\ndecision_sharpness = -inf\n");
+    EXPECT_SCENARIO_ERROR(sharp, "w.toml", 6, 22, "model.decision_sharpness",
+                          "-inf is outside [0, inf]");
+}
+
+TEST(ScenarioErrorTest, AtMostSixteenAxes) {
+    std::string axes = "axes = [";
+    for (int k = 0; k < 17; ++k) axes += (k ? ", \"a" : "\"a") + std::to_string(k) + "\"";
+    const auto err = loadError(kHeader + axes + "]\n");
+    EXPECT_SCENARIO_ERROR(err, "w.toml", 5, 8, "scenario.axes", "17 axes; at most 16");
+}
+
 TEST(ScenarioErrorTest, AlignmentNeedsOneValuePerAxis) {
     const auto err = loadError(kHeader + "[[state]]\nid = \"MLI\"\nalignment = [0.1, 0.2]\n");
     EXPECT_SCENARIO_ERROR(err, "w.toml", 7, 13, "state.MLI.alignment",
@@ -179,6 +207,23 @@ TEST(ScenarioErrorTest, LatentRules) {
                                "founding = { min_founder = 2 }\n");
     EXPECT_SCENARIO_ERROR(sub, "w.toml", 18, 14, "institution.AES.founding.min_founder",
                           "did you mean 'min_founders'?");
+    // An empty list would read as "every state", the default of leaving the key out.
+    const auto none = loadError(kWorld +
+                                "[[institution]]\nid = \"AES\"\nlatent = true\n"
+                                "founding = { candidates = [] }\n");
+    EXPECT_SCENARIO_ERROR(none, "w.toml", 18, 27, "institution.AES.founding.candidates",
+                          "needs at least one state");
+    // A candidate is outside the bloc until it is founded: no initial status or sanction.
+    const std::string latent = kWorld + "[[institution]]\nid = \"AES\"\nlatent = true\n";
+    for (const char* key : {"status = \"suspended\"", "sanction = 0.5"}) {
+        const auto err = loadError(latent +
+                                   "[[membership]]\nstate = \"MLI\"\ninstitution = "
+                                   "\"AES\"\n" +
+                                   key + "\n");
+        const std::string k(key, std::string(key).find(' '));
+        EXPECT_SCENARIO_ERROR(err, "w.toml", 21, int(k.size()) + 4, "membership[0]." + k,
+                              "outside latent 'AES' until it is founded");
+    }
 }
 
 TEST(ScenarioErrorTest, MembershipRules) {
