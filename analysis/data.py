@@ -234,6 +234,21 @@ def events(path, allow_incomplete=False):
     return df
 
 
+def exit_steps(ds, with_dissolution=True):
+    """(replicate, state, institution) int array: the step at which each membership's exit took
+    effect, -1 never. `exit_step` holds exits by decision or force only (docs/model.md, 7.8);
+    with `with_dissolution` a membership ended by its institution's dissolution (withdrawn at
+    the end, no exit of its own, the institution dissolved) exits at `dissolve_step`, as the
+    event log records it (kind exit, cause dissolution)."""
+    ext = ds["exit_step"].transpose("replicate", "state", "institution").values
+    if not with_dissolution:
+        return ext
+    dis = ds["dissolve_step"].transpose("replicate", "institution").values[:, None, :]
+    fin = ds["final_status"].transpose("replicate", "state", "institution").values
+    ended = (ext < 0) & (dis >= 0) & (fin == STATUS_NAMES.index("withdrawn"))
+    return np.where(ended, np.broadcast_to(dis, ext.shape), ext)
+
+
 def quantile_steps(steps, qs=(0.05, 0.5, 0.95)):
     """Quantiles of step indices as observed steps (inverted CDF, Hyndman & Fan type 1), so a
     median month is always a month some replicate had. NaNs when `steps` is empty."""

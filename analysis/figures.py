@@ -16,6 +16,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import networkx as nx  # noqa: E402
 import numpy as np  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
+from .data import exit_steps  # noqa: E402
 
 STYLE = {
     "font.size": 10,
@@ -213,13 +214,14 @@ def scenario_ties(text):
 def network_graph(ds, scenario_text=""):
     """networkx graph: state and institution nodes, membership edges (status != none at
     some time), influence ties between states when the scenario text has them. State nodes
-    carry `p_exit`: share of replicates where the state exited at least one institution."""
+    carry `p_exit`: share of replicates where the state exited at least one institution by
+    decision or force; membership edges the share where that membership ended, dissolution
+    included."""
     g = nx.Graph()
     sts = [str(s) for s in ds["state"].values]
     ins = [str(i) for i in ds["institution"].values]
-    ext = ds["exit_step"].transpose("replicate", "state", "institution").values
-    p_state = (ext >= 0).any(axis=2).mean(axis=0)
-    p_edge = (ext >= 0).mean(axis=0)
+    p_state = (exit_steps(ds, with_dissolution=False) >= 0).any(axis=2).mean(axis=0)
+    p_edge = (exit_steps(ds) >= 0).mean(axis=0)
     for k, s in enumerate(sts):
         g.add_node(s, kind="state", p_exit=float(p_state[k]))
     for i in ins:
@@ -263,7 +265,8 @@ def network(ds, info, out, scenario_text="", size=None, dpi=150):
                            node_color="white", edgecolors="black", linewidths=1.5)
     nx.draw_networkx_labels(g, pos, ax=ax, font_size=8)
     cb = fig.colorbar(nodes, ax=ax, shrink=0.8)
-    cb.set_label("P(exit): from any institution (states), from this one (edges)")
+    cb.set_label("P(exit): states from any institution by decision; edges this membership "
+                 "ended, dissolution included")
     ax.legend(handles=[
         plt.Line2D([], [], marker="o", ls="", mfc="0.8", mec="k", ms=10, label="state"),
         plt.Line2D([], [], marker="s", ls="", mfc="white", mec="k", ms=10, label="institution"),

@@ -6,7 +6,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from .data import month_label, quantile_steps
+from .data import exit_steps, month_label, quantile_steps
 
 
 def _year_end_steps(start_month, last_step):
@@ -17,9 +17,11 @@ def _year_end_steps(start_month, last_step):
 
 
 def _last_step(ds):
+    """The run's last step, the last one an announcement or exit can take effect in (the time
+    axis goes one further: its last record is the state after that step)."""
     if "steps" in ds.attrs:
-        return int(ds.attrs["steps"])
-    return int(ds["time"].values[-1])
+        return int(ds.attrs["steps"]) - 1
+    return int(ds["time"].values[-1]) - 1
 
 
 def _membership_exists(ds):
@@ -39,11 +41,14 @@ def _timing(start, steps):
 
 def membership_table(ds, all_rows=False):
     """One row per state x institution: P(announced by end of year), P(exited by end of year),
-    median and 90% interval of the announce / exit month over replicates that did it."""
+    counting memberships ended by their institution's dissolution as exits (and how often that
+    was how it ended), median and 90% interval of the announce / exit month over replicates
+    that did it."""
     start = ds.attrs.get("start_month", "2000-01")
     years = _year_end_steps(start, _last_step(ds))
     ann = ds["announce_step"].transpose("replicate", "state", "institution").values
-    ext = ds["exit_step"].transpose("replicate", "state", "institution").values
+    decided = exit_steps(ds, with_dissolution=False)
+    ext = exit_steps(ds)
     keep = _membership_exists(ds) if all_rows else ((ann >= 0) | (ext >= 0)).any(axis=0)
     rows = []
     for si, state in enumerate(ds["state"].values):
@@ -56,11 +61,12 @@ def membership_table(ds, all_rows=False):
                 row[f"P(announce) {y}"] = float(np.mean((a >= 0) & (a <= end)))
             for y, end in years.items():
                 row[f"P(exit) {y}"] = float(np.mean((e >= 0) & (e <= end)))
+            row["P(by dissolution)"] = float(np.mean((e >= 0) & (decided[:, si, ii] < 0)))
             row["announce median"], row["announce 90%"] = _timing(start, a[a >= 0])
             row["exit median"], row["exit 90%"] = _timing(start, e[e >= 0])
             rows.append(row)
     cols = ["state", "institution"] + [f"P(announce) {y}" for y in years] + \
-        [f"P(exit) {y}" for y in years] + ["announce median", "announce 90%", "exit median",
+        [f"P(exit) {y}" for y in years] + ["P(by dissolution)", "announce median", "announce 90%", "exit median",
                                            "exit 90%"]
     return pd.DataFrame(rows, columns=cols)
 
@@ -149,10 +155,12 @@ def render(info, memberships, institutions, all_rows):
     return "\n".join([
         f"# {info.label}; start {info.start_month}, {info.steps} steps",
         f"## Memberships ({what}); P(...) YEAR = by the end of YEAR (or of the run); "
+        "exits include memberships ended by the institution's dissolution (P(by dissolution)); "
         "median / 90% over replicates that did it",
         _fmt(memberships),
         "",
-        "## Institutions: dissolution, founding (latent only), final cascade size",
+        "## Institutions: dissolution, founding (latent only), final cascade size (exits by "
+        "decision or force)",
         _fmt(institutions),
         "",
     ])

@@ -203,6 +203,14 @@ def make_sample_run(path, replicates=50, steps=36, seed=7, complete=True):
         s_now = np.array([0.7, 0.5, 0.45, 0.3])
         a_now = np.array([-0.2, 0.1, 0.2, 0.5])
         for t in range(T):
+            # The record at t is the state before step t (docs/model.md, "Timing convention");
+            # the last record, t = steps, is the state after the last step, which runs none.
+            status[r, t] = st
+            sov[r, t] = s_now
+            ali[r, t, :, 0] = a_now
+            reg[r, t] = military
+            if t == steps:
+                break
             # scheduled events and clause reactions
             if t == 6:
                 ev(t, "patron_engagement", "scheduled", state=0, patron=0, value=0.5)
@@ -269,10 +277,6 @@ def make_sample_run(path, replicates=50, steps=36, seed=7, complete=True):
             s_now = np.clip(s_now + 0.05 * (0.5 + 0.3 * military - s_now)
                             + rng.normal(0, 0.02, S), 0, 1)
             a_now = np.clip(a_now - 0.01 * military + rng.normal(0, 0.03, S), -1, 1)
-            status[r, t] = st
-            sov[r, t] = s_now
-            ali[r, t, :, 0] = a_now
-            reg[r, t] = military
     cascade = (ext >= 0).sum(axis=1).astype(np.int32)
     write_run(path, states=states, institutions=insts, steps=steps, start_month="2022-01",
               patrons=[("RUS", "Russia")], replicates=replicates, status=status,

@@ -23,7 +23,7 @@ def _raw(run_file):
                     steps=int(f.attrs["steps"]), status=f["status"][()],
                     exit_step=f["exit_step"][()], announce=f["announce_step"][()],
                     time=f["time"][()], dissolve=f["dissolve_step"][()],
-                    cascade=f["cascade_size"][()],
+                    cascade=f["cascade_size"][()], final_status=f["final_status"][()],
                     events={k: f["event_" + k][()] for k in
                             ("replicate", "step", "kind", "cause", "state", "institution")})
 
@@ -40,31 +40,65 @@ def test_probabilities_equal_independent_counts(run_file):
         for col in table.columns:
             if not col.startswith("P("):
                 continue
-            year = int(col.split()[-1])
+            if col == "P(by dissolution)":
+                year = int(raw["start"][:4]) + 99  # the whole run
+            else:
+                year = int(col.split()[-1])
             # last recorded step in that calendar year
             months = y0 * 12 + m0 - 1 + raw["time"]
             in_year = raw["time"][months // 12 <= year]
             t_end = in_year[-1]
+            ev = raw["events"]
+            mine = (ev["state"] == s) & (ev["institution"] == i) & (ev["step"] <= t_end)
             if col.startswith("P(exit)"):
-                # Independent counts: 1, the exit_step dataset; 2, the event log (exits by
-                # decision or force; a dissolution ends memberships without an exit by
-                # decision); 3, the status trajectory: an exit in step t is visible at time
-                # t + 1 (docs/model.md), so withdrawn there bounds the count from above.
-                by_step = np.sum((raw["exit_step"][:, s, i] >= 0)
-                                 & (raw["exit_step"][:, s, i] <= t_end))
-                ev = raw["events"]
-                chosen = (((ev["kind"] == EXIT) & (ev["cause"] != DISSOLUTION)) | (ev["kind"] == FORCE_EXIT)) \
-                    & (ev["state"] == s) & (ev["institution"] == i) & (ev["step"] <= t_end)
+                # Independent counts: 1, the event log (every exit that took effect: by
+                # decision, forced, or the institution's dissolution); 2, the status trajectory:
+                # an exit in step t is visible at time t + 1 (docs/model.md), so withdrawn
+                # there bounds the count from above.
+                chosen = ((ev["kind"] == EXIT) | (ev["kind"] == FORCE_EXIT)) & mine
                 by_events = len(np.unique(ev["replicate"][chosen]))
-                assert by_step == by_events
                 k = int(np.flatnonzero(raw["time"] == t_end)[0])
                 k = min(k + 1, len(raw["time"]) - 1)
                 by_status = np.sum(raw["status"][:, k, s, i] == 4)
-                assert by_step <= by_status
-                assert row[col] == by_step / R, (row["state"], row["institution"], col)
+                assert by_events <= by_status
+                assert row[col] == by_events / R, (row["state"], row["institution"], col)
+            elif col == "P(by dissolution)":
+                chosen = (ev["kind"] == EXIT) & (ev["cause"] == DISSOLUTION) & \
+                    (ev["state"] == s) & (ev["institution"] == i)
+                assert row[col] == len(np.unique(ev["replicate"][chosen])) / R
             else:
                 n = np.sum((raw["announce"][:, s, i] >= 0) & (raw["announce"][:, s, i] <= t_end))
                 assert row[col] == n / R
+
+
+def test_year_columns_end_with_the_runs_last_step(run_file):
+    # S steps from 2022-01 run months 2022-01 .. 2022-01 + S - 1; the time axis's last record
+    # (2022-01 + S, the state after the last step) is in no year of the run.
+    raw = _raw(run_file)
+    table = summary.membership_table(analysis.load(run_file), all_rows=True)
+    years = sorted({int(c.split()[-1]) for c in table.columns if c.split()[-1].isdigit()})
+    y0, m0 = (int(x) for x in raw["start"].split("-"))
+    last = y0 + (m0 - 1 + raw["steps"] - 1) // 12
+    assert years == list(range(y0, last + 1))
+    assert raw["time"][-1] == raw["steps"] and y0 + (m0 - 1 + raw["steps"]) // 12 > last
+
+
+def test_dissolution_ends_memberships_as_exits(run_file):
+    # exit_step holds exits by decision or force (docs/model.md, 7.8); the table counts a
+    # membership its institution's dissolution ended as an exit at the dissolution's step.
+    raw = _raw(run_file)
+    ds = analysis.load(run_file)
+    table = summary.membership_table(ds).set_index(["state", "institution"])
+    R = raw["exit_step"].shape[0]
+    ended = (raw["exit_step"] < 0) & (raw["dissolve"][:, None, :] >= 0) & \
+        (raw["final_status"] == 4)
+    assert ended.any(), "the sample should have memberships ended by dissolution"
+    last = table.columns[[c.startswith("P(exit)") for c in table.columns]][-1]
+    for s, i in zip(*np.nonzero(ended.any(axis=0))):
+        row = table.loc[(raw["states"][s], raw["insts"][i])]
+        by_decision = (raw["exit_step"][:, s, i] >= 0).sum()
+        assert row[last] == (by_decision + ended[:, s, i].sum()) / R
+        assert row["P(by dissolution)"] == ended[:, s, i].sum() / R
 
 
 def test_median_exit_month_and_interval(run_file):
@@ -72,7 +106,10 @@ def test_median_exit_month_and_interval(run_file):
     table = summary.membership_table(analysis.load(run_file))
     row = table[table["exit median"] != ""].iloc[0]
     s, i = raw["states"].index(row["state"]), raw["insts"].index(row["institution"])
-    steps = np.sort(raw["exit_step"][:, s, i][raw["exit_step"][:, s, i] >= 0])
+    e = raw["exit_step"][:, s, i]
+    ended = (e < 0) & (raw["dissolve"][:, i] >= 0) & (raw["final_status"][:, s, i] == 4)
+    e = np.where(ended, raw["dissolve"][:, i], e)  # dissolution ends it at its step
+    steps = np.sort(e[e >= 0])
     n = len(steps)
     # inverted-CDF quantiles: the smallest observed step with F >= q
     med = steps[int(np.ceil(0.5 * n)) - 1]
@@ -95,7 +132,8 @@ def test_institution_table(run_file):
 def test_activity_filter_and_all(run_file):
     raw = _raw(run_file)
     ds = analysis.load(run_file)
-    active = ((raw["announce"] >= 0) | (raw["exit_step"] >= 0)).any(axis=0)
+    dissolved = (raw["dissolve"] >= 0)[:, None, :] & (raw["final_status"] == 4)
+    active = ((raw["announce"] >= 0) | (raw["exit_step"] >= 0) | dissolved).any(axis=0)
     assert len(summary.membership_table(ds)) == int(active.sum())
     ever = (raw["status"] > 0).any(axis=(0, 1))
     assert len(summary.membership_table(ds, all_rows=True)) == int((ever | active).sum())
