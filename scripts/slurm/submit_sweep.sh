@@ -2,18 +2,19 @@
 # Submit a regsim sweep to Slurm as a job array of N shards plus a merge job
 # (docs/cluster.md).
 #
-#   scripts/slurm/submit_sweep.sh SWEEP.toml --tasks N [-o OUT.h5] [--threads T] [sbatch options...]
+#   scripts/slurm/submit_sweep.sh SWEEP.toml --tasks N [-o OUT.h5] [--threads T] [--force] [sbatch options...]
 #
 # Array task K (0..N-1) runs `regsim sweep SWEEP.toml --shard auto --resume -o OUT.shardK.h5`,
-# so a requeued or resubmitted task continues its own .part file. When every task succeeded,
-# a job with --dependency=afterok:<array id> runs `regsim merge` into OUT.h5.
+# so a requeued or resubmitted task continues its own .part file (its log is appended to).
+# When every task succeeded, a job with --dependency=afterok:<array id> runs `regsim merge`
+# into OUT.h5. An existing OUT.h5 is refused unless --force (then the merge replaces it).
 # Options after the known ones go to both sbatch calls (e.g. --partition=short --time=2:00:00).
 # The regsim binary: $REGSIM, else build/regsim of this repository, else `regsim` on PATH.
 # Prints "array_job=ID merge_job=ID" on its last line.
 set -euo pipefail
 
 usage() {
-    sed -n '4,12p' "$0" | sed 's/^# \{0,1\}//' >&2
+    sed -n '4,13p' "$0" | sed 's/^# \{0,1\}//' >&2
     exit 2
 }
 
@@ -22,6 +23,7 @@ sweep=""
 tasks=""
 out=""
 threads=""
+force=""
 extra=()
 while [[ $# -gt 0 ]]; do
     case "$1" in
@@ -30,6 +32,7 @@ while [[ $# -gt 0 ]]; do
         -o|--output) out="${2:-}"; shift 2 ;;
         --output=*) out="${1#*=}"; shift ;;
         --threads) threads="${2:-}"; shift 2 ;;
+        --force) force=" --force"; shift ;;
         -h|--help) usage ;;
         *)
             if [[ -z "$sweep" && "$1" != -* ]]; then sweep="$1"; else extra+=("$1"); fi
@@ -53,6 +56,10 @@ sweep="$(cd "$(dirname "$sweep")" && pwd)/$(basename "$sweep")"
 mkdir -p "$(dirname "$out")"
 out="$(cd "$(dirname "$out")" && pwd)/$(basename "$out")"
 base="${out%.h5}"
+if [[ -e "$out" && -z "$force" ]]; then
+    echo "submit_sweep.sh: $out exists; use --force to replace it with this sweep's merge" >&2
+    exit 2
+fi
 
 # Threads per task: --threads, else the CPUs Slurm gives the task, else 1.
 if [[ -n "$threads" ]]; then
@@ -65,12 +72,12 @@ fi
 q() { printf '%q' "$1"; }
 shard_cmd="exec $(q "$regsim") sweep $(q "$sweep") -o $(q "$base").shard\${SLURM_ARRAY_TASK_ID}.h5 --shard auto --resume --threads $thr"
 array_job=$(sbatch --parsable --array="0-$((tasks - 1))" --job-name=regsim-sweep --requeue \
-    --output="$base.shard%a.log" "${extra[@]}" --wrap "$shard_cmd")
+    --open-mode=append --output="$base.shard%a.log" "${extra[@]}" --wrap "$shard_cmd")
 array_job="${array_job%%;*}"
 
 shards=""
 for ((k = 0; k < tasks; ++k)); do shards+=" $(q "$base.shard$k.h5")"; done
-merge_cmd="exec $(q "$regsim") merge$shards -o $(q "$out") --force"
+merge_cmd="exec $(q "$regsim") merge$shards -o $(q "$out")$force"
 merge_job=$(sbatch --parsable --dependency="afterok:$array_job" --job-name=regsim-merge \
     --output="$base.merge.log" "${extra[@]}" --wrap "$merge_cmd")
 merge_job="${merge_job%%;*}"

@@ -116,27 +116,25 @@ int sweepCommand(int argc, char** argv, const std::string& command_line) {
                              : "out/" + std::filesystem::path(sweep_path).stem().string() + ".h5";
     const std::string part = path + ".part";
     std::error_code ec;
-    if (std::filesystem::exists(path, ec) && !force) {
-        if (resume) {
-            if (!quiet)
-                std::fprintf(stderr, "regsim sweep: %s is already complete\n", path.c_str());
-            return kExitOk;
-        }
+    const bool finished = std::filesystem::exists(path, ec) && !force;
+    if (finished && !resume) {
         std::cerr << "regsim sweep: " << path << " exists; use --force to overwrite\n";
         return kExitBadInput;
     }
-    const bool continuing = resume && !force && std::filesystem::exists(part, ec);
-    if (!continuing && std::filesystem::exists(part, ec) && !force) {
+    const bool continuing = !finished && resume && !force && std::filesystem::exists(part, ec);
+    if (!finished && !continuing && std::filesystem::exists(part, ec) && !force) {
         std::cerr << "regsim sweep: " << part
                   << " exists (an unfinished sweep): use --resume to continue it or --force to "
                      "start over\n";
         return kExitBadInput;
     }
-    try {
-        prepareOutputPath(path, true);
-    } catch (const std::exception& e) {
-        std::cerr << "regsim sweep: " << e.what() << "\n";
-        return kExitBadInput;
+    if (!finished) {
+        try {
+            prepareOutputPath(path, true);
+        } catch (const std::exception& e) {
+            std::cerr << "regsim sweep: " << e.what() << "\n";
+            return kExitBadInput;
+        }
     }
 
     const std::uint64_t points_total = sw.points.size();
@@ -177,6 +175,16 @@ int sweepCommand(int argc, char** argv, const std::string& command_line) {
     meta.shard_index = shard.index;
     meta.shard_count = shard.count;
     meta.flush_interval_seconds = flush_interval;
+    if (finished) {  // --resume of a shard that is done: only if it is this sweep's
+        try {
+            checkFinishedSweep(path, meta);
+        } catch (const SweepFileMismatch& e) {
+            std::cerr << "regsim sweep: " << e.what() << "\n";
+            return kExitBadInput;
+        }
+        if (!quiet) std::fprintf(stderr, "regsim sweep: %s is already complete\n", path.c_str());
+        return kExitOk;
+    }
 
     std::signal(SIGINT, onSweepSignal);
     std::signal(SIGTERM, onSweepSignal);

@@ -106,6 +106,27 @@ std::function<std::pair<const void*, std::size_t>(const RunResult&)> field(
     };
 }
 
+// What a file being resumed, or found finished by --resume, must share with this sweep: the
+// sweep (its hash) and the shard with its point range and replicate count.
+void checkSameSweep(hid_t f, const std::string& part, const SweepMetadata& meta) {
+    const std::string hash = hdf5::readStringAttribute(f, "sweep_hash");
+    if (hash != meta.sweep_hash) {
+        throw SweepFileMismatch(part + " belongs to another sweep (sweep_hash " + hash +
+                                ", this sweep " + meta.sweep_hash + "): use --force to start over");
+    }
+    const auto idx = hdf5::readU64Attribute(f, "shard_index"),
+               cnt = hdf5::readU64Attribute(f, "shard_count");
+    if (idx != meta.shard_index || cnt != meta.shard_count ||
+        hdf5::readU64Attribute(f, "point_first") != meta.point_first ||
+        hdf5::readU64Attribute(f, "point_count") != meta.point_count ||
+        hdf5::readU64Attribute(f, "replicates") != meta.replicates) {
+        throw SweepFileMismatch(part + " is shard " + std::to_string(idx) + "/" +
+                                std::to_string(cnt) + ", not " + std::to_string(meta.shard_index) +
+                                "/" + std::to_string(meta.shard_count) +
+                                " of this sweep: use --force to start over");
+    }
+}
+
 }  // namespace
 
 struct SweepWriter::Impl {
@@ -415,22 +436,7 @@ void SweepWriter::Impl::open() {
     }
     file = hdf5::File(id, "H5Fopen");
     const hid_t f = file.get();
-    const std::string hash = hdf5::readStringAttribute(f, "sweep_hash");
-    if (hash != meta.sweep_hash) {
-        throw SweepFileMismatch(part + " belongs to another sweep (sweep_hash " + hash +
-                                ", this sweep " + meta.sweep_hash + "): use --force to start over");
-    }
-    const auto idx = hdf5::readU64Attribute(f, "shard_index"),
-               cnt = hdf5::readU64Attribute(f, "shard_count");
-    if (idx != meta.shard_index || cnt != meta.shard_count ||
-        hdf5::readU64Attribute(f, "point_first") != meta.point_first ||
-        hdf5::readU64Attribute(f, "point_count") != meta.point_count ||
-        hdf5::readU64Attribute(f, "replicates") != meta.replicates) {
-        throw SweepFileMismatch(part + " is shard " + std::to_string(idx) + "/" +
-                                std::to_string(cnt) + ", not " + std::to_string(meta.shard_index) +
-                                "/" + std::to_string(meta.shard_count) +
-                                " of this sweep: use --force to start over");
-    }
+    checkSameSweep(f, part, meta);
     for (auto& v : vars) {
         v.ds = hdf5::Dataset(H5Dopen2(f, v.name.c_str(), H5P_DEFAULT),
                              "cannot open " + v.name + " in " + part);
@@ -724,6 +730,16 @@ void SweepWriter::finish() {
     std::filesystem::rename(w.part, w.path, ec);
     if (ec)
         throw std::runtime_error("cannot rename " + w.part + " to " + w.path + ": " + ec.message());
+}
+
+void checkFinishedSweep(const std::string& path, const SweepMetadata& meta) {
+    hdf5::silenceErrorPrinting();
+    const hid_t id = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (id < 0) throw SweepFileMismatch(path + " is not an HDF5 file: use --force to overwrite it");
+    const hdf5::File file(id, "H5Fopen");
+    if (hdf5::readStringAttribute(file.get(), "sweep_hash").empty())
+        throw SweepFileMismatch(path + " is not a sweep file: use --force to overwrite it");
+    checkSameSweep(file.get(), path, meta);
 }
 
 }  // namespace regsim

@@ -68,6 +68,11 @@ struct SweepPartUnreadable : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+// For `regsim sweep --resume` when the output is already finished: throws SweepFileMismatch
+// unless PATH holds this sweep's shard (same sweep_hash, shard, point range and replicates), so
+// that a finished file of another sweep is never taken for this one's result.
+void checkFinishedSweep(const std::string& path, const SweepMetadata& meta);
+
 class SweepWriter {
   public:
     // resume = false: creates PATH.part (truncating one). resume = true: reopens PATH.part,

@@ -204,6 +204,16 @@ def test_clobber_part_and_resume_mismatch(small):
     p = regsim("sweep", other, "-o", d / "m.h5", "--shard", "0/2", "--resume")
     assert p.returncode == 2 and "another sweep" in p.stderr
     regsim("sweep", sw, "-o", d / "m.h5", "--shard", "1/2", "--force", "--quiet", check=True)
+    # A finished output is "already complete" only for the same sweep and shard: else a
+    # resubmitted array job would report success and a merge would take the old results.
+    before = (d / "m.h5").read_bytes()
+    p = regsim("sweep", other, "-o", d / "m.h5", "--shard", "1/2", "--resume")
+    assert p.returncode == 2 and "another sweep" in p.stderr
+    p = regsim("sweep", sw, "-o", d / "m.h5", "--shard", "0/2", "--resume")
+    assert p.returncode == 2 and "shard 1/2" in p.stderr
+    p = regsim("sweep", sw, "-o", d / "m.h5", "--shard", "1/2", "--resume")
+    assert p.returncode == 0 and "already complete" in p.stderr
+    assert (d / "m.h5").read_bytes() == before
 
 
 def test_bad_sweep_files_exit_2(tmp_path):

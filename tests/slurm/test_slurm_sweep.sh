@@ -167,4 +167,10 @@ with h5py.File(a, "r") as fa, h5py.File(b, "r") as fb:
     assert fa.attrs["sweep_hash"] == fb.attrs["sweep_hash"]
 print(f"merged file equals the single-process sweep ({len(names)} datasets)")
 PY
+# A second submission must not replace the merged file without --force.
+if REGSIM="$regsim" bash "$root/scripts/slurm/submit_sweep.sh" "$work/small.toml" --tasks 4 \
+    -o "$work/out/small.h5" --threads 1 2>"$work/resubmit.err"; then
+    echo "FAIL: resubmitting over an existing merged file was accepted"; exit 1
+fi
+grep -q "use --force" "$work/resubmit.err" || { echo "FAIL: no --force hint"; cat "$work/resubmit.err"; exit 1; }
 echo "1 passed, 0 failed"
