@@ -4,7 +4,9 @@ import argparse
 import os
 import sys
 
-from . import baserate, hindcast, summary, sweep
+import numpy as np
+
+from . import baserate, hindcast, sobol, summary, sweep
 # figures (matplotlib, networkx) are imported by the commands that need them,
 # so `--help` and the tables start quickly.
 from .data import (IncompleteFileError, check_complete, events, load, open_h5, read_attrs,
@@ -150,6 +152,66 @@ def cmd_sweep(args):
     _figure_done(path)
 
 
+def cmd_sobol(args):
+    from . import figures
+
+    if args.file is None:  # --ishigami on a design of scipy's Sobol' sequence
+        from scipy.stats import qmc
+
+        k, n = 3, args.samples
+        import warnings
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # scipy warns about n not a power of 2
+            ab = qmc.Sobol(2 * k, scramble=False).random(n)
+        rows = []
+        for a, b in zip(ab[:, :k], ab[:, k:]):
+            rows += [a, b] + [np.where(np.arange(k) == i, b, a) for i in range(k)]
+        _sobol_ishigami(np.array(rows), k, n, args, "scipy's Sobol' sequence, unscrambled")
+        return
+    info = run_info(args.file)
+    with open_h5(args.file) as f:
+        keys, n, k = sobol.design_of(f)
+        if args.ishigami:
+            if k != 3:
+                raise ValueError(f"--ishigami needs a design of 3 parameters; the file has {k}")
+            _sobol_ishigami(sobol.unit_coordinates(f, keys), k, n, args, "the file's design")
+            return
+        if not args.z:
+            raise ValueError("--z METRIC is required (or --ishigami)")
+        values, _ = sweep.metric_values(f, args.z)
+        replicates = values.shape[1]
+    # A point with a run missing (NaN) has no output: indices() names it.
+    table, v = sobol.indices(values.mean(axis=1), k, args.bootstrap, args.seed)
+    _emit(sobol.render(table, keys, v, args.z, n, k, replicates, args.bootstrap), args.table)
+    if args.csv:
+        out = table.copy()
+        out.insert(0, "parameter", keys)
+        out.to_csv(args.csv, index=False)
+        print(f"wrote {args.csv}")
+    _figure_done(figures.sobol_bars(table, keys, info, args.output or _default_out(args),
+                                    args.z, size=args.size, dpi=args.dpi))
+
+
+def _sobol_ishigami(u, k, n, args, where):
+    """The Ishigami check: the estimator on f(-pi + 2 pi u) against the analytic indices."""
+    x = -np.pi + 2 * np.pi * u
+    table, v = sobol.indices(sobol.ishigami(x), k, args.bootstrap, args.seed)
+    s1, st = sobol.ishigami_analytic()
+    table.insert(3, "S1 exact", s1)
+    table["ST exact"] = st
+    inside = ((table["S1 low"] <= s1) & (s1 <= table["S1 high"]) &
+              (table["ST low"] <= st) & (st <= table["ST high"]))
+    table["exact inside both intervals"] = inside.map({True: "yes", False: "NO"})
+    print(f"# Ishigami check (a = 7, b = 0.1 on [-pi, pi]^3), {where}: N = {n}, "
+          f"{n * (k + 2)} points, {args.bootstrap} bootstrap resamples")
+    fmt = {c: (lambda x: f"{x:.4f}") for c in table.columns if c != "exact inside both intervals"}
+    shown = table.copy()
+    shown.insert(0, "parameter", ["x1", "x2", "x3"])
+    print(shown.to_string(index=False, formatters=fmt))
+    err = max(np.max(np.abs(table["S1"] - s1)), np.max(np.abs(table["ST"] - st)))
+    print(f"largest |estimate - exact|: {err:.4f}")
+
+
 def build_parser():
     p = argparse.ArgumentParser(
         prog="python3 -m analysis",
@@ -240,6 +302,28 @@ def build_parser():
     w.add_argument("--z", metavar="METRIC", required=True, help=sweep.METRIC_HELP)
     w.set_defaults(func=cmd_sweep)
 
+    o = sub.add_parser("sobol", parents=[fig], help="Sobol' indices of a saltelli sweep",
+                       description="First-order and total Sobol' indices of a metric (its mean "
+                       "over each point's replicates) from a sweep on the saltelli design, with "
+                       "95% percentile bootstrap intervals, as a table and a bar chart "
+                       "(docs/sweeps.md, \"Sobol' indices\"). --ishigami checks the estimator "
+                       "on the Ishigami function instead: on the file's design (3 parameters) "
+                       "or, without a file, on scipy's Sobol' sequence.")
+    o.add_argument("file", metavar="FILE.h5", nargs="?",
+                   help="a complete sweep file of the saltelli design (merged if sharded)")
+    o.add_argument("--allow-incomplete", action="store_true", help=argparse.SUPPRESS)
+    o.add_argument("--z", metavar="METRIC", help=sweep.METRIC_HELP)
+    o.add_argument("--bootstrap", type=int, default=200, metavar="B",
+                   help="bootstrap resamples (default 200; 0: no intervals)")
+    o.add_argument("--seed", type=int, default=1, help="bootstrap seed (default 1)")
+    o.add_argument("--table", metavar="OUT", help="write the table text here")
+    o.add_argument("--csv", metavar="OUT.csv", help="also write the table as CSV")
+    o.add_argument("--ishigami", action="store_true",
+                   help="check the estimator on the Ishigami function")
+    o.add_argument("--samples", type=int, default=8192, metavar="N",
+                   help="--ishigami without a file: base rows N (default 8192)")
+    o.set_defaults(func=cmd_sobol)
+
     h = sub.add_parser("hindcast", parents=[common], help="simulated vs observed events",
                        description="For each observed event: share of replicates in which it "
                        "happened by the observed month, simulated median month and 90% "
@@ -257,9 +341,13 @@ def build_parser():
 def main(argv=None):
     args = build_parser().parse_args(argv)
     try:
-        if not os.path.exists(args.file):
-            raise FileNotFoundError(f"{args.file}: no such file")
-        check_complete(args.file, args.allow_incomplete)
+        if args.file is None:  # sobol --ishigami without a file
+            if not getattr(args, "ishigami", False):
+                raise ValueError("FILE.h5 is required (or --ishigami)")
+        else:
+            if not os.path.exists(args.file):
+                raise FileNotFoundError(f"{args.file}: no such file")
+            check_complete(args.file, args.allow_incomplete)
         args.func(args)
     except BrokenPipeError:  # output piped into `head`
         sys.stdout = open(os.devnull, "w")

@@ -314,3 +314,31 @@ def sweep_line(xs, center, bands, info, out, xname, zname, size=None, dpi=150):
     ax.legend(frameon=False)
     _label(fig, info, f"Sweep: {zname}")
     return save(fig, out, dpi)
+
+
+# --- sobol ------------------------------------------------------------------------------------
+
+def sobol_bars(table, keys, info, out, what, size=None, dpi=150):
+    """First-order and total indices per parameter, bars with their bootstrap intervals."""
+    size = size or (max(5.0, 1.1 * len(keys) + 2.5), 4.5)
+    fig, axs = _figure(size)
+    ax = axs[0, 0]
+    x = np.arange(len(keys))
+    w = 0.38
+    for off, col, name, color in ((-w / 2, "S1", "first order S1", "C0"),
+                                  (w / 2, "ST", "total ST", "C1")):
+        v = table[col].to_numpy()
+        err = np.vstack([v - table[f"{col} low"].to_numpy(), table[f"{col} high"].to_numpy() - v])
+        ax.bar(x + off, v, w, color=color, label=name)
+        if np.isfinite(err).all():
+            ax.errorbar(x + off, v, yerr=err, fmt="none", ecolor="black", elinewidth=1,
+                        capsize=3)
+    ax.axhline(0, color="grey", linewidth=0.8)
+    ax.set_xticks(x)
+    slanted = len(keys) > 3 or max(len(k) for k in keys) > 14  # key paths are long
+    ax.set_xticklabels(keys, rotation=25 if slanted else 0, ha="right" if slanted else "center",
+                       rotation_mode="anchor")
+    ax.set_ylabel("Sobol' index (whiskers: 95% bootstrap interval)")
+    ax.legend(frameon=False)
+    _label(fig, info, f"Sobol' indices of {what}")
+    return save(fig, out, dpi)

@@ -40,10 +40,13 @@ _METRICS = [
     (re.compile(r"^\s*P\(\s*(\S+)\s+announces\s+(\S+)\s*\)\s*$", re.I), "announce"),
     (re.compile(r"^\s*announce:([^:]+):([^:]+)\s*$"), "announce"),
     (re.compile(r"^\s*cascade:([^:]+)\s*$"), "cascade"),
+    (re.compile(r"^\s*exit_month:([^:]+):([^:]+)\s*$"), "exit_month"),
 ]
 METRIC_HELP = ('"P(INST loses >= K members)" or loses:INST:K; "P(STATE exits INST)" or '
                'exit:STATE:INST; "P(STATE announces INST)" or announce:STATE:INST; '
-               "cascade:INST (mean final cascade size)")
+               "cascade:INST (mean final cascade size); exit_month:STATE:INST (months from the "
+               "start to the exit taking effect, `steps` when it does not: censored at the "
+               "run's end)")
 
 
 def _index(f, dim, name):
@@ -65,6 +68,9 @@ def _values(f, z):
             i = _index(f, "institution", m.group(1))
             return f["cascade_size"][:, :, i].astype(float), False
         s, i = _index(f, "state", m.group(1)), _index(f, "institution", m.group(2))
+        if kind == "exit_month":
+            e = f["exit_step"][:, :, s, i].astype(float)
+            return np.where(e >= 0, e, float(f.attrs["steps"])), False
         ds = "exit_step" if kind == "exit" else "announce_step"
         return (f[ds][:, :, s, i] >= 0).astype(float), True
     raise ValueError(f"unknown metric {z!r}; use {METRIC_HELP}")
