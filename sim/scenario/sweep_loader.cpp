@@ -12,6 +12,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "core/format_number.hpp"
 #include "scenario/scenario_loader.hpp"
 
 namespace regsim {
@@ -163,6 +164,20 @@ SweepSpec SweepParser::parse() {
     if (const auto* n = sw.get("scramble")) spec.design.scramble = readBool(*n, "sweep.scramble");
     if (const auto* n = sw.get("max_points"))
         spec.design.max_points = std::uint64_t(readInteger(*n, "sweep.max_points", 1, i64));
+    // Keys the chosen design would ignore: a user who sets them expects an effect.
+    const std::string design_name(designKindName(spec.design.kind));
+    const bool scrambles =
+        spec.design.kind == DesignKind::sobol || spec.design.kind == DesignKind::saltelli;
+    for (const char* k : {"samples", "design_seed", "scramble"}) {
+        const auto* n = sw.get(k);
+        if (!n) continue;
+        if (spec.design.kind == DesignKind::grid)
+            fail(*n, std::string("sweep.") + k,
+                 "does not apply to the grid design (its points are the parameters' values)");
+        if (std::string_view(k) == "scramble" && !scrambles)
+            fail(*n, "sweep.scramble",
+                 "applies to the sobol and saltelli designs only, not " + design_name);
+    }
     if (const auto* n = sw.get("record")) {
         spec.record_text = readString(*n, "sweep.record");
         if (spec.record_text == "summary") {
@@ -225,13 +240,15 @@ SweepSpec SweepParser::parse() {
             if (!lo || !hi) fail(pn, key, "needs values = [...] or low and high");
             p.low = readNumber(*lo, key + ".low");
             p.high = readNumber(*hi, key + ".high");
+            if (!std::isfinite(p.low)) fail(*lo, key + ".low", "a range needs a finite low");
+            if (!std::isfinite(p.high)) fail(*hi, key + ".high", "a range needs a finite high");
             if (spec.design.kind == DesignKind::grid) {
                 if (!st) fail(pn, key + ".steps", "a grid over low..high needs steps");
                 const auto steps = std::uint64_t(readInteger(*st, key + ".steps", 1, 1'000'000));
                 if (!(p.low < p.high) && !(steps == 1 && p.low == p.high)) {
                     fail(*lo, key,
-                         "empty range: low (" + std::to_string(p.low) + ") >= high (" +
-                             std::to_string(p.high) + ")");
+                         "empty range: low (" + formatDouble(p.low) + ") >= high (" +
+                             formatDouble(p.high) + ")");
                 }
                 if (p.log_scale && p.low <= 0) fail(*lo, key, "log needs low > 0");
                 p.values =
@@ -242,13 +259,15 @@ SweepSpec SweepParser::parse() {
                 fail(*st, key + ".steps", "steps applies to grid designs only");
             }
         }
-        // Validate the key path and the end values against the base scenario.
+        // Validate the key path and the values against the base scenario: every grid value
+        // (a bad one found mid-sweep would stop it with a half-written file), or a sampled
+        // range's two ends (scenario ranges are intervals, so what lies between is valid).
         std::vector<double> probe = p.values;
         if (probe.empty()) {
             probe = p.integer ? std::vector<double>{std::ceil(p.low), std::floor(p.high)}
                               : std::vector<double>{p.low, p.high};
         }
-        for (double v : {probe.front(), probe.back()}) {
+        for (double v : probe) {
             char buf[64];
             std::snprintf(buf, sizeof buf, "%.17g", v);
             try {
@@ -266,7 +285,9 @@ SweepSpec SweepParser::parse() {
 
     // The design itself: its errors name a parameter or the design.
     const std::uint64_t count = designPointCount(spec.design);
-    const auto* design_at = sw.get("samples") ? sw.get("samples") : sw.get("design");
+    const auto* design_at = sw.get("samples")      ? sw.get("samples")
+                            : sw.get("max_points") ? sw.get("max_points")
+                                                   : sw.get("design");
     const Where dw = design_at ? whereOf(design_at->source()) : whereOf(sw.source());
     try {
         if (count > spec.design.max_points) {

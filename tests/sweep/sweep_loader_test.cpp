@@ -108,6 +108,46 @@ TEST(SweepLoader, OutOfRangeValueIsReported) {
     EXPECT_NE(e.message.find("value 7"), std::string::npos) << e.message;
 }
 
+TEST(SweepLoader, EveryGridValueIsCheckedBeforeTheSweep) {
+    // Not only the first and last: a bad middle value used to stop the sweep half-way.
+    const auto e = loadError(kHead +
+                             "[[parameter]]\nkey = \"model.peer_weight\"\n"
+                             "values = [0.1, -3.0, 0.5]\n");
+    EXPECT_EQ(e.line, 4);
+    EXPECT_EQ(e.key, "model.peer_weight");
+    EXPECT_NE(e.message.find("(value -3)"), std::string::npos) << e.message;
+}
+
+TEST(SweepLoader, RangesMustBeFinite) {
+    // A grid from 0 to inf used to abort (linspace threw outside the loader's checks).
+    const auto inf = loadError(kHead +
+                               "[[parameter]]\nkey = \"model.peer_weight\"\nlow = 0.0\n"
+                               "high = inf\nsteps = 3\n");
+    EXPECT_EQ(inf.line, 6);
+    EXPECT_EQ(inf.key, "model.peer_weight.high");
+    EXPECT_NE(inf.message.find("finite high"), std::string::npos) << inf.message;
+    const auto nan = loadError(kHead +
+                               "design = \"uniform\"\nsamples = 4\n[[parameter]]\n"
+                               "key = \"model.peer_weight\"\nlow = nan\nhigh = 1\n");
+    EXPECT_EQ(nan.line, 7);
+    EXPECT_EQ(nan.key, "model.peer_weight.low");
+}
+
+TEST(SweepLoader, KeysTheDesignIgnoresAreErrors) {
+    const std::string param = "[[parameter]]\nkey = \"model.peer_weight\"\nvalues = [0.1]\n";
+    for (const char* k : {"samples = 100", "design_seed = 3", "scramble = true"}) {
+        const auto e = loadError(kHead + k + "\n" + param);
+        EXPECT_EQ(e.line, 3) << k;
+        EXPECT_NE(e.message.find("does not apply to the grid design"), std::string::npos)
+            << e.message;
+    }
+    const auto e = loadError(kHead +
+                             "design = \"uniform\"\nsamples = 4\nscramble = true\n"
+                             "[[parameter]]\nkey = \"model.peer_weight\"\nlow = 0\nhigh = 1\n");
+    EXPECT_EQ(e.line, 5);
+    EXPECT_NE(e.message.find("sobol and saltelli designs only"), std::string::npos) << e.message;
+}
+
 TEST(SweepLoader, EmptyRange) {
     const auto e = loadError(kHead +
                              "design = \"uniform\"\nsamples = 4\n[[parameter]]\n"
@@ -127,6 +167,13 @@ TEST(SweepLoader, TooManyPoints) {
     EXPECT_EQ(e.line, 4);  // samples
     EXPECT_EQ(e.column, 11);
     EXPECT_NE(e.message.find("too many points"), std::string::npos) << e.message;
+    // A grid has no samples: at max_points.
+    const auto g = loadError(kHead +
+                             "max_points = 2\n[[parameter]]\nkey = \"model.peer_weight\"\n"
+                             "values = [0.1, 0.2, 0.3]\n");
+    EXPECT_EQ(g.line, 3);
+    EXPECT_EQ(g.column, 14);
+    EXPECT_NE(g.message.find("too many points"), std::string::npos) << g.message;
 }
 
 TEST(SweepLoader, OtherErrors) {
