@@ -174,7 +174,7 @@ def test_merge_refuses_bad_shard_sets(small):
     p = regsim("merge", shards[0], third, "-o", out)
     assert p.returncode == 2 and "shard_count" in p.stderr
     other = d / "other.toml"
-    other.write_text(sweep_text(replicates=4, extra="design_seed = 1"))
+    other.write_text(sweep_text(replicates=4, extra="max_points = 999"))
     o1 = d / "o1.h5"
     regsim("sweep", other, "-o", o1, "--shard", "1/2", "--quiet", check=True)
     p = regsim("merge", shards[0], o1, "-o", out)
@@ -200,7 +200,7 @@ def test_clobber_part_and_resume_mismatch(small):
     p = regsim("sweep", sw, "-o", d / "m.h5", "--shard", "1/2")
     assert p.returncode == 2 and "--resume" in p.stderr
     other = d / "other2.toml"
-    other.write_text(sweep_text(replicates=4, extra="design_seed = 2"))
+    other.write_text(sweep_text(replicates=4, extra="max_points = 1000"))
     p = regsim("sweep", other, "-o", d / "m.h5", "--shard", "0/2", "--resume")
     assert p.returncode == 2 and "another sweep" in p.stderr
     regsim("sweep", sw, "-o", d / "m.h5", "--shard", "1/2", "--force", "--quiet", check=True)
