@@ -1,16 +1,66 @@
 #include "cli/cli_support.hpp"
 
+#include <algorithm>
+#include <charconv>
 #include <ctime>
 #include <iostream>
+#include <vector>
 
 #include "cli/commands.hpp"
 
 namespace regsim::cli {
 
+namespace {
+
+std::size_t editDistance(const std::string& a, const std::string& b) {
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        std::size_t diag = row[0];
+        row[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            const std::size_t up = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] != b[j - 1])});
+            diag = up;
+        }
+    }
+    return row[b.size()];
+}
+
+// "unknown option --replicate; did you mean --replicates?" for a --name the spec lacks
+// (cxxopts' own message has no suggestion), or nullopt.
+std::optional<std::string> unknownLongOption(const cxxopts::Options& spec, int argc, char** argv) {
+    std::vector<std::string> known;
+    for (const auto& group : spec.groups())
+        for (const auto& o : spec.group_help(group).options)
+            for (const auto& l : o.l) known.push_back(l);
+    for (int k = 1; k < argc; ++k) {
+        const std::string arg = argv[k];
+        if (arg == "--") break;  // the rest are positional
+        if (arg.rfind("--", 0) != 0) continue;
+        const std::string name = arg.substr(2, arg.find('=') - 2);
+        if (std::find(known.begin(), known.end(), name) != known.end()) continue;
+        std::string best;
+        std::size_t best_d = 3;  // suggest within two edits
+        for (const auto& c : known) {
+            const std::size_t d = editDistance(name, c);
+            if (d < best_d) best_d = d, best = c;
+        }
+        return "unknown option --" + name + (best.empty() ? "" : "; did you mean --" + best + "?");
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
 std::optional<int> parseCommandLine(cxxopts::Options& spec, int argc, char** argv,
                                     const std::string& required, const std::string& missing_message,
                                     cxxopts::ParseResult& args) {
     const std::string name = spec.program();
+    if (const auto unknown = unknownLongOption(spec, argc, argv)) {
+        std::cerr << name << ": " << *unknown << " (see --help)\n";
+        return kExitBadInput;
+    }
     try {
         args = spec.parse(argc, argv);
     } catch (const cxxopts::exceptions::exception& e) {
@@ -20,6 +70,11 @@ std::optional<int> parseCommandLine(cxxopts::Options& spec, int argc, char** arg
     if (args.count("help")) {
         std::cout << spec.help() << "\n";
         return kExitOk;
+    }
+    if (!args.unmatched().empty()) {
+        std::cerr << name << ": unexpected argument '" << args.unmatched().front() << "' (one "
+                  << required << " per command; see --help)\n";
+        return kExitBadInput;
     }
     if (!args.count(required)) {
         std::cerr << name << ": " << missing_message << "\n" << spec.help() << "\n";
@@ -33,6 +88,15 @@ std::vector<std::string> repeatedOption(const cxxopts::ParseResult& args, const 
     for (const auto& kv : args.arguments())
         if (kv.key() == name) values.push_back(kv.value());
     return values;
+}
+
+std::optional<unsigned long long> integerIn(const std::string& text, unsigned long long lo,
+                                            unsigned long long hi) {
+    unsigned long long v = 0;
+    const char* end = text.data() + text.size();
+    const auto [p, ec] = std::from_chars(text.data(), end, v);
+    if (text.empty() || ec != std::errc() || p != end || v < lo || v > hi) return std::nullopt;
+    return v;
 }
 
 std::string utcNow() {

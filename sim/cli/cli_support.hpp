@@ -23,6 +23,10 @@ std::optional<int> parseCommandLine(cxxopts::Options& spec, int argc, char** arg
 // sequential record of the arguments keeps each one whole.
 std::vector<std::string> repeatedOption(const cxxopts::ParseResult& args, const std::string& name);
 
+// The unsigned decimal integer `text` if it lies in [lo, hi], else nullopt.
+std::optional<unsigned long long> integerIn(const std::string& text, unsigned long long lo,
+                                            unsigned long long hi);
+
 // Wall-clock seconds since t0 (a steady clock), for --timings.
 inline double secondsSince(std::chrono::steady_clock::time_point t0) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -9,6 +9,8 @@
 #include <filesystem>
 #include <iostream>
 #include <mutex>
+#include <tuple>
+#include <utility>
 
 #include "cli/cli_support.hpp"
 #include "cli/commands.hpp"
@@ -63,24 +65,39 @@ int runCommand(int argc, char** argv, const std::string& command_line) {
     const auto every = args["record-every"].as<std::uint32_t>();
     const auto queue = args["queue"].as<std::size_t>();
     const double flush_interval = args["flush-interval"].as<double>();
-    if (threads < 0 || every == 0 || queue == 0 || !(flush_interval >= 0)) {
-        std::cerr << "regsim run: --threads and --flush-interval must be >= 0, --record-every "
-                     "and --queue >= 1\n";
-        return kExitBadInput;
+    for (const auto& [ok, what] :
+         {std::pair{threads >= 0, "--threads must be >= 0 (0 = all cores)"},
+          std::pair{every >= 1, "--record-every must be >= 1"},
+          std::pair{queue >= 1, "--queue must be >= 1"},
+          std::pair{flush_interval >= 0, "--flush-interval must be >= 0"}}) {
+        if (!ok) {
+            std::cerr << "regsim run: " << what << "\n";
+            return kExitBadInput;
+        }
     }
     const bool quiet = args.count("quiet") > 0;
 
-    // --replicates/--seed/--steps are overrides like --set, so they are validated the same way.
+    // --replicates/--seed/--steps become scenario.* overrides, checked here first so that an
+    // error names the flag rather than an override the user never wrote.
     std::vector<std::string> overrides;
-    for (const char* key : {"replicates", "seed", "steps"}) {
-        if (args.count(key)) {
-            // Built by appending: GCC 12 warns falsely (-Wrestrict) on chained operator+.
-            std::string o = "scenario.";
-            o += key;
-            o += '=';
-            o += args[key].as<std::string>();
-            overrides.push_back(std::move(o));
+    constexpr unsigned long long kU32 = 4294967295ull, kI64 = 9223372036854775807ull;
+    for (const auto& [key, lo, hi] :
+         {std::tuple{"replicates", 1ull, kU32}, std::tuple{"seed", 0ull, kI64},
+          std::tuple{"steps", 1ull, kU32}}) {
+        if (!args.count(key)) continue;
+        const std::string text = args[key].as<std::string>();
+        const auto value = integerIn(text, lo, hi);
+        if (!value) {
+            std::cerr << "regsim run: --" << key << ": expected an integer in [" << lo << ", " << hi
+                      << "], got '" << text << "'\n";
+            return kExitBadInput;
         }
+        // Built by appending: GCC 12 warns falsely (-Wrestrict) on chained operator+.
+        std::string o = "scenario.";
+        o += key;
+        o += '=';
+        o += std::to_string(*value);
+        overrides.push_back(std::move(o));
     }
     for (auto& s : repeatedOption(args, "set")) overrides.push_back(std::move(s));
 
@@ -93,6 +110,13 @@ int runCommand(int argc, char** argv, const std::string& command_line) {
         return kExitBadInput;
     }
     const double load_s = secondsSince(t_load);
+    if (scenario.events_after_horizon > 0 && !quiet) {
+        // Valid, and kept out of the run; say so, since a mistyped year looks the same.
+        std::cerr << "regsim run: note: " << scenario.events_after_horizon
+                  << (scenario.events_after_horizon == 1 ? " event is" : " events are")
+                  << " dated after the last step (" << scenario.calendarMonth(scenario.steps - 1)
+                  << ") and left out\n";
+    }
 
     const std::string path =
         args.count("output") ? args["output"].as<std::string>() : "out/" + scenario.name + ".h5";

@@ -11,6 +11,7 @@
 #include <iostream>
 #include <limits>
 #include <memory>
+#include <utility>
 
 #include "cli/cli_support.hpp"
 #include "cli/commands.hpp"
@@ -83,9 +84,14 @@ int sweepCommand(int argc, char** argv, const std::string& command_line) {
     const int threads = args["threads"].as<int>();
     const auto queue = args["queue"].as<std::size_t>();
     const double flush_interval = args["flush-interval"].as<double>();
-    if (threads < 0 || queue == 0 || !(flush_interval >= 0)) {
-        std::cerr << "regsim sweep: --threads and --flush-interval must be >= 0, --queue >= 1\n";
-        return kExitBadInput;
+    for (const auto& [ok, what] :
+         {std::pair{threads >= 0, "--threads must be >= 0 (0 = all cores)"},
+          std::pair{queue >= 1, "--queue must be >= 1"},
+          std::pair{flush_interval >= 0, "--flush-interval must be >= 0"}}) {
+        if (!ok) {
+            std::cerr << "regsim sweep: " << what << "\n";
+            return kExitBadInput;
+        }
     }
     const bool quiet = args.count("quiet") > 0, resume = args.count("resume") > 0,
                force = args.count("force") > 0;

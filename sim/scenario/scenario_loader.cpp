@@ -1207,6 +1207,9 @@ void applyOverride(Context& ctx, toml::table& root, const std::string& text) {
         if (!contains(valid, segs[1].name)) {
             failAt(1, unknownKeyMessage(segs[1].name, valid, "[" + top + "]"));
         }
+        // A file without [scenario] is wrong whatever the overrides: leave the table absent so
+        // that its own error is reported, not one about the table the override would make.
+        if (top == "scenario" && !root.get("scenario")) return;
         auto& tbl = childTable(ctx, root, top, top, whole);
         assign(tbl, segs[1].name);
         return;

@@ -90,6 +90,44 @@ def test_bad_input_exits_2_with_location_and_leaves_no_file(tmp_path, name, text
     assert not out.exists() and not Path(str(out) + ".part").exists()
 
 
+# Command-line mistakes: exit 2, one message naming the flag or argument, no file.
+CLI_MISTAKES = [
+    ("unknown_option", ["--replicate", "3"], "unknown option --replicate; did you mean --replicates?"),
+    ("extra_argument", ["extra.toml"], "unexpected argument 'extra.toml'"),
+    ("replicates_not_integer", ["--replicates", "abc"], "--replicates: expected an integer"),
+    ("steps_zero", ["--steps", "0"], "--steps: expected an integer in [1, "),
+    ("threads_negative", ["--threads", "-1"], "--threads must be >= 0"),
+]
+
+
+@pytest.mark.parametrize("name,args,message", CLI_MISTAKES, ids=[c[0] for c in CLI_MISTAKES])
+def test_command_line_mistakes_name_the_flag(tmp_path, name, args, message):
+    out = tmp_path / "out.h5"
+    proc = regsim("run", DEFAULT, "-o", out, *args)
+    assert proc.returncode == 2, proc.stderr
+    assert message in proc.stderr and "--set" not in proc.stderr, proc.stderr
+    assert not out.exists() and not Path(str(out) + ".part").exists()
+
+
+def test_flags_do_not_hide_the_files_own_error(tmp_path):
+    # --replicates used to create the [scenario] table the file lacks, and the error blamed it.
+    empty = tmp_path / "empty.toml"
+    empty.write_text("")
+    proc = regsim("run", empty, "-o", tmp_path / "e.h5", "--replicates", 3)
+    assert proc.returncode == 2
+    assert proc.stderr.startswith(f"{empty}:1:1: scenario: missing required table"), proc.stderr
+
+
+def test_events_after_the_last_step_are_announced(tmp_path):
+    text = VALID + '[[event]]\ndate = "2030-01"\nkind = "coup"\nstate = "AAA"\n'
+    scenario = tmp_path / "late.toml"
+    scenario.write_text(text)
+    proc = regsim("run", scenario, "-o", tmp_path / "l.h5", check=True)
+    assert "1 event is dated after the last step (2022-06) and left out" in proc.stderr
+    quiet = regsim("run", scenario, "-o", tmp_path / "q.h5", "--quiet", check=True)
+    assert quiet.stderr == ""
+
+
 def test_check_accepts_the_default_scenario():
     proc = regsim("check", DEFAULT, check=True)
     assert "ok" in proc.stdout
