@@ -26,6 +26,8 @@ def open_h5(path):
     says "open for writing", which plain opens refuse, is opened with SWMR read access
     (docs/output.md). (HDF5 refuses to open one file twice with different SWMR access, so a
     file that opens plainly is always opened plainly.)"""
+    if not h5py.is_hdf5(path):
+        raise OSError(f"{path}: not an HDF5 file (regsim run and regsim sweep write HDF5)")
     try:
         return h5py.File(path, "r")
     except OSError:
@@ -83,9 +85,9 @@ def check_complete(path, allow_incomplete=False):
     """Raise IncompleteFileError unless the file is a finished run (or the caller allows it)."""
     if not allow_incomplete and not is_complete(path):
         raise IncompleteFileError(
-            f"{path}: not a complete regsim run (root attribute 'complete' is not 1); it may "
-            "come from a crashed or still-running `regsim run`. Use --allow-incomplete to "
-            "read it anyway."
+            f"{path}: not a complete regsim file (root attribute 'complete' is not 1); it may "
+            "come from a crashed or still-running `regsim run` or `regsim sweep`. Use "
+            "--allow-incomplete to read what it holds so far."
         )
 
 

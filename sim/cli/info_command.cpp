@@ -9,9 +9,16 @@
 namespace regsim::cli {
 
 int infoCommand(int argc, char** argv) {
-    if (argc != 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h") {
-        std::cerr << "usage: regsim info FILE.h5\n";
-        return argc == 2 ? kExitOk : kExitBadInput;
+    const char* usage =
+        "usage: regsim info FILE.h5\nWhat a run or sweep file holds, whether it is complete, and "
+        "how it was made.\n";
+    if (argc == 2 && (std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h")) {
+        std::cout << usage;
+        return kExitOk;
+    }
+    if (argc != 2) {
+        std::cerr << usage;
+        return kExitBadInput;
     }
     const std::string path = argv[1];
     if (!std::filesystem::exists(path)) {

@@ -257,8 +257,9 @@ int sweepCommand(int argc, char** argv, const std::string& command_line) {
         compress_s = out.compressionSeconds();
         progress.finish(out.totalRuns());
         if (!quiet) {
-            std::fprintf(stderr, "regsim: wrote %s (%llu points x %u replicates, shard %u/%u)\n",
-                         path.c_str(), static_cast<unsigned long long>(range.count), sw.replicates,
+            std::fprintf(stderr, "regsim: wrote %s (%llu point%s x %u replicate%s, shard %u/%u)\n",
+                         path.c_str(), static_cast<unsigned long long>(range.count),
+                         range.count == 1 ? "" : "s", sw.replicates, sw.replicates == 1 ? "" : "s",
                          shard.index, shard.count);
         }
     } catch (const SweepFileMismatch& e) {

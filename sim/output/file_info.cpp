@@ -159,9 +159,10 @@ std::string describeRunFile(const std::string& path) {
     const hdf5::File file = hdf5::openForReading(path, path + ": cannot open");
     const hid_t f = file.get();
 
+    // Name order, coordinates (dimension scales) first: the order a reader looks for them.
     Listing links;
     check(H5Literate(
-              f, H5_INDEX_NAME, H5_ITER_NATIVE, nullptr,
+              f, H5_INDEX_NAME, H5_ITER_INC, nullptr,
               [](hid_t, const char* name, const H5L_info_t*, void* out) -> herr_t {
                   static_cast<Listing*>(out)->names.emplace_back(name);
                   return 0;
@@ -169,7 +170,7 @@ std::string describeRunFile(const std::string& path) {
               &links),
           path + ": cannot list datasets");
 
-    std::ostringstream dims_out, data_out;
+    std::ostringstream dims_out, coords_out, data_out;
     for (const auto& name : links.names) {
         H5O_info_t info;
         if (H5Oget_info_by_name(f, name.c_str(), &info, H5P_DEFAULT) < 0 ||
@@ -179,28 +180,35 @@ std::string describeRunFile(const std::string& path) {
         const hdf5::Dataset ds(H5Dopen2(f, name.c_str(), H5P_DEFAULT),
                                path + ": cannot open " + name);
         const auto shape = shapeOf(ds.get());
-        if (H5DSis_scale(ds.get()) > 0) {
-            dims_out << "  " << name << " = " << (shape.empty() ? 0 : shape[0]) << '\n';
-        }
+        const bool scale = H5DSis_scale(ds.get()) > 0;
+        if (scale) dims_out << "  " << name << " = " << (shape.empty() ? 0 : shape[0]) << '\n';
         const hdf5::Datatype type(H5Dget_type(ds.get()), "H5Dget_type");
-        data_out << "  " << name << " (";
+        auto& listed = scale ? coords_out : data_out;
+        listed << "  " << name << " (";
         for (std::size_t k = 0; k < shape.size(); ++k) {
-            data_out << (k > 0 ? ", " : "") << dimensionName(ds.get(), static_cast<unsigned>(k));
+            // A scale is its own dimension (not attached to itself).
+            listed << (k > 0 ? ", " : "")
+                   << (scale ? name : dimensionName(ds.get(), static_cast<unsigned>(k)));
         }
-        data_out << ") " << typeName(type.get()) << " [";
-        for (std::size_t k = 0; k < shape.size(); ++k) data_out << (k > 0 ? " x " : "") << shape[k];
-        data_out << "]\n";
+        listed << ") " << typeName(type.get()) << " [";
+        for (std::size_t k = 0; k < shape.size(); ++k) listed << (k > 0 ? " x " : "") << shape[k];
+        listed << "]\n";
     }
 
+    // In the order they were written (provenance first), where the file tracks it.
     Listing attr_names;
-    check(H5Aiterate2(
-              f, H5_INDEX_NAME, H5_ITER_NATIVE, nullptr,
-              [](hid_t, const char* name, const H5A_info_t*, void* out) -> herr_t {
-                  static_cast<Listing*>(out)->names.emplace_back(name);
-                  return 0;
-              },
-              &attr_names),
-          path + ": cannot list attributes");
+    const auto listAttributes = [&](H5_index_t index) {
+        attr_names.names.clear();
+        return H5Aiterate2(
+            f, index, H5_ITER_INC, nullptr,
+            [](hid_t, const char* name, const H5A_info_t*, void* out) -> herr_t {
+                static_cast<Listing*>(out)->names.emplace_back(name);
+                return 0;
+            },
+            &attr_names);
+    };
+    if (listAttributes(H5_INDEX_CRT_ORDER) < 0)
+        check(listAttributes(H5_INDEX_NAME), path + ": cannot list attributes");
     std::ostringstream attrs_out;
     bool complete = false;
     for (const auto& name : attr_names.names) {
@@ -216,7 +224,8 @@ std::string describeRunFile(const std::string& path) {
         << (complete ? "complete\n"
                      : "NOT complete (no complete = 1: an unfinished or interrupted run)\n")
         << (complete ? "" : writtenSoFar(f)) << "dimensions:\n"
-        << dims_out.str() << "datasets:\n"
+        << dims_out.str() << "coordinates:\n"
+        << coords_out.str() << "datasets:\n"
         << data_out.str() << "attributes:\n"
         << attrs_out.str();
     return out.str();

@@ -35,6 +35,14 @@ TEST(FileInfo, DescribesACompleteFile) {
         contains(info, "  status (replicate, time, state, institution) uint8 [5 x 4 x 3 x 2]"))
         << info;
     EXPECT_TRUE(contains(info, "  event_value (event) float64 [15]")) << info;
+    // Coordinates are listed apart, each its own dimension, before the data in name order.
+    EXPECT_TRUE(contains(info, "coordinates:\n  axis (axis) string")) << info;
+    EXPECT_TRUE(contains(info, "  state (state) string [3]\n")) << info;
+    EXPECT_FALSE(contains(info, "(?)")) << info;
+    EXPECT_LT(info.find("coordinates:"), info.find("datasets:"));
+    EXPECT_LT(info.find("  alignment ("), info.find("  status ("));
+    // Attributes in the order written: provenance before complete.
+    EXPECT_LT(info.find("  scenario_name:"), info.find("  complete:"));
     EXPECT_TRUE(contains(info, "  seed: 18446744073709551557\n")) << info;
     EXPECT_TRUE(contains(info, "  scenario_name: sample_sahel\n")) << info;
     // The scenario text is shortened to its first line.

@@ -83,7 +83,7 @@ def test_cli_refuses_incomplete_with_exit_2(incomplete_file, repo_root):
     p = subprocess.run([sys.executable, "-m", "analysis", "summary", str(incomplete_file)],
                        cwd=repo_root, capture_output=True, text=True)
     assert p.returncode == 2
-    assert "not a complete regsim run" in p.stderr
+    assert "not a complete regsim file" in p.stderr
     assert "--allow-incomplete" in p.stderr
 
     from analysis.cli import main
@@ -151,3 +151,12 @@ def test_unfinished_run_reads_only_its_flushed_replicates(run_file, tmp_path):
         f.attrs["complete"] = np.int32(0)
     with pytest.raises(analysis.IncompleteFileError, match="no replicate"):
         analysis.load(empty, allow_incomplete=True)
+
+
+def test_cli_names_a_file_that_is_not_hdf5(tmp_path, capsys):
+    from analysis.cli import main
+
+    text = tmp_path / "scenario.toml"
+    text.write_text("[scenario]\n")
+    assert main(["summary", str(text)]) == 1
+    assert f"{text}: not an HDF5 file" in capsys.readouterr().err
