@@ -162,6 +162,18 @@ def test_existing_output_is_refused_without_force(tmp_path):
         assert f.attrs["complete"] == 1
 
 
+def test_an_unfinished_part_is_refused_without_force(tmp_path):
+    # A killed run's .part holds its flushed replicates: a new run must not silently drop it.
+    out = tmp_path / "k.h5"
+    part = Path(str(out) + ".part")
+    part.write_bytes(b"flushed replicates")
+    proc = regsim("run", DEFAULT, "-o", out, "--replicates", 2, "--quiet")
+    assert proc.returncode == 2 and "--force" in proc.stderr and ".part exists" in proc.stderr
+    assert part.read_bytes() == b"flushed replicates" and not out.exists()
+    regsim("run", DEFAULT, "-o", out, "--replicates", 2, "--quiet", "--force", check=True)
+    assert out.exists() and not part.exists()
+
+
 def datasets(path):
     out = {}
     with h5py.File(path, "r") as f:
