@@ -46,9 +46,11 @@ def _emit(text, out):
 def cmd_summary(args):
     ds = load(args.file, allow_incomplete=True)
     info = run_info(args.file)
-    mem = summary.membership_table(ds, all_rows=args.all)
-    inst = summary.institution_table(ds, all_rows=args.all)
-    _emit(summary.render(info, mem, inst, args.all), args.output)
+    mem = summary.membership_table(ds, all_rows=args.all, states=args.states,
+                                   institutions=args.institutions)
+    inst = summary.institution_table(ds, all_rows=args.all, institutions=args.institutions)
+    _emit(summary.render(info, mem, inst, args.all, args.states, args.institutions),
+          args.output)
     if args.csv:
         summary.tidy(mem, inst).to_csv(args.csv, index=False)
         print(f"wrote {args.csv}")
@@ -241,6 +243,10 @@ def build_parser():
     s.add_argument("--csv", metavar="OUT.csv", help="also write a tidy (long) CSV")
     s.add_argument("--all", action="store_true",
                    help="every membership and institution, not only those with activity")
+    s.add_argument("--states", type=_ids, metavar="A,B",
+                   help="only memberships of these states (ids)")
+    s.add_argument("--institutions", type=_ids, metavar="X,Y",
+                   help="only these institutions (ids), in both tables")
     s.set_defaults(func=cmd_summary)
 
     b = sub.add_parser("baserate", parents=[common], help="exits per membership-year (P5)",

@@ -258,3 +258,28 @@ def quantile_steps(steps, qs=(0.05, 0.5, 0.95)):
     if steps.size == 0:
         return [np.nan] * len(qs)
     return [float(np.quantile(steps, q, method="inverted_cdf")) for q in qs]
+
+
+def select_ids(ds, dim, wanted):
+    """The ids of `dim` ("state" or "institution") in the file's order, only those in `wanted`
+    when given. An id the file lacks is an error naming the valid ones: a typo must not
+    silently give an empty table or figure."""
+    values = [str(v) for v in ds[dim].values]
+    if not wanted:
+        return values
+    unknown = [w for w in wanted if w not in values]
+    if unknown:
+        raise ValueError(f"unknown id(s) {', '.join(unknown)} ({dim}s); the file has "
+                         f"{', '.join(values)}")
+    return [v for v in values if v in wanted]
+
+
+def names(ds, dim):
+    """{id: display name} of `dim` from the `state_name` / `institution_name` coordinates;
+    the id itself where the file has no name (hand-made files, sweep files)."""
+    ids = [str(v) for v in ds[dim].values] if dim in ds.coords or dim in ds else []
+    coord = f"{dim}_name"
+    if coord not in ds.coords and coord not in ds:
+        return {i: i for i in ids}
+    full = [_plain(v) for v in ds[coord].values]
+    return {i: (str(n).strip() or i) for i, n in zip(ids, full)}

@@ -6,7 +6,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from .data import exit_steps, month_label, quantile_steps
+from .data import exit_steps, month_label, names, quantile_steps, select_ids
 
 
 def _year_end_steps(start_month, last_step):
@@ -39,24 +39,29 @@ def _timing(start, steps):
         if steps.size else ""
 
 
-def membership_table(ds, all_rows=False):
+def membership_table(ds, all_rows=False, states=None, institutions=None):
     """One row per state x institution: P(announced by end of year), P(exited by end of year),
     counting memberships ended by their institution's dissolution as exits (and how often that
     was how it ended), median and 90% interval of the announce / exit month over replicates
-    that did it."""
+    that did it. `states` / `institutions`: only these ids (unknown ones are an error); the
+    state's name beside its id, as ids alone are opaque to most readers."""
     start = ds.attrs.get("start_month", "2000-01")
     years = _year_end_steps(start, _last_step(ds))
     ann = ds["announce_step"].transpose("replicate", "state", "institution").values
     decided = exit_steps(ds, with_dissolution=False)
     ext = exit_steps(ds)
     keep = _membership_exists(ds) if all_rows else ((ann >= 0) | (ext >= 0)).any(axis=0)
+    wanted_s = set(select_ids(ds, "state", states))
+    wanted_i = set(select_ids(ds, "institution", institutions))
+    state_names = names(ds, "state")
     rows = []
     for si, state in enumerate(ds["state"].values):
         for ii, inst in enumerate(ds["institution"].values):
-            if not keep[si, ii]:
+            if not keep[si, ii] or str(state) not in wanted_s or str(inst) not in wanted_i:
                 continue
             a, e = ann[:, si, ii], ext[:, si, ii]
-            row = {"state": str(state), "institution": str(inst)}
+            row = {"state": str(state), "name": state_names[str(state)],
+                   "institution": str(inst)}
             for y, end in years.items():
                 row[f"P(announce) {y}"] = float(np.mean((a >= 0) & (a <= end)))
             for y, end in years.items():
@@ -65,24 +70,26 @@ def membership_table(ds, all_rows=False):
             row["announce median"], row["announce 90%"] = _timing(start, a[a >= 0])
             row["exit median"], row["exit 90%"] = _timing(start, e[e >= 0])
             rows.append(row)
-    cols = ["state", "institution"] + [f"P(announce) {y}" for y in years] + \
+    cols = ["state", "name", "institution"] + [f"P(announce) {y}" for y in years] + \
         [f"P(exit) {y}" for y in years] + ["P(by dissolution)", "announce median", "announce 90%", "exit median",
                                            "exit 90%"]
     return pd.DataFrame(rows, columns=cols)
 
 
-def institution_table(ds, all_rows=False):
+def institution_table(ds, all_rows=False, institutions=None):
     """One row per institution: P(dissolved) with median date and 90% interval, P(founded
-    later) for latent ones, and the final cascade size (mean, 5/50/95% quantiles, max)."""
+    later) for latent ones, and the final cascade size (mean, 5/50/95% quantiles, max).
+    `institutions`: only these ids."""
     start = ds.attrs.get("start_month", "2000-01")
     dis = ds["dissolve_step"].transpose("replicate", "institution").values
     fnd = ds["found_step"].transpose("replicate", "institution").values
     cas = ds["cascade_size"].transpose("replicate", "institution").values
+    wanted = set(select_ids(ds, "institution", institutions))
     rows = []
     for ii, inst in enumerate(ds["institution"].values):
         d, f, c = dis[:, ii], fnd[:, ii], cas[:, ii]
         active = (d >= 0).any() or (f != 0).any() or (c > 0).any()
-        if not (all_rows or active):
+        if str(inst) not in wanted or not (all_rows or active):
             continue
         dmed, dint = _timing(start, d[d >= 0])
         latent = bool((f != 0).any())
@@ -120,23 +127,26 @@ def _measure(header):
 
 
 def tidy(memberships, institutions):
-    """Both tables in long form: table, state, institution, measure, year, value."""
+    """Both tables in long form: table, state, institution, measure, year, value, state_name
+    (last, so that readers by position still find the first six)."""
     out = []
     for _, row in memberships.iterrows():
+        name = row.get("name", row["state"])
         for col, value in row.items():
-            if col in ("state", "institution"):
+            if col in ("state", "name", "institution"):
                 continue
             head, _, year = col.rpartition(" ")
             if not year.isdigit():
                 head, year = col, ""
             out.append(("membership", row["state"], row["institution"], _measure(head), year,
-                        value))
+                        value, name))
     for _, row in institutions.iterrows():
         for col, value in row.items():
             if col != "institution":
-                out.append(("institution", "", row["institution"], _measure(col), "", value))
+                out.append(("institution", "", row["institution"], _measure(col), "", value,
+                            ""))
     return pd.DataFrame(out, columns=["table", "state", "institution", "measure", "year",
-                                      "value"])
+                                      "value", "state_name"])
 
 
 def _fmt(df):
@@ -150,8 +160,12 @@ def _fmt(df):
     return df.to_string(index=False, na_rep="", formatters={c: f for c in df.columns})
 
 
-def render(info, memberships, institutions, all_rows):
+def render(info, memberships, institutions, all_rows, states=None, institutions_only=None):
     what = "all memberships" if all_rows else "memberships with any announcement or exit"
+    if states:
+        what += f"; states {', '.join(states)}"
+    if institutions_only:
+        what += f"; institutions {', '.join(institutions_only)}"
     return "\n".join([
         f"# {info.label}; start {info.start_month}, {info.steps} steps",
         f"## Memberships ({what}); P(...) YEAR = by the end of YEAR (or of the run); "

@@ -145,7 +145,8 @@ def test_cli_summary_prints_and_writes_tidy_csv(run_file, tmp_path, capsys):
     text = capsys.readouterr().out
     assert "P(exit)" in text and "Institutions" in text
     df = pd.read_csv(out_csv, keep_default_na=False)
-    assert list(df.columns) == ["table", "state", "institution", "measure", "year", "value"]
+    assert list(df.columns) == ["table", "state", "institution", "measure", "year", "value",
+                                "state_name"]
     assert {"p_exit_by_year_end", "p_announce_by_year_end", "exit_median",
             "p_dissolved", "cascade_mean"} <= set(df["measure"])
     table = summary.membership_table(analysis.load(run_file))
@@ -157,3 +158,50 @@ def test_cli_summary_prints_and_writes_tidy_csv(run_file, tmp_path, capsys):
     out_txt = tmp_path / "s.txt"
     assert main(["summary", str(run_file), "--all", "-o", str(out_txt)]) == 0
     assert "Memberships (all memberships)" in out_txt.read_text()
+
+
+def test_state_names_beside_ids(run_file):
+    ds = analysis.load(run_file)
+    names = dict(zip(map(str, ds.state.values), map(str, ds.state_name.values)))
+    table = summary.membership_table(ds)
+    assert list(table.columns[:3]) == ["state", "name", "institution"]
+    assert all(table["name"] == table["state"].map(names))
+    df = summary.tidy(table, summary.institution_table(ds))
+    mem = df[df.table == "membership"]
+    assert all(mem["state_name"] == mem["state"].map(names))
+    assert "name" not in set(df["measure"])  # the name is no measure
+
+
+def test_filters_select_rows(run_file):
+    ds = analysis.load(run_file)
+    full = summary.membership_table(ds, all_rows=True)
+    s = str(full["state"].iloc[0])
+    i = str(full["institution"].iloc[0])
+    only_s = summary.membership_table(ds, all_rows=True, states=[s])
+    assert set(only_s["state"]) == {s}
+    assert len(only_s) == int((full["state"] == s).sum())
+    both = summary.membership_table(ds, all_rows=True, states=[s], institutions=[i])
+    assert list(zip(both["state"], both["institution"])) == [(s, i)]
+    inst = summary.institution_table(ds, all_rows=True, institutions=[i])
+    assert list(inst["institution"]) == [i]
+    # the same rows as the unfiltered table, numbers unchanged
+    pd.testing.assert_frame_equal(
+        both.reset_index(drop=True),
+        full[(full.state == s) & (full.institution == i)].reset_index(drop=True))
+
+
+def test_cli_summary_filters(run_file, tmp_path, capsys):
+    ds = analysis.load(run_file)
+    s, i = str(ds.state.values[0]), str(ds.institution.values[0])
+    out_csv = tmp_path / "f.csv"
+    assert main(["summary", str(run_file), "--all", "--states", s, "--institutions", i,
+                 "--csv", str(out_csv)]) == 0
+    assert f"states {s}; institutions {i}" in capsys.readouterr().out
+    df = pd.read_csv(out_csv, keep_default_na=False)
+    assert set(df[df.table == "membership"]["state"]) <= {s}
+    assert set(df["institution"]) == {i}
+    assert main(["summary", str(run_file), "--states", f"{s},NOPE"]) == 1
+    err = capsys.readouterr().err
+    assert "unknown id(s) NOPE" in err and s in err  # names the valid ids
+    assert main(["summary", str(run_file), "--institutions", "NOPE"]) == 1
+    assert "unknown id(s) NOPE (institutions)" in capsys.readouterr().err
