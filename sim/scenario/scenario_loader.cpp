@@ -1003,6 +1003,9 @@ class Loader {
 
         const auto elems = arrayOfTables("event");
         std::vector<ScheduledEvent> events;
+        // Events on one membership, checked once every force_join target is known.
+        std::vector<std::pair<std::size_t, ScheduledEvent>> on_membership;
+        std::set<std::pair<StateIndex, InstitutionIndex>> joined;
         for (std::size_t i = 0; i < elems.size(); ++i) {
             const TableView t(ctx_, *elems[i], indexed("event", i));
             // Kind first: it decides which other keys are valid.
@@ -1060,11 +1063,32 @@ class Loader {
                 default:
                     break;
             }
+            if (ev.kind == EventKind::force_join) joined.insert({ev.state, ev.institution});
+            if ((ev.kind == EventKind::sanction || ev.kind == EventKind::lift_sanction ||
+                 ev.kind == EventKind::force_exit) &&
+                !ev.random_state)
+                on_membership.emplace_back(i, ev);
             // Dated after the horizon (e.g. a run shortened with --steps): validated, not run.
             if (ev.step < sc_.steps) {
                 events.push_back(ev);
             } else {
                 ++sc_.events_after_horizon;
+            }
+        }
+        // A sanction, lift or forced exit of a pair that is never a membership would do nothing
+        // (topology: members, founding candidates and force_join targets): a typo, most likely.
+        for (const auto& [i, ev] : on_membership) {
+            const auto& inst = sc_.institutions[ev.institution];
+            const bool possible = hasIndex(inst.members, ev.state) ||
+                                  joined.count({ev.state, ev.institution}) ||
+                                  (inst.latent && (inst.founding.candidates.empty() ||
+                                                   hasIndex(inst.founding.candidates, ev.state)));
+            if (!possible) {
+                const TableView t(ctx_, *elems[i], indexed("event", i));
+                t.failAt("state", "'" + sc_.states.id(ev.state) + "' is never a member of '" +
+                                      inst.id +
+                                      "' (not a member, founding candidate or force_join "
+                                      "target), so this event would do nothing");
             }
         }
         std::stable_sort(events.begin(), events.end(),

@@ -323,6 +323,20 @@ TEST(ScenarioErrorTest, EventKindRules) {
                                   "[[event]]\nstep = 1\nkind = \"patron_engagement\"\n"
                                   "patron = \"CHN\"\nstate = \"MLI\"\nvalue = 1\n");
     EXPECT_SCENARIO_ERROR(patron, "w.toml", 18, 10, "event[0].patron", "unknown patron 'CHN'");
+    // A sanction, lift or forced exit of a pair that never is a membership does nothing.
+    const std::string small = kWorld + "[[institution]]\nid = \"ICC\"\nmembers = [\"SEN\"]\n";
+    for (const char* kind : {"sanction", "lift_sanction", "force_exit"}) {
+        const auto none = loadError(small + "[[event]]\nstep = 1\nkind = \"" + kind +
+                                    "\"\ninstitution = \"ICC\"\nstate = \"MLI\"\n");
+        EXPECT_SCENARIO_ERROR(none, "w.toml", 22, 9, "event[0].state",
+                              "'MLI' is never a member of 'ICC'");
+    }
+    // ... but a force_join target (even one joined later in the file) is.
+    EXPECT_FALSE(loadError(small +
+                           "[[event]]\nstep = 1\nkind = \"sanction\"\ninstitution = \"ICC\"\n"
+                           "state = \"MLI\"\n[[event]]\nstep = 2\nkind = \"force_join\"\n"
+                           "institution = \"ICC\"\nstate = \"MLI\"\n")
+                     .has_value());
 }
 
 TEST(ScenarioErrorTest, NetworkRules) {
