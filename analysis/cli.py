@@ -104,7 +104,7 @@ def cmd_timeline(args):
     _figure_done(figures.timeline(ds, run_info(args.file), args.output or _default_out(args),
                                   replicate=args.replicate, states=args.states,
                                   institutions=args.institutions, size=args.size,
-                                  dpi=args.dpi))
+                                  dpi=args.dpi, labels=args.labels))
 
 
 def cmd_trajectories(args):
@@ -113,7 +113,7 @@ def cmd_trajectories(args):
     ds = load(args.file, allow_incomplete=True)
     _figure_done(figures.trajectories(ds, run_info(args.file),
                                       args.output or _default_out(args), states=args.states,
-                                      size=args.size, dpi=args.dpi))
+                                      size=args.size, dpi=args.dpi, labels=args.labels))
 
 
 def cmd_cascades(args):
@@ -131,7 +131,8 @@ def cmd_network(args):
     ds = load(args.file, allow_incomplete=True)
     text = str(read_attrs(args.file).get("scenario_text", ""))
     _figure_done(figures.network(ds, run_info(args.file), args.output or _default_out(args),
-                                 scenario_text=text, size=args.size, dpi=args.dpi))
+                                 scenario_text=text, size=args.size, dpi=args.dpi,
+                                 labels=args.labels))
 
 
 def cmd_sweep(args):
@@ -233,6 +234,10 @@ def build_parser():
     fig.add_argument("--size", type=_size, metavar="W,H",
                      help="figure size in inches (default depends on the figure)")
     fig.add_argument("--dpi", type=float, default=150, help="resolution (default 150)")
+    named = argparse.ArgumentParser(add_help=False)
+    named.add_argument("--labels", choices=("names", "ids"), default="names",
+                       help="show states by name (the file's state_name, default) or by id "
+                       "(shorter, where space is tight)")
 
     s = sub.add_parser("summary", parents=[common], help="exit probabilities and timing table",
                        description="Per state x institution: P(announced) and P(exited) by "
@@ -271,7 +276,7 @@ def build_parser():
     e.add_argument("--kinds", type=_ids, metavar="K1,K2", help="only these kinds")
     e.set_defaults(func=cmd_events)
 
-    t = sub.add_parser("timeline", parents=[common, fig], help="membership status over time",
+    t = sub.add_parser("timeline", parents=[common, fig, named], help="membership status over time",
                        description="One band per state x institution membership: share of "
                        "replicates that are member / suspended / withdrawing / withdrawn at "
                        "each month, or the status in one replicate.")
@@ -280,7 +285,7 @@ def build_parser():
     t.add_argument("--institutions", type=_ids, metavar="A,B", help="only these institutions")
     t.set_defaults(func=cmd_timeline)
 
-    r = sub.add_parser("trajectories", parents=[common, fig],
+    r = sub.add_parser("trajectories", parents=[common, fig, named],
                        help="sovereignty and alignment bands per state",
                        description="Median with 50% and 90% bands over replicates of "
                        "sovereignty and each alignment axis, one row per state.")
@@ -293,7 +298,7 @@ def build_parser():
     c.add_argument("--institutions", type=_ids, metavar="A,B", help="only these institutions")
     c.set_defaults(func=cmd_cascades)
 
-    n = sub.add_parser("network", parents=[common, fig], help="institution graph",
+    n = sub.add_parser("network", parents=[common, fig, named], help="institution graph",
                        description="States and institutions with membership edges, states "
                        "coloured by P(exit from at least one institution); influence ties "
                        "are drawn when the stored scenario text lists them.")

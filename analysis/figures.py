@@ -16,7 +16,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import networkx as nx  # noqa: E402
 import numpy as np  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
-from .data import exit_steps  # noqa: E402
+from .data import exit_steps, names, select_ids  # noqa: E402
 
 STYLE = {
     "font.size": 10,
@@ -58,35 +58,46 @@ def save(fig, out, dpi):
     return out
 
 
-def _filter(values, wanted):
-    values = [str(v) for v in values]
-    if not wanted:
-        return values
-    unknown = [w for w in wanted if w not in values]
-    if unknown:
-        raise ValueError(f"unknown id(s) {', '.join(unknown)}; the file has "
-                         f"{', '.join(values)}")
-    return [v for v in values if v in wanted]
+def state_label(ds, state, labels="names"):
+    """How a state is shown: its name (`state_name`), or its id with labels="ids" (where space
+    is tight). Figures show institutions by id: their acronyms (ECOWAS, AU) are how readers
+    know them, and the full names are long."""
+    return names(ds, "state")[str(state)] if labels == "names" else str(state)
+
+
+def membership_label(ds, state, inst, labels="names"):
+    """'Burkina Faso \u2013 ECOWAS' (or 'BFA \u2013 ECOWAS' with labels="ids")."""
+    return f"{state_label(ds, state, labels)} \u2013 {inst}"
 
 
 # --- timeline ---------------------------------------------------------------------------------
 
+TIMELINE_ROW_IN = 0.26   # inches per membership band: a 9 pt label and a gap
+TIMELINE_FIXED_IN = 1.55  # title (2 lines), legend, date axis and its label
+
+
 def timeline_rows(ds, states=None, institutions=None):
     """(state, institution) memberships that ever exist (status != none somewhere)."""
-    sts = _filter(ds["state"].values, states)
-    ins = _filter(ds["institution"].values, institutions)
+    sts = select_ids(ds, "state", states)
+    ins = select_ids(ds, "institution", institutions)
     ever = (ds["status"] > 0).any(("replicate", "time"))
     return [(s, i) for s in sts for i in ins if bool(ever.sel(state=s, institution=i))]
 
 
+def timeline_size(nrows, width=10.0):
+    """Default size: a fixed part for title, legend and axis plus a fixed height per band, so
+    that the bands look the same whatever their number and nothing is left empty."""
+    return (width, TIMELINE_FIXED_IN + TIMELINE_ROW_IN * nrows)
+
+
 def timeline(ds, info, out, replicate=None, states=None, institutions=None, size=None,
-             dpi=150):
+             dpi=150, labels="names"):
     if "status" not in ds:
         raise ValueError("the file has no status trajectories (run without --no-trajectories)")
     rows = timeline_rows(ds, states, institutions)
     if not rows:
         raise ValueError("no membership matches the filters")
-    size = size or (10.0, 1.6 + 0.45 * len(rows))
+    size = size or timeline_size(len(rows))
     fig, axs = _figure(size)
     ax = axs[0, 0]
     dates = ds["date"].values
@@ -98,27 +109,35 @@ def timeline(ds, info, out, replicate=None, states=None, institutions=None, size
     # A status drawn from t holds until the next recorded step (step="post"); extend the last.
     step_dates = np.append(dates, dates[-1] + (dates[-1] - dates[-2] if len(dates) > 1
                                                else np.timedelta64(30, "D")))
-    names = list(STATUS_COLORS)
+    names_ = list(STATUS_COLORS)
     for k, (s, i) in enumerate(rows):
         st = status.sel(state=s, institution=i).values  # (replicate, time)
         base = np.zeros(len(dates))
         y0 = len(rows) - 1 - k
-        for code, name in enumerate(names, start=1):
+        for code, name in enumerate(names_, start=1):
             share = (st == code).mean(axis=0)
             top = base + share
             ax.fill_between(step_dates, y0 + 0.05 + 0.9 * np.append(base, base[-1]),
                             y0 + 0.05 + 0.9 * np.append(top, top[-1]), step="post",
                             color=STATUS_COLORS[name], linewidth=0)
             base = top
+        if k and rows[k - 1][0] != s:  # a thin rule between states groups their bands
+            ax.axhline(y0 + 1, color="0.35", linewidth=0.6)
     ax.set_yticks([len(rows) - 1 - k + 0.5 for k in range(len(rows))])
-    ax.set_yticklabels([f"{s} \u2013 {i}" for s, i in rows])
+    ax.set_yticklabels([membership_label(ds, s, i, labels) for s, i in rows])
+    ax.tick_params(axis="y", length=0)
     ax.set_ylim(0, len(rows))
     ax.set_xlim(step_dates[0], step_dates[-1])
     _date_axis(ax)
     ax.set_xlabel("calendar month")
+    many = len(rows) > 20  # a tall figure: dates on top too, next to the legend
+    if many:
+        ax.tick_params(axis="x", top=True, labeltop=True)
+    # Anchored to the axes' top edge, not at a fraction of its height below it: the legend
+    # stays next to the bands however tall the figure is.
     ax.legend(handles=[Patch(color=c, label=n) for n, c in STATUS_COLORS.items()],
-              loc="upper center", bbox_to_anchor=(0.5, -0.12 if len(rows) > 4 else -0.25),
-              ncol=4, frameon=False)
+              loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=4, frameon=False,
+              borderaxespad=1.6 if many else 0.3)
     what = (f"Membership status, replicate {replicate}" if replicate is not None else
             "Share of replicates in each membership status")
     _label(fig, info, what)
@@ -127,10 +146,10 @@ def timeline(ds, info, out, replicate=None, states=None, institutions=None, size
 
 # --- trajectories ------------------------------------------------------------------------------
 
-def trajectories(ds, info, out, states=None, size=None, dpi=150):
+def trajectories(ds, info, out, states=None, size=None, dpi=150, labels="names"):
     if "sovereignty" not in ds:
         raise ValueError("the file has no trajectories (run without --no-trajectories)")
-    sts = _filter(ds["state"].values, states)
+    sts = select_ids(ds, "state", states)
     axes = [str(a) for a in ds["axis"].values] if "alignment" in ds else []
     panels = [("sovereignty", None)] + [("alignment", a) for a in axes]
     size = size or (3.2 * len(panels) + 1.0, 1.2 + 1.6 * len(sts))
@@ -153,7 +172,7 @@ def trajectories(ds, info, out, states=None, size=None, dpi=150):
             if r == 0:
                 ax.set_title(var if axis is None else f"alignment: {axis}")
             if c == 0:
-                ax.set_ylabel(s)
+                ax.set_ylabel(state_label(ds, s, labels))
             _date_axis(ax)
     axs[0, -1].legend(loc="best", frameon=False)
     _label(fig, info, "Sovereignty and alignment: median, 50% and 90% bands over replicates")
@@ -163,20 +182,24 @@ def trajectories(ds, info, out, states=None, size=None, dpi=150):
 # --- cascades ---------------------------------------------------------------------------------
 
 def cascades(ds, info, out, institutions=None, size=None, dpi=150):
-    ins = _filter(ds["institution"].values, institutions)
+    ins = select_ids(ds, "institution", institutions)
     size = size or (10.0, 4.2)
     fig, axs = _figure(size, 1, 2)
     hist, ccdf = axs[0, 0], axs[0, 1]
     casc = ds["cascade_size"]
     top = int(casc.sel(institution=ins).max()) if ins else 0
-    bins = np.arange(-0.5, top + 1.5, 1.0)
+    # Bars side by side within each size: step outlines of equal shares hid each other.
+    width = 0.8 / max(len(ins), 1)
     for k, inst in enumerate(ins):
         c = casc.sel(institution=inst).values
-        hist.hist(c, bins=bins, histtype="step", linewidth=1.8, color=f"C{k}",
-                  weights=np.full(c.size, 1.0 / max(c.size, 1)), label=inst)
+        share = np.bincount(c[c >= 0].astype(int), minlength=top + 1)[:top + 1] / max(c.size, 1)
+        hist.bar(np.arange(top + 1) - 0.4 + width * (k + 0.5), share, width, color=f"C{k}",
+                 label=inst)
         xs = np.arange(0, top + 2)  # P(size >= x) holds on [x, x + 1)
+        # Later lines thinner, so one that coincides with an earlier one leaves it visible.
         ccdf.step(xs, [(c >= x).mean() for x in xs[:-1]] + [(c > top).mean()], where="post",
-                  color=f"C{k}", linewidth=1.8, label=inst)
+                  color=f"C{k}", linewidth=1.5 + 2.0 * (len(ins) - 1 - k) / max(len(ins), 1),
+                  label=inst)
     hist.set_xlabel("final cascade size (states that exited)")
     hist.set_ylabel("share of replicates")
     hist.set_title("Distribution")
@@ -186,7 +209,9 @@ def cascades(ds, info, out, institutions=None, size=None, dpi=150):
     ccdf.set_ylim(0, 1.02)
     for ax in (hist, ccdf):
         ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
-    hist.legend(frameon=False)
+    # Outside both panels, right of the CDF: inside, it covered the bars at share 1.
+    ccdf.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False,
+                title="institution")
     _label(fig, info, "Final cascade size per institution")
     return save(fig, out, dpi)
 
@@ -216,16 +241,17 @@ def network_graph(ds, scenario_text=""):
     some time), influence ties between states when the scenario text has them. State nodes
     carry `p_exit`: share of replicates where the state exited at least one institution by
     decision or force; membership edges the share where that membership ended, dissolution
-    included."""
+    included. Nodes also carry `name` (the file's state / institution name)."""
     g = nx.Graph()
     sts = [str(s) for s in ds["state"].values]
     ins = [str(i) for i in ds["institution"].values]
     p_state = (exit_steps(ds, with_dissolution=False) >= 0).any(axis=2).mean(axis=0)
     p_edge = (exit_steps(ds) >= 0).mean(axis=0)
+    snames, inames = names(ds, "state"), names(ds, "institution")
     for k, s in enumerate(sts):
-        g.add_node(s, kind="state", p_exit=float(p_state[k]))
+        g.add_node(s, kind="state", p_exit=float(p_state[k]), name=snames[s])
     for i in ins:
-        g.add_node(i, kind="institution")
+        g.add_node(i, kind="institution", name=inames[i])
     if "status" in ds:
         member = (ds["status"] > 0).any(("replicate", "time")).transpose("state",
                                                                          "institution").values
@@ -242,40 +268,107 @@ def network_graph(ds, scenario_text=""):
     return g
 
 
-def network(ds, info, out, scenario_text="", size=None, dpi=150):
+def spread_layout(pos, radius, box, iterations=300):
+    """Node positions moved apart until no two are closer than the sum of their radii (all in
+    inches), within a box (width, height) in inches: Kamada-Kawai puts institutions with the
+    same members (AU, ICC, OIF, ECOWAS) on top of each other. Deterministic; returns
+    {node: (x, y)} in inches."""
+    nodes = list(pos)
+    xy = np.array([pos[n] for n in nodes], dtype=float)
+    r = np.array([radius[n] for n in nodes], dtype=float)
+    w, h = box
+
+    def fit(p):  # scale into the box, leaving each node's radius free at the edges
+        lo, hi = p.min(axis=0), p.max(axis=0)
+        span = np.where(hi - lo > 0, hi - lo, 1.0)
+        room = np.array([w, h]) - 2 * r.max()
+        return r.max() + (p - lo) / span * room
+
+    xy = fit(xy)
+    # A fixed tiny offset separates coincident nodes along a direction of their own.
+    jitter = np.stack([np.cos(np.arange(len(nodes)) * 2.39996),
+                       np.sin(np.arange(len(nodes)) * 2.39996)], axis=1) * 1e-3
+    need = r[:, None] + r[None, :]
+    np.fill_diagonal(need, 0)
+    for _ in range(iterations):
+        d = xy[:, None, :] - xy[None, :, :] + (jitter[:, None, :] - jitter[None, :, :])
+        dist = np.hypot(d[..., 0], d[..., 1])
+        np.fill_diagonal(dist, np.inf)
+        short = np.clip(need - dist, 0, None)
+        if short.max() < 1e-3:
+            break
+        push = (d / dist[..., None]) * (0.5 * short)[..., None]
+        xy = fit(xy + push.sum(axis=1))
+    return {n: tuple(p) for n, p in zip(nodes, xy)}
+
+
+def network(ds, info, out, scenario_text="", size=None, dpi=150, labels="names"):
     g = network_graph(ds, scenario_text)
-    size = size or (8.0, 6.5)
+    size = size or (9.0, 7.5)
     fig, axs = _figure(size)
     ax = axs[0, 0]
-    pos = nx.kamada_kawai_layout(g) if g.number_of_nodes() > 2 else nx.spring_layout(g, seed=1)
     sts = [n for n, d in g.nodes(data=True) if d["kind"] == "state"]
     ins = [n for n, d in g.nodes(data=True) if d["kind"] == "institution"]
     mem = [(u, v) for u, v, d in g.edges(data=True) if d["kind"] == "membership"]
     ties = [(u, v) for u, v, d in g.edges(data=True) if d["kind"] == "tie"]
     cmap = plt.get_cmap("viridis_r")
-    nx.draw_networkx_edges(g, pos, edgelist=mem, ax=ax, width=1.6,
-                           edge_color=[g.edges[e]["p_exit"] for e in mem], edge_cmap=cmap,
-                           edge_vmin=0, edge_vmax=1)
-    nx.draw_networkx_edges(g, pos, edgelist=ties, ax=ax, style="dashed", edge_color="0.6",
-                           width=1.0)
-    nodes = nx.draw_networkx_nodes(g, pos, nodelist=sts, ax=ax, node_shape="o", node_size=650,
-                                   node_color=[g.nodes[s]["p_exit"] for s in sts], cmap=cmap,
-                                   vmin=0, vmax=1, edgecolors="black")
-    nx.draw_networkx_nodes(g, pos, nodelist=ins, ax=ax, node_shape="s", node_size=1500,
-                           node_color="white", edgecolors="black", linewidths=1.5)
-    nx.draw_networkx_labels(g, pos, ax=ax, font_size=8)
-    cb = fig.colorbar(nodes, ax=ax, shrink=0.8)
-    cb.set_label("P(exit): states from any institution by decision; edges this membership "
-                 "ended, dissolution included")
+    scale = min(size[0] / 9.0, size[1] / 7.5)
+    font = max(5.0, 8.0 * scale)
+    # Colour bar, key and title first: the nodes are then laid out in the room that is left.
+    cb = fig.colorbar(matplotlib.cm.ScalarMappable(matplotlib.colors.Normalize(0, 1), cmap),
+                      ax=ax, orientation="horizontal", shrink=0.6, aspect=35, pad=0.02)
+    cb.set_label("P(exit). States: left at least one institution by decision or force.\n"
+                 "Membership edges: this membership ended, its institution's dissolution "
+                 "included.", fontsize=font)
     ax.legend(handles=[
-        plt.Line2D([], [], marker="o", ls="", mfc="0.8", mec="k", ms=10, label="state"),
-        plt.Line2D([], [], marker="s", ls="", mfc="white", mec="k", ms=10, label="institution"),
+        plt.Line2D([], [], marker="o", ls="", mfc="0.8", mec="k", ms=9, label="state"),
+        plt.Line2D([], [], marker="s", ls="", mfc="white", mec="k", ms=9, label="institution"),
         plt.Line2D([], [], color="0.3", lw=1.6, label="membership"),
     ] + ([plt.Line2D([], [], color="0.6", lw=1, ls="--", label="influence tie")] if ties
-         else []), loc="lower left", frameon=False)
+         else []), loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=4, frameon=False,
+        fontsize=font)
     ax.set_axis_off()
-    ax.margins(0.12)
     _label(fig, info, "Institution graph coloured by exit probability")
+    fig.canvas.draw()  # runs the constrained layout: the axes' size in inches
+    bb = ax.get_window_extent().transformed(fig.dpi_scale_trans.inverted())
+    box = (max(bb.width, 1.0), max(bb.height, 1.0))
+    # Room each node needs, in inches: a state's circle and its name under it, an
+    # institution's box around its id.
+    char = font / 72 * 0.62  # average character width
+    diam = max(0.22, 0.34 * scale)  # state circle
+    radius = {n: max(diam, char * len(g.nodes[n]["name"] if labels == "names" else n)) / 2
+              + 0.05 for n in sts}
+    radius.update({n: (char * 1.15 * len(n) + 0.2) / 2 + 0.08 for n in ins})
+    pos = nx.kamada_kawai_layout(g) if g.number_of_nodes() > 2 else nx.spring_layout(g, seed=1)
+    pos = spread_layout(pos, radius, box)
+    nx.draw_networkx_edges(g, pos, edgelist=ties, ax=ax, style="dashed", edge_color="0.6",
+                           width=1.0)
+    nx.draw_networkx_edges(g, pos, edgelist=mem, ax=ax, width=1.6, alpha=0.85,
+                           edge_color=[g.edges[e]["p_exit"] for e in mem], edge_cmap=cmap,
+                           edge_vmin=0, edge_vmax=1)
+    nx.draw_networkx_nodes(g, pos, nodelist=sts, ax=ax, node_shape="o",
+                           node_size=(diam * 72) ** 2,
+                           node_color=[g.nodes[s]["p_exit"] for s in sts], cmap=cmap,
+                           vmin=0, vmax=1, edgecolors="black")
+    for s in sts:  # the id inside the circle, white on the dark end of the colour map
+        r, gr, b, _ = cmap(g.nodes[s]["p_exit"])
+        dark = 0.299 * r + 0.587 * gr + 0.114 * b < 0.5
+        x, y = pos[s]
+        ax.text(x, y, s, ha="center", va="center", fontsize=font * 0.85, zorder=4,
+                color="white" if dark else "black")
+        if labels == "names" and g.nodes[s]["name"] != s:
+            ax.text(x, y - diam / 2 - 0.02, g.nodes[s]["name"], ha="center", va="top",
+                    fontsize=font * 0.85, zorder=4,
+                    bbox=dict(boxstyle="square,pad=0.05", fc="white", ec="none", alpha=0.75))
+    for i in ins:  # the box fits the id: fixed squares of one size overlapped or hid it
+        x, y = pos[i]
+        ax.text(x, y, i, ha="center", va="center", fontsize=font * 1.05, fontweight="bold",
+                zorder=5, bbox=dict(boxstyle="square,pad=0.35", fc="white", ec="black",
+                                    lw=1.4))
+    ax.set_xlim(0, box[0])
+    ax.set_ylim(0, box[1])
+    ax.set_aspect("equal")
+    ax.set_axis_off()
     return save(fig, out, dpi)
 
 

@@ -6,7 +6,8 @@ import pytest
 
 import analysis
 from analysis.cli import main
-from analysis.figures import network_graph, scenario_ties
+from analysis.figures import (membership_label, network_graph, scenario_ties, spread_layout,
+                              state_label, timeline_rows, timeline_size)
 
 SIZE, DPI = (6.0, 4.0), 50  # small to keep the tests fast: 300 x 200 pixels
 
@@ -45,6 +46,57 @@ def test_default_sizes_and_vector_formats(run_file, tmp_path):
         out = tmp_path / f"c{ext}"
         assert main(["cascades", str(run_file), "-o", str(out)]) == 0
         assert out.read_bytes()[:5].startswith(magic[:4])
+
+
+def test_timeline_height_follows_rows(run_file, tmp_path):
+    # A fixed part plus the same height per band: no empty gap however many rows.
+    ds = analysis.load(run_file)
+    rows = timeline_rows(ds)
+    w, h = timeline_size(len(rows))
+    w1, h1 = timeline_size(1)
+    assert h - h1 == pytest.approx((len(rows) - 1) * (timeline_size(2)[1] - h1))
+    assert timeline_size(90)[1] < 26  # 90 bands: about 0.26 in each, not 36 in
+    out = tmp_path / "t.png"
+    assert main(["timeline", str(run_file), "-o", str(out), "--dpi", "20"]) == 0
+    assert mpimg.imread(str(out)).shape[:2] == (round(h * 20), round(w * 20))
+
+
+def test_names_in_labels(run_file):
+    ds = analysis.load(run_file)
+    s, name = str(ds.state.values[0]), str(ds.state_name.values[0])
+    i = str(ds.institution.values[0])
+    assert state_label(ds, s) == name
+    assert state_label(ds, s, "ids") == s
+    assert membership_label(ds, s, i) == f"{name} \u2013 {i}"
+    assert membership_label(ds, s, i, "ids") == f"{s} \u2013 {i}"
+    g = network_graph(ds)
+    assert g.nodes[s]["name"] == name
+    # without name coordinates (hand-made files) the id stands in
+    bare = ds.drop_vars("state_name")
+    assert state_label(bare, s) == s
+
+
+@pytest.mark.parametrize("labels", ["names", "ids"])
+def test_label_choice_draws(run_file, tmp_path, labels):
+    for command in ("timeline", "trajectories", "network"):
+        out = tmp_path / f"{command}-{labels}.png"
+        assert main([command, str(run_file), "-o", str(out), "--size", "6,4", "--dpi",
+                     str(DPI), "--labels", labels]) == 0
+        _check_png(out)
+
+
+def test_spread_layout_separates_nodes():
+    # four institutions on one spot, as Kamada-Kawai puts AU / ICC / OIF / ECOWAS
+    pos = {"AU": (0.0, 0.0), "ICC": (0.0, 0.0), "OIF": (0.01, 0.0), "ECOWAS": (0.0, 0.01),
+           "A": (1.0, 1.0), "B": (-1.0, 1.0), "C": (1.0, -1.0)}
+    radius = {n: 0.4 for n in pos}
+    out = spread_layout(pos, radius, (6.0, 5.0))
+    xy = np.array([out[n] for n in pos])
+    d = np.hypot(*(xy[:, None, :] - xy[None, :, :]).transpose(2, 0, 1))
+    d[np.diag_indices(len(pos))] = np.inf
+    assert d.min() >= 0.8 - 1e-2
+    assert (xy >= 0).all() and (xy[:, 0] <= 6.0).all() and (xy[:, 1] <= 5.0).all()
+    assert spread_layout(pos, radius, (6.0, 5.0)) == out  # deterministic
 
 
 def test_timeline_filters(run_file, tmp_path, capsys):
