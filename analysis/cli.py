@@ -138,20 +138,36 @@ def cmd_network(args):
 def cmd_sweep(args):
     from . import figures
 
-    info = run_info(args.file)
     with open_h5(args.file) as f:
         params = sweep.read_points(f)
         values, is_p = sweep.metric_values(f, args.z)
+        meta = sweep.sweep_meta(f)
     x = args.x or sorted(params)[0]
     out = args.output or _default_out(args)
+    label = sweep.sweep_label(meta)
+    bins = args.bins or sweep.default_bins(len(params[x]), 2 if args.y else 1)
+    xa = sweep.make_axis(params, x, meta, bins, args.binning)
     if args.y:
-        xs, ys, z = sweep.grid(params, values, x, args.y)
-        path = figures.sweep_heatmap(xs, ys, z, info, out, x, args.y, args.z, args.size,
+        ya = sweep.make_axis(params, args.y, meta, bins, args.binning)
+        z, runs, points = sweep.binned_grid(values, xa, ya)
+        others = [k for k in params if k not in (x, args.y)]
+        note = sweep.pooling_note(runs, points, meta["replicates"], [xa, ya], others, "cell")
+        path = figures.sweep_heatmap(z, xa, ya, label, out, args.z, is_p, note, args.size,
                                      args.dpi)
     else:
-        xs, pooled = sweep.grid(params, values, x)
+        pooled, points = sweep.binned_line(values, xa)
         center, bands = sweep.line_bands(pooled, is_p)
-        path = figures.sweep_line(xs, center, bands, info, out, x, args.z, args.size, args.dpi)
+        others = [k for k in params if k != x]
+        what = "bin" if xa.binned else "point"
+        note = sweep.pooling_note([v.size for v in pooled], points, meta["replicates"], [xa],
+                                  others, what)
+        dots = None
+        if xa.binned:  # each design point's own mean, behind the bins (NaN: no run yet)
+            n = (~np.isnan(values)).sum(axis=1)
+            mean = np.nansum(values, axis=1) / np.where(n > 0, n, 1)
+            dots = (np.asarray(params[x], float), np.where(n > 0, mean, np.nan))
+        path = figures.sweep_line(xa, center, bands, label, out, args.z, is_p, note, dots,
+                                  args.size, args.dpi)
     _figure_done(path)
 
 
@@ -311,6 +327,14 @@ def build_parser():
     w.add_argument("--x", metavar="PARAM", help="swept parameter on the x axis")
     w.add_argument("--y", metavar="PARAM", help="second parameter: draw a heatmap")
     w.add_argument("--z", metavar="METRIC", required=True, help=sweep.METRIC_HELP)
+    w.add_argument("--bins", type=int, metavar="N",
+                   help="bins per axis for a sampled design (uniform, latin_hypercube, sobol, "
+                   "saltelli), whose points have their own values (default 10; a heatmap: "
+                   "fewer, down to 5, when there are under 2 points per cell); grids keep "
+                   "their exact values")
+    w.add_argument("--binning", choices=("equal", "quantile"), default="equal",
+                   help="equal-width bins over the design's range (equal in log for log "
+                   "parameters; default) or quantile bins (as many points in each)")
     w.set_defaults(func=cmd_sweep)
 
     o = sub.add_parser("sobol", parents=[fig], help="Sobol' indices of a saltelli sweep",

@@ -374,38 +374,106 @@ def network(ds, info, out, scenario_text="", size=None, dpi=150, labels="names")
 
 # --- sweep ------------------------------------------------------------------------------------
 
-def sweep_heatmap(xs, ys, z, info, out, xname, yname, zname, size=None, dpi=150):
-    """z[x, y] on the grid of unique x and y values."""
-    size = size or (7.0, 5.5)
+def _title(fig, lines, width=100):
+    """Suptitle of several lines, each wrapped: sweep notes are long."""
+    import textwrap
+
+    fig.suptitle("\n".join(textwrap.fill(t, width) for t in lines if t), fontsize=10)
+
+
+def _cell_edges(axis):
+    """Cell edges of an axis in data units: the bins, or for exact values midway between
+    neighbours (geometric on a log axis), half a step beyond the ends."""
+    if axis.binned:
+        return axis.edges
+    c = axis.centers
+    t = np.log(c) if axis.log and (c > 0).all() else c
+    if len(t) == 1:
+        e = np.array([t[0] - 0.5, t[0] + 0.5]) if not axis.log else t[0] + np.array([-0.5, 0.5])
+    else:
+        mid = (t[:-1] + t[1:]) / 2
+        e = np.concatenate([[t[0] - (mid[0] - t[0])], mid, [t[-1] + (t[-1] - mid[-1])]])
+    return np.exp(e) if axis.log and (c > 0).all() else e
+
+
+def _fmt(v):
+    return f"{v:.3g}"
+
+
+def _ticks(ax, axis, which):
+    """Readable ticks: the bin edges of a binned axis, the exact values of a grid (every k-th
+    when there are many), with 3 significant digits; log scale for log-scaled parameters."""
+    set_scale, set_ticks, set_labels, ticker_axis = (
+        (ax.set_xscale, ax.set_xticks, ax.set_xticklabels, ax.xaxis) if which == "x" else
+        (ax.set_yscale, ax.set_yticks, ax.set_yticklabels, ax.yaxis))
+    ticks = axis.edges if axis.binned else axis.centers
+    if axis.log and (ticks > 0).all():
+        set_scale("log")
+    step = int(np.ceil(len(ticks) / 11))
+    shown = ticks[::step]
+    set_ticks(shown)
+    rotate = which == "x" and (len(shown) > 7 or max(len(_fmt(t)) for t in shown) > 5)
+    set_labels([_fmt(t) for t in shown], rotation=35 if rotate else 0,
+               ha="right" if rotate else ("center" if which == "x" else "right"))
+    ticker_axis.set_minor_locator(matplotlib.ticker.NullLocator())
+
+
+def sweep_heatmap(z, xa, ya, info_label, out, zcode, is_p, note, size=None, dpi=150):
+    """z[x cell, y cell] over exact values or bins (Axis objects of analysis.sweep)."""
+    from . import sweep as sw
+
+    size = size or (7.5, 6.0)
     fig, axs = _figure(size)
     ax = axs[0, 0]
-    im = ax.imshow(z.T, origin="lower", aspect="auto", cmap="viridis",
-                   extent=None, interpolation="nearest")
-    ax.set_xticks(range(len(xs)))
-    ax.set_xticklabels([f"{x:g}" for x in xs])
-    ax.set_yticks(range(len(ys)))
-    ax.set_yticklabels([f"{y:g}" for y in ys])
-    ax.set_xlabel(xname)
-    ax.set_ylabel(yname)
+    vmin, vmax = sw.color_limits(z, is_p)
+    cmap = plt.get_cmap("viridis").copy()
+    cmap.set_bad("0.85")  # a cell without runs
+    im = ax.pcolormesh(_cell_edges(xa), _cell_edges(ya), np.ma.masked_invalid(z.T),
+                       cmap=cmap, vmin=vmin, vmax=vmax, shading="flat")
+    _ticks(ax, xa, "x")
+    _ticks(ax, ya, "y")
+    ax.set_xlabel(sw.param_label(xa.key, xa.log))
+    ax.set_ylabel(sw.param_label(ya.key, ya.log))
     cb = fig.colorbar(im, ax=ax)
-    cb.set_label(zname)
-    _label(fig, info, f"Sweep: {zname}")
+    cb.set_label(sw.metric_label(zcode))
+    if np.isnan(z).any():
+        note += "; grey: no run"
+    _title(fig, [f"Sweep: {sw.describe_metric(zcode)}", info_label, note])
     return save(fig, out, dpi)
 
 
-def sweep_line(xs, center, bands, info, out, xname, zname, size=None, dpi=150):
-    """center[x]; bands = ((lo90, hi90), (lo50, hi50)) arrays over x."""
-    size = size or (7.0, 4.5)
+def sweep_line(xa, center, bands, info_label, out, zcode, is_p, note, point_means=None,
+               size=None, dpi=150):
+    """center[x cell]; bands = ((lo90, hi90), (lo50, hi50)) over x cells. Binned axes: the
+    bins' means at their centres with the bin range as a horizontal bar, and each design
+    point's own mean (over its replicates) as a grey dot behind them."""
+    from . import sweep as sw
+
+    size = size or (7.5, 4.8)
     fig, axs = _figure(size)
     ax = axs[0, 0]
+    xs = xa.centers
     (lo90, hi90), (lo50, hi50) = bands
+    if point_means is not None:
+        px, py = point_means
+        ax.plot(px, py, ".", color="0.6", markersize=3, zorder=1,
+                label="design point (mean of its replicates)")
     ax.fill_between(xs, lo90, hi90, color="C0", alpha=0.2, linewidth=0, label="90%")
     ax.fill_between(xs, lo50, hi50, color="C0", alpha=0.4, linewidth=0, label="50%")
-    ax.plot(xs, center, "o-", color="C0", label="estimate")
-    ax.set_xlabel(xname)
-    ax.set_ylabel(zname)
-    ax.legend(frameon=False)
-    _label(fig, info, f"Sweep: {zname}")
+    if xa.binned:
+        ax.errorbar(xs, center, xerr=[xs - xa.edges[:-1], xa.edges[1:] - xs], fmt="o-",
+                    color="C0", elinewidth=1, capsize=0, label="bin mean (bar: bin range)")
+    else:
+        ax.plot(xs, center, "o-", color="C0", label="mean")
+    _ticks(ax, xa, "x")
+    if is_p:
+        ax.set_ylim(-0.02, 1.02)
+    ax.set_xlabel(sw.param_label(xa.key, xa.log))
+    ax.set_ylabel(sw.metric_label(zcode))
+    ax.legend(frameon=False, fontsize=8)
+    band = ("bands: Jeffreys intervals of the pooled runs" if is_p else
+            "bands: 25\u201375% and 5\u201395% of the pooled runs")
+    _title(fig, [f"Sweep: {sw.describe_metric(zcode)}", info_label, f"{note}; {band}"])
     return save(fig, out, dpi)
 
 

@@ -132,3 +132,273 @@ def line_bands(pooled, is_probability):
     q = np.array([np.quantile(v, [0.05, 0.95, 0.25, 0.75]) if v.size else np.full(4, np.nan)
                   for v in pooled])
     return center, ((q[:, 0], q[:, 1]), (q[:, 2], q[:, 3]))
+
+
+# --- design, binning and labels for the figures -----------------------------------------------
+
+SAMPLED_DESIGNS = ("uniform", "latin_hypercube", "sobol", "saltelli")
+MAX_CATEGORIES = 12  # more distinct values than this on a non-grid axis are binned
+
+
+def sweep_meta(f):
+    """What the figures need to know about a sweep file beyond its numbers: the design (root
+    attribute `design`; None in hand-made files), the parameters sampled on a log scale and the
+    ranges (from the stored sweep text's [[parameter]] tables, else the `parameters` JSON),
+    and how many runs are done (`run_done`) of how many."""
+    import json
+    import tomllib
+
+    attrs = {k: _plain(v) for k, v in f.attrs.items()}
+    specs = []
+    try:
+        specs = tomllib.loads(str(attrs.get("sweep_text", ""))).get("parameter", [])
+    except tomllib.TOMLDecodeError:
+        pass
+    if not specs:
+        try:
+            specs = json.loads(str(attrs.get("parameters", "{}"))).get("parameters", [])
+        except (json.JSONDecodeError, AttributeError):
+            specs = []
+    specs = [p for p in specs if isinstance(p, dict) and "key" in p]
+    log = {p["key"] for p in specs if p.get("log") or p.get("log_scale")}
+    ranges = {p["key"]: (float(p["low"]), float(p["high"])) for p in specs
+              if "low" in p and "high" in p}
+    points = f["point"].shape[0] if "point" in f else None
+    replicates = f["replicate"].shape[0] if "replicate" in f else int(attrs.get("replicates", 0))
+    if "run_done" in f:
+        done = f["run_done"][()]
+        runs_done, runs_total = int((done != 0).sum()), int(done.size)
+    else:
+        runs_total = runs_done = (points or 0) * replicates
+    design = attrs.get("design")
+    return dict(design=str(design) if design is not None else None, log=log, ranges=ranges,
+                points=points, replicates=replicates, runs_done=runs_done,
+                runs_total=runs_total, scenario=str(attrs.get("scenario_name", "sweep")),
+                seed=attrs.get("seed", "?"), complete=str(attrs.get("complete", 0)) == "1")
+
+
+def sweep_label(meta):
+    """The provenance line of a sweep figure: design, points x replicates, seed, and for an
+    unfinished file how many runs it holds ("20 replicates" alone would claim more)."""
+    design = f"{meta['design']} design, " if meta["design"] else ""
+    text = (f"{meta['scenario']} \u2014 {design}{meta['points']} points x "
+            f"{meta['replicates']} replicates, seed {meta['seed']}")
+    if meta["runs_done"] < meta["runs_total"] or not meta["complete"]:
+        text += (f"; {meta['runs_done']} of {meta['runs_total']} runs done "
+                 "(unfinished file)")
+    return text
+
+
+class Axis:
+    """One figure axis over a swept parameter: exact values (a grid) or bins (a sampled
+    design, whose every point has its own float value). `index[point]` is the cell of each
+    point, `centers` the cells' positions (bins: the middle, geometric on a log axis), `edges`
+    the bin edges (None for exact values)."""
+
+    def __init__(self, key, values, log=False, bins=None, method="equal", span=None):
+        self.key, self.log, self.method = key, bool(log), None
+        v = np.asarray(values, dtype=float)
+        if bins is None:
+            self.centers = np.unique(v)
+            self.index = np.searchsorted(self.centers, v)
+            self.edges = None
+            return
+        self.method = method
+        self.edges = bin_edges(v, bins, method, log, span)
+        self.index = np.clip(np.searchsorted(self.edges, v, side="right") - 1, 0,
+                             len(self.edges) - 2)
+        lo, hi = self.edges[:-1], self.edges[1:]
+        self.centers = np.sqrt(lo * hi) if self.log else (lo + hi) / 2
+
+    @property
+    def binned(self):
+        return self.edges is not None
+
+    def describe_bins(self):
+        """'10 equal-width bins' / '8 quantile bins' (log: 'equal-width in log')."""
+        n = len(self.edges) - 1
+        kind = {"equal": "equal-width", "quantile": "quantile"}[self.method]
+        if self.method == "equal" and self.log:
+            kind += " (in log)"
+        return f"{n} {kind} bins"
+
+
+def bin_edges(values, bins=10, method="equal", log=False, span=None):
+    """Edges of `bins` bins over `values`: equal-width over `span` (the design's [low, high],
+    else the values' range; equal in log(value) for a log-scaled parameter), or quantile bins
+    (about as many points in each). Repeated quantile edges are merged, so there may be
+    fewer bins than asked."""
+    v = np.asarray(values, dtype=float)
+    v = v[np.isfinite(v)]
+    if method not in ("equal", "quantile"):
+        raise ValueError(f"unknown binning {method!r}: use equal or quantile")
+    if bins < 1:
+        raise ValueError("bins must be at least 1")
+    lo, hi = (float(v.min()), float(v.max())) if v.size else (0.0, 1.0)
+    if span is not None:
+        lo, hi = min(lo, span[0]), max(hi, span[1])
+    log = log and lo > 0
+    if method == "quantile":
+        q = np.quantile(np.log(v) if log else v, np.linspace(0, 1, bins + 1))
+        edges = np.exp(q) if log else q
+        edges[0], edges[-1] = lo, hi
+        edges = np.unique(edges)
+    elif log:
+        edges = np.geomspace(lo, hi, bins + 1)
+    else:
+        edges = np.linspace(lo, hi, bins + 1)
+    if len(edges) < 2:
+        edges = np.array([lo - 0.5, hi + 0.5]) if lo == hi else np.array([lo, hi])
+    return edges
+
+
+def default_bins(points, dims=1):
+    """10 bins per axis; on a heatmap fewer (not under 5) when 10 x 10 cells would hold fewer
+    than 2 design points each, as most cells would then be empty."""
+    if dims == 1:
+        return 10
+    return int(min(10, max(5, np.floor(np.sqrt(points / 2)))))
+
+
+def make_axis(params, key, meta, bins=10, method="equal"):
+    """The Axis of `key`: binned for a sampled design (or, in a file that does not say its
+    design, more than MAX_CATEGORIES distinct values on most points), exact otherwise, and
+    always exact when there are no more distinct values than bins (integer parameters)."""
+    if key not in params:
+        raise ValueError(f"unknown parameter {key!r}; the file sweeps {', '.join(sorted(params))}")
+    v = np.asarray(params[key], dtype=float)
+    distinct = len(np.unique(v))
+    design = meta.get("design")
+    if design is None:
+        sampled = distinct > MAX_CATEGORIES and distinct > v.size // 2
+    else:
+        sampled = design in SAMPLED_DESIGNS
+    binned = sampled and distinct > bins
+    return Axis(key, v, log=key in meta.get("log", ()), bins=bins if binned else None,
+                method=method, span=meta.get("ranges", {}).get(key))
+
+
+def cells(values, xa, ya=None):
+    """Pool `values` (point, replicate) by cell: {(a,) or (a, b): replicate values without
+    NaN (runs not in the file)} and the number of design points in each cell."""
+    pooled, npoints = {}, {}
+    idx = zip(xa.index) if ya is None else zip(xa.index, ya.index)
+    for p, cell in enumerate(idx):
+        pooled.setdefault(cell, []).append(values[p])
+        npoints[cell] = npoints.get(cell, 0) + 1
+    out = {}
+    for cell, rows in pooled.items():
+        v = np.concatenate([np.ravel(r) for r in rows])
+        out[cell] = v[~np.isnan(v)]
+    return out, npoints
+
+
+def binned_line(values, xa):
+    """Per x cell: (pooled replicate values, design points): empty for an empty bin."""
+    pooled, npoints = cells(values, xa)
+    n = len(xa.centers)
+    return ([pooled.get((a,), np.array([])) for a in range(n)],
+            np.array([npoints.get((a,), 0) for a in range(n)]))
+
+
+def binned_grid(values, xa, ya):
+    """z[x cell, y cell] (mean over the cell's runs; NaN for none), runs and points per cell."""
+    pooled, npoints = cells(values, xa, ya)
+    shape = (len(xa.centers), len(ya.centers))
+    z, runs, pts = np.full(shape, np.nan), np.zeros(shape, int), np.zeros(shape, int)
+    for (a, b), v in pooled.items():
+        runs[a, b], pts[a, b] = v.size, npoints[(a, b)]
+        if v.size:
+            z[a, b] = v.mean()
+    return z, runs, pts
+
+
+def _span(counts):
+    counts = np.asarray(counts)
+    counts = counts[counts > 0]
+    if not counts.size:
+        return "0"
+    lo, hi = int(counts.min()), int(counts.max())
+    return f"{lo}" if lo == hi else f"{lo}\u2013{hi}"
+
+
+def pooling_note(runs, points, replicates, axes, other_keys, what="point"):
+    """What each plotted mean pools, e.g. 'each point: mean over 100 runs (20 replicates x 5
+    values of the other parameters)': the replicates of a point alone are not the sample."""
+    runs, points = np.asarray(runs).ravel(), np.asarray(points).ravel()
+    if any(a.binned for a in axes):
+        of = "design points in the bin" if len(axes) == 1 else "design points in the cell"
+    elif other_keys:
+        of = ("values of the other parameter" if len(other_keys) == 1
+              else "combinations of the other parameters")
+    else:
+        of = "design point" if _span(points) == "1" else "design points"
+    note = f"each {what}: mean over {_span(runs)} runs ({replicates} replicates x " \
+           f"{_span(points)} {of})"
+    binned = [a for a in axes if a.binned]
+    if binned:
+        note = "; ".join([f"{a.key.rsplit('.', 1)[-1]}: {a.describe_bins()}"
+                          for a in binned] + [note])
+    return note
+
+
+def describe_metric(z):
+    """A metric code in words for axis and colour bar labels, e.g. cascade:ECOWAS -> 'mean
+    final cascade size of ECOWAS'."""
+    for rx, kind in _METRICS:
+        m = rx.match(z)
+        if not m:
+            continue
+        a, b = m.group(1), m.group(2) if m.lastindex and m.lastindex > 1 else None
+        return {
+            "loses": f"P({a} loses \u2265 {b} members)",
+            "exit": f"P({a} exits {b})",
+            "announce": f"P({a} announces withdrawal from {b})",
+            "cascade": f"mean final cascade size of {a}",
+            "exit_month": f"mean months until {a} exits {b} (run's end if never)",
+        }[kind]
+    return z
+
+
+def metric_label(z):
+    """Words, and the code as given in parentheses so that it can be typed again."""
+    words = describe_metric(z)
+    plain = words.replace("\u2265", ">=").replace(" ", "").lower()
+    return words if plain == z.replace(" ", "").lower() else f"{words} ({z.strip()})"
+
+
+def describe_param(key):
+    """A key path in words: institution.ECOWAS.sovereignty_cost -> 'sovereignty cost of
+    ECOWAS', model.peer_weight -> 'peer weight'."""
+    parts = key.split(".")
+    name = parts[-1].replace("_", " ")
+    if parts[0] in ("institution", "state", "patron") and len(parts) >= 3:
+        middle = " ".join(p.replace("_", " ") for p in parts[2:-1])
+        return f"{(middle + ' ') if middle else ''}{name} of {parts[1]}"
+    if parts[0] == "state_defaults":
+        return f"{name} (every state)"
+    if parts[0] == "network":
+        return f"network {name}"
+    return name
+
+
+def param_label(key, log=False):
+    """'sovereignty cost of ECOWAS (institution.ECOWAS.sovereignty_cost)', '..., log scale'."""
+    return f"{describe_param(key)} ({key}{', log scale' if log else ''})"
+
+
+def color_limits(z, is_probability):
+    """Colour scale: [0, 1] for probabilities, so that colours mean the same in every figure;
+    otherwise the values' range, widened around a single value (matplotlib's default there is
+    v +- 0.1, which suggests variation that is not there)."""
+    if is_probability:
+        return 0.0, 1.0
+    finite = np.asarray(z, dtype=float)
+    finite = finite[np.isfinite(finite)]
+    if not finite.size:
+        return 0.0, 1.0
+    lo, hi = float(finite.min()), float(finite.max())
+    if hi > lo:
+        return lo, hi
+    pad = max(0.5, abs(lo) * 0.1)
+    return (max(0.0, lo - pad) if lo >= 0 else lo - pad), hi + pad
