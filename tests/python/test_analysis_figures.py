@@ -78,10 +78,12 @@ def test_names_in_labels(run_file):
 
 @pytest.mark.parametrize("labels", ["names", "ids"])
 def test_label_choice_draws(run_file, tmp_path, labels):
-    for command in ("timeline", "trajectories", "network"):
+    two = ",".join(map(str, analysis.load(run_file).state.values[:2]))  # 6 x 4 in: few rows
+    for command, extra in (("timeline", []), ("trajectories", ["--states", two]),
+                           ("network", [])):
         out = tmp_path / f"{command}-{labels}.png"
         assert main([command, str(run_file), "-o", str(out), "--size", "6,4", "--dpi",
-                     str(DPI), "--labels", labels]) == 0
+                     str(DPI), "--labels", labels] + extra) == 0
         _check_png(out)
 
 
