@@ -170,9 +170,12 @@ int sweepCommand(int argc, char** argv, const std::string& command_line) {
     meta.start_month = base.calendarMonth(0);
     meta.scenario_text = sw.scenario_text;
     meta.scenario_path = sw.scenario_path;
+    meta.network_path = base.source.network_path;
+    meta.network_hash = base.source.network_hash;
     meta.parameters_json = sweepDesignJson(sw);
     meta.design = std::string(designKindName(sw.design.kind));
     meta.command_line = command_line;
+    meta.working_directory = workingDirectory();
     meta.version = versionString();
     meta.git_commit = gitCommit();
     meta.started_at = utcNow();

@@ -127,6 +127,10 @@ struct ScheduledEvent {
 struct ScenarioSource {
     std::string path;
     std::string text;
+    // A network read from a file ([network] kind edge_list or graphml): its resolved path and
+    // the hash of its contents (core/text_hash.hpp), since the text alone cannot re-run it.
+    std::string network_path;
+    std::string network_hash;
 };
 
 // Alignment axes a scenario may have: phase 3 keeps a state's per-axis sums in fixed buffers.

@@ -445,6 +445,10 @@ void Hdf5RunWriter::Impl::create(const RunMetadata& m) {
     writeStringAttribute(f, "scenario_name", sc.name);
     writeStringAttribute(f, "scenario_path", sc.source.path);
     writeStringAttribute(f, "scenario_text", sc.source.text);
+    if (!sc.source.network_path.empty()) {  // a network file: needed to re-run, and which one
+        writeStringAttribute(f, "network_path", sc.source.network_path);
+        writeStringAttribute(f, "network_hash", sc.source.network_hash);
+    }
     writeStringAttribute(f, "parameters", m.parameters_json);
     writeNumberAttribute(f, "seed", H5T_STD_U64LE, H5T_NATIVE_UINT64, &m.seed);
     writeNumberAttribute(f, "replicates", H5T_STD_U32LE, H5T_NATIVE_UINT32, &m.replicates);
@@ -454,6 +458,7 @@ void Hdf5RunWriter::Impl::create(const RunMetadata& m) {
     writeStringAttribute(f, "regsim_version", m.version);
     writeStringAttribute(f, "git_commit", m.git_commit);
     writeStringAttribute(f, "command_line", m.command_line);
+    writeStringAttribute(f, "working_directory", m.working_directory);
     writeStringAttribute(f, "started_at", m.started_at);
     writeStringAttribute(f, "coordinates", "month state_name institution_name");
     check(H5Fflush(f, H5F_SCOPE_GLOBAL), "cannot flush " + part_path);

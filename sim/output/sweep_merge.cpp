@@ -83,6 +83,10 @@ void mergeSweepShards(const MergeOptions& o) {
                                         "rerun it with --resume)"
                                   : std::string()));
         }
+        // Writing over a shard destroys what is being read (and a virtual file that maps
+        // itself reads garbage): even --force does not allow it.
+        if (fs::exists(o.output, ec) && fs::equivalent(o.output, path, ec))
+            throw MergeError(o.output + " is one of the shards; merge into another file");
         Shard s;
         s.path = path;
         s.file = hdf5::openForReading(path, "cannot open shard " + path);
@@ -185,6 +189,8 @@ void mergeSweepShards(const MergeOptions& o) {
     m.start_month = hdf5::readStringAttribute(f0, "start_month");
     m.scenario_text = hdf5::readStringAttribute(f0, "scenario_text");
     m.scenario_path = hdf5::readStringAttribute(f0, "scenario_path");
+    m.network_path = hdf5::readStringAttribute(f0, "network_path");
+    m.network_hash = hdf5::readStringAttribute(f0, "network_hash");
     m.parameters_json = hdf5::readStringAttribute(f0, "parameters");
     m.design = hdf5::readStringAttribute(f0, "design");
     m.seed = hdf5::readU64Attribute(f0, "seed");
@@ -192,6 +198,7 @@ void mergeSweepShards(const MergeOptions& o) {
     m.shard_index = 0;
     m.shard_count = 1;
     m.command_line = o.command_line;
+    m.working_directory = o.working_directory;
     m.version = o.version;
     m.git_commit = o.git_commit;
     m.started_at = o.started_at;

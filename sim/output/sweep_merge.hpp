@@ -13,7 +13,7 @@ struct MergeOptions {
     std::string output;
     bool virtual_datasets = false;  // HDF5 virtual datasets over the shards instead of copies
     bool force = false;
-    std::string command_line, version, git_commit, started_at;
+    std::string command_line, working_directory, version, git_commit, started_at;
 };
 
 // Shards that do not make one complete sweep, or an output that exists: bad input (exit 2).

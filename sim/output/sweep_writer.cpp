@@ -391,6 +391,10 @@ void SweepWriter::Impl::create() {
     writeStringAttribute(f, "scenario_name", meta.scenario_name);
     writeStringAttribute(f, "scenario_text", meta.scenario_text);
     writeStringAttribute(f, "scenario_path", meta.scenario_path);
+    if (!meta.network_path.empty()) {
+        writeStringAttribute(f, "network_path", meta.network_path);
+        writeStringAttribute(f, "network_hash", meta.network_hash);
+    }
     writeStringAttribute(f, "parameters", meta.parameters_json);
     u64Attr(f, "seed", meta.seed);
     writeStringAttribute(f, "design", meta.design);
@@ -407,6 +411,7 @@ void SweepWriter::Impl::create() {
     writeStringAttribute(f, "regsim_version", meta.version);
     writeStringAttribute(f, "git_commit", meta.git_commit);
     writeStringAttribute(f, "command_line", meta.command_line);
+    writeStringAttribute(f, "working_directory", meta.working_directory);
     writeStringAttribute(f, "started_at", meta.started_at);
     check(H5Fflush(f, H5F_SCOPE_GLOBAL), "cannot flush " + part);
 }

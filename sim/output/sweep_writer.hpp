@@ -42,8 +42,10 @@ struct SweepMetadata {
     std::vector<std::vector<double>> point_values;  // this file's points: [local point][param]
     // Provenance.
     std::string sweep_text, sweep_path, sweep_hash, scenario_name, scenario_text, scenario_path;
-    std::string start_month;  // calendar month of step 0, "YYYY-MM"
+    std::string network_path, network_hash;  // empty unless the scenario reads a network file
+    std::string start_month;                 // calendar month of step 0, "YYYY-MM"
     std::string parameters_json, design, command_line, version, git_commit, started_at;
+    std::string working_directory;  // where command_line ran
     std::uint64_t seed = 0, design_seed = 0;
     std::uint32_t shard_index = 0, shard_count = 1;
     double flush_interval_seconds = 2.0;

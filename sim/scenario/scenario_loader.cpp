@@ -23,6 +23,7 @@
 
 #include "core/format_number.hpp"
 #include "core/rng.hpp"
+#include "core/text_hash.hpp"
 #include "graph/network_builder.hpp"
 
 namespace regsim {
@@ -743,6 +744,15 @@ class Loader {
             const std::string key = from_file ? "network.path" : "network";
             if (from_file) t.failAt("path", e.what());
             ctx_.fail(t.loc(), key, e.what());
+        }
+        if (from_file) {  // provenance: the text names the file, the hash pins its contents
+            std::ifstream in(spec.path, std::ios::binary);
+            std::ostringstream bytes;
+            bytes << in.rdbuf();
+            std::error_code ec;
+            const auto absolute = std::filesystem::absolute(spec.path, ec);
+            sc_.source.network_path = ec ? spec.path : absolute.lexically_normal().string();
+            sc_.source.network_hash = hex16(fnv1a64(bytes.str()));
         }
         for (const auto& id : net.new_state_ids) {
             if (state_ids_.count(id)) {

@@ -13,6 +13,7 @@
 #include <stdexcept>
 
 #include "core/format_number.hpp"
+#include "core/text_hash.hpp"
 #include "scenario/scenario_loader.hpp"
 
 namespace regsim {
@@ -416,19 +417,16 @@ std::string sweepDesignJson(const SweepSpec& spec) {
 }
 
 std::string sweepHash(const SweepSpec& spec) {
-    std::uint64_t h = 0xcbf29ce484222325ull;
-    const auto feed = [&](const std::string& s) {
-        for (unsigned char c : s) {
-            h ^= c;
-            h *= 0x100000001b3ull;
-        }
-    };
-    feed(spec.text);
-    feed(std::string(1, '\0'));
-    feed(spec.scenario_text);
-    char buf[17];
-    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
-    return buf;
+    // The sweep text, the scenario text and, when the scenario reads its network from a file,
+    // that file's contents: shards of one sweep must have read the same graph.
+    std::uint64_t h = fnv1a64(spec.text);
+    h = fnv1a64(std::string_view("\0", 1), h);
+    h = fnv1a64(spec.scenario_text, h);
+    if (!spec.scenario.source.network_hash.empty()) {
+        h = fnv1a64(std::string_view("\0", 1), h);
+        h = fnv1a64(spec.scenario.source.network_hash, h);
+    }
+    return hex16(h);
 }
 
 }  // namespace regsim
