@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <ctime>
+#include <filesystem>
 #include <iostream>
 #include <vector>
 
@@ -97,6 +98,12 @@ std::optional<unsigned long long> integerIn(const std::string& text, unsigned lo
     const auto [p, ec] = std::from_chars(text.data(), end, v);
     if (text.empty() || ec != std::errc() || p != end || v < lo || v > hi) return std::nullopt;
     return v;
+}
+
+std::string workingDirectory() {
+    std::error_code ec;
+    const auto dir = std::filesystem::current_path(ec);
+    return ec ? std::string() : dir.string();
 }
 
 std::string utcNow() {

@@ -32,6 +32,9 @@ inline double secondsSince(std::chrono::steady_clock::time_point t0) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
+// The current directory, for the working_directory provenance attribute ("" if unknown).
+std::string workingDirectory();
+
 // The current time as UTC ISO 8601, for the started_at provenance attribute.
 std::string utcNow();
 

@@ -26,8 +26,19 @@ std::string joinArgs(int argc, char** argv) {
     for (int k = 0; k < argc; ++k) {
         if (k) out += ' ';
         const std::string a = argv[k];
-        const bool quote = a.empty() || a.find_first_of(" \t\"'$") != std::string::npos;
-        out += quote ? "'" + a + "'" : a;
+        // POSIX shell quoting, so that the stored line re-runs as typed: '...' with each '
+        // written '\'' (the quote closed, an escaped quote, the quote reopened).
+        const bool plain = !a.empty() && a.find_first_not_of(
+                                             "abcdefghijklmnopqrstuvwxyz"
+                                             "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                             "0123456789_./=:,+-@%") == std::string::npos;
+        if (plain) {
+            out += a;
+            continue;
+        }
+        out += '\'';
+        for (char c : a) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+        out += '\'';
     }
     return out;
 }

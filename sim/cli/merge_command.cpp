@@ -37,6 +37,7 @@ int mergeCommand(int argc, char** argv, const std::string& command_line) {
     o.virtual_datasets = args.count("virtual") > 0;
     o.force = args.count("force") > 0;
     o.command_line = command_line;
+    o.working_directory = workingDirectory();
     o.version = versionString();
     o.git_commit = gitCommit();
     {

@@ -158,6 +158,7 @@ int runCommand(int argc, char** argv, const std::string& command_line) {
     // free them for the run (160 MB at N = 1e7). A later read would throw, not find none.
     scenario.ties.release();
     meta.command_line = command_line;
+    meta.working_directory = workingDirectory();
     meta.version = versionString();
     meta.git_commit = gitCommit();
     meta.started_at = utcNow();

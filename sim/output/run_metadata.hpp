@@ -18,6 +18,7 @@ struct RunMetadata {
     std::uint64_t seed = 0;
     std::string parameters_json;  // every resolved parameter, from the scenario layer
     std::string command_line;
+    std::string working_directory;  // where command_line ran: its relative paths start there
     std::string version;
     std::string git_commit;
     std::string started_at;  // UTC ISO 8601

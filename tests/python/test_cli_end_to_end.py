@@ -350,6 +350,21 @@ def test_kills_inside_flushes(tmp_path, finished_run):
     assert min(flushed) > 0 and max(flushed) > 100, flushed
 
 
+def test_command_line_re_splits_to_the_arguments_given(tmp_path):
+    import shlex
+    name = "state.MLI.name='Mali \"x\" $HOME'"
+    out = tmp_path / "q.h5"
+    regsim("run", DEFAULT, "-o", out, "--replicates", 1, "--steps", 2, "--quiet", "--set", name,
+           check=True)
+    with h5py.File(out, "r") as f:
+        line = f.attrs["command_line"]
+        cwd = f.attrs["working_directory"]
+    line = line.decode() if isinstance(line, bytes) else str(line)
+    assert shlex.split(line)[1:] == ["run", str(DEFAULT), "-o", str(out), "--replicates", "1",
+                                     "--steps", "2", "--quiet", "--set", name]
+    assert cwd == os.getcwd()
+
+
 def test_provenance_is_recorded(tmp_path):
     out = tmp_path / "p.h5"
     regsim("run", DEFAULT, "-o", out, "--replicates", 2, "--seed", 99, "--set", "model.peer_weight=0.25",

@@ -167,6 +167,12 @@ def test_merge_refuses_bad_shard_sets(small):
     assert p.returncode == 2 and "missing shard 1/2" in p.stderr
     p = regsim("merge", shards[0], shards[0], shards[1], "-o", out)
     assert p.returncode == 2 and "overlaps" in p.stderr
+    # Into one of its own shards: refused even with --force (virtual or copied).
+    before = shards[1].read_bytes()
+    for extra in ([], ["--virtual"]):
+        p = regsim("merge", *shards, "-o", shards[1], "--force", *extra)
+        assert p.returncode == 2 and "is one of the shards" in p.stderr
+    assert shards[1].read_bytes() == before
     p = regsim("merge", shards[0], d / "nope.h5", "-o", out)
     assert p.returncode == 2 and "nope.h5" in p.stderr
     third = d / "t1.h5"
