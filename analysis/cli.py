@@ -243,6 +243,8 @@ def build_parser():
                         help="output of `regsim run` (for `sweep`: of `regsim sweep` or `merge`)")
     common.add_argument("--allow-incomplete", action="store_true",
                         help="read a file without the root attribute complete = 1")
+    common.add_argument("--force", action="store_true",
+                        help="overwrite output files that exist (never the input)")
     fig = argparse.ArgumentParser(add_help=False)
     fig.add_argument("-o", "--output", metavar="OUT",
                      help="figure file; format from the extension: .png (default), .svg, "
@@ -347,6 +349,8 @@ def build_parser():
     o.add_argument("file", metavar="FILE.h5", nargs="?",
                    help="a complete sweep file of the saltelli design (merged if sharded)")
     o.add_argument("--allow-incomplete", action="store_true", help=argparse.SUPPRESS)
+    o.add_argument("--force", action="store_true",
+                   help="overwrite output files that exist (never the input)")
     o.add_argument("--z", metavar="METRIC", help=sweep.METRIC_HELP)
     o.add_argument("--bootstrap", type=int, default=200, metavar="B",
                    help="bootstrap resamples (default 200; 0: no intervals)")
@@ -373,9 +377,32 @@ def build_parser():
     return p
 
 
+FIGURES = ("timeline", "trajectories", "cascades", "network", "sweep", "sobol")
+
+
+class OutputExistsError(Exception):
+    """An output file exists (and --force was not given), or is the input itself."""
+
+
+def check_outputs(args):
+    """Every file the command will write: never the input, and no existing file without
+    --force (as `regsim run`: nothing a user had is replaced unasked)."""
+    outs = [getattr(args, a, None) for a in ("output", "csv", "table")]
+    if args.command in FIGURES and not args.output and args.file:
+        outs.append(_default_out(args))
+    for out in filter(None, outs):
+        if not os.path.isfile(out):  # absent, or /dev/null and the like
+            continue
+        if args.file and os.path.samefile(out, args.file):
+            raise OutputExistsError(f"{out} is the input file; write the output elsewhere")
+        if not args.force:
+            raise OutputExistsError(f"{out} exists; use --force to overwrite it")
+
+
 def main(argv=None):
     args = build_parser().parse_args(argv)
     try:
+        check_outputs(args)
         if args.file is None:  # sobol --ishigami without a file
             if not getattr(args, "ishigami", False):
                 raise ValueError("FILE.h5 is required (or --ishigami)")
@@ -387,7 +414,7 @@ def main(argv=None):
     except BrokenPipeError:  # output piped into `head`
         sys.stdout = open(os.devnull, "w")
         return 0
-    except IncompleteFileError as err:
+    except (IncompleteFileError, OutputExistsError) as err:
         print(f"analysis: error: {err}", file=sys.stderr)
         return 2
     except (ValueError, KeyError, OSError) as err:

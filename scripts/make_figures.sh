@@ -21,7 +21,7 @@ if [ ! -x "$regsim" ]; then
   exit 1
 fi
 mkdir -p "$out" "$img"
-analysis() { (cd "$root" && "$py" -m analysis "$@"); }
+analysis() { (cd "$root" && "$py" -m analysis "$@" --force); }  # regenerates: replaces
 
 run="$out/west_africa.h5"
 "$regsim" run "$root/scenarios/west_africa.toml" -o "$run" --replicates "$reps" --quiet

@@ -14,6 +14,6 @@ else
   build/regsim run "$scenario" -o "$out" "$@"
 fi
 build/regsim info "$out" | sed -n '1,2p;/^attributes:/,$p'  # complete?, then how it was made
-/usr/bin/python3 -m analysis timeline "$out" -o out/sahel_2022_timeline.png
+/usr/bin/python3 -m analysis timeline "$out" -o out/sahel_2022_timeline.png --force  # derived: redrawn each time
 /usr/bin/python3 -m analysis summary "$out" | head -n 40
 echo "run_default: wrote $out and out/sahel_2022_timeline.png"

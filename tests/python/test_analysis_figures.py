@@ -105,7 +105,7 @@ def test_timeline_filters(run_file, tmp_path, capsys):
     inst = str(analysis.load(run_file).institution.values[0])
     out = tmp_path / "t.png"
     assert main(["timeline", str(run_file), "-o", str(out), "--institutions", inst]) == 0
-    assert main(["timeline", str(run_file), "-o", str(out), "--states", "NOPE"]) == 1
+    assert main(["timeline", str(run_file), "-o", str(out), "--states", "NOPE", "--force"]) == 1
     assert "unknown id" in capsys.readouterr().err
 
 

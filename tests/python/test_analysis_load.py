@@ -160,3 +160,29 @@ def test_cli_names_a_file_that_is_not_hdf5(tmp_path, capsys):
     text.write_text("[scenario]\n")
     assert main(["summary", str(text)]) == 1
     assert f"{text}: not an HDF5 file" in capsys.readouterr().err
+
+
+def test_outputs_are_never_the_input_and_not_replaced_without_force(run_file, tmp_path,
+                                                                    capsys):
+    import shutil
+
+    from analysis.cli import main
+
+    own = tmp_path / "run.h5"
+    shutil.copy(run_file, own)
+    before = own.read_bytes()
+    # Writing the event CSV over the run itself: refused, even with --force.
+    assert main(["events", str(own), "-o", str(own), "--force"]) == 2
+    assert "is the input file" in capsys.readouterr().err
+    assert own.read_bytes() == before
+    # An existing table or figure: refused without --force, replaced with it.
+    table = tmp_path / "t.txt"
+    table.write_text("mine")
+    assert main(["summary", str(own), "-o", str(table)]) == 2
+    assert "use --force" in capsys.readouterr().err and table.read_text() == "mine"
+    assert main(["summary", str(own), "-o", str(table), "--force"]) == 0
+    assert table.read_text() != "mine"
+    fig = tmp_path / "c.png"
+    fig.write_bytes(b"mine")
+    assert main(["cascades", str(own), "-o", str(fig)]) == 2
+    assert fig.read_bytes() == b"mine"

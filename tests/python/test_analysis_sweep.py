@@ -199,7 +199,7 @@ def test_sampled_figures(sampled, tmp_path):
     out = tmp_path / "line.png"
     for extra in ([], ["--binning", "quantile", "--bins", "8"]):
         assert main(["sweep", str(path), "--x", KEYS[1], "--z", "cascade:ECOWAS", "-o",
-                     str(out), "--size", "6,4", "--dpi", str(DPI)] + extra) == 0
+                     str(out), "--size", "6,4", "--dpi", str(DPI), "--force"] + extra) == 0
         assert _png_shape(out) == (200, 300)
     # log-scaled parameter: a log axis
     from analysis import figures
