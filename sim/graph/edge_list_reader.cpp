@@ -259,6 +259,8 @@ GeneratedNetwork parseNamedIds(std::string_view text, const std::string& name,
 GeneratedNetwork parseEdgeList(std::string_view text, const std::string& name,
                                const std::vector<std::string>& existing_state_ids,
                                double default_weight) {
+    // A UTF-8 byte-order mark (Excel's "CSV UTF-8"): not part of the first id or header.
+    if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
     if (auto net = parseIntegerIds(text, name, existing_state_ids, default_weight)) {
         return std::move(*net);
     }

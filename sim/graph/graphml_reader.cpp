@@ -128,7 +128,16 @@ GeneratedNetwork parseGraphml(const std::string& text, const std::string& name,
                                  "directed edges; influence ties are undirected "
                                  "(use edgedefault=\"undirected\")");
     } catch (const std::exception& e) {
-        throw std::runtime_error(where + e.what());
+        // Boost's XML parser says "<unspecified file>(7): ..." for line 7 of the stream.
+        std::string what = e.what();
+        const std::string unnamed = "<unspecified file>(";
+        if (what.rfind(unnamed, 0) == 0) {
+            const auto close = what.find("): ");
+            if (close != std::string::npos)
+                what = "line " + what.substr(unnamed.size(), close - unnamed.size()) + ": " +
+                       what.substr(close + 3);
+        }
+        throw std::runtime_error(where + what);
     }
     if (order.ids.size() != collector.vertex_count ||
         order.edge_ends.size() != collector.edges.size()) {

@@ -133,24 +133,6 @@ class JsonWriter {
     bool after_key_ = false;
 };
 
-const char* networkKindName(NetworkKind k) {
-    switch (k) {
-        case NetworkKind::erdos_renyi:
-            return "erdos_renyi";
-        case NetworkKind::small_world:
-            return "small_world";
-        case NetworkKind::power_law:
-            return "power_law";
-        case NetworkKind::blocks:
-            return "blocks";
-        case NetworkKind::edge_list:
-            return "edge_list";
-        case NetworkKind::graphml:
-            return "graphml";
-    }
-    return "unknown";
-}
-
 const char* paramName(InstitutionParam p) {
     switch (p) {
         case InstitutionParam::benefit:
@@ -368,15 +350,23 @@ std::string resolvedParametersJson(const Scenario& sc) {
     if (sc.network) {
         const auto& n = *sc.network;
         w.beginObject();
+        // The keys this kind uses (the loader refuses the others).
         w.field("kind", networkKindName(n.kind));
-        w.field("states", n.states);
-        w.field("mean_degree", n.mean_degree);
-        w.field("rewiring", n.rewiring);
-        w.field("blocks", n.blocks);
-        w.field("within_share", n.within_share);
-        w.field("weight", n.weight);
-        w.field("path", n.path);
-        w.field("seed", n.seed);
+        if (n.kind == NetworkKind::edge_list || n.kind == NetworkKind::graphml) {
+            w.field("path", n.path);
+            w.field("weight", n.weight);
+        } else {
+            w.field("states", n.states);
+            w.field("mean_degree", n.mean_degree);
+            if (n.kind == NetworkKind::small_world) w.field("rewiring", n.rewiring);
+            if (n.kind == NetworkKind::blocks) {
+                w.field("blocks", n.blocks);
+                w.field("within_share", n.within_share);
+            }
+            w.field("weight", n.weight);
+            w.field("seed", n.seed);
+            w.field("graph_seed", n.graph_seed);  // the one used: seed, or derived if 0
+        }
         w.endObject();
     } else {
         w.null();

@@ -709,11 +709,27 @@ class Loader {
         spec.kind = static_cast<NetworkKind>(*kind);
         const bool from_file =
             spec.kind == NetworkKind::edge_list || spec.kind == NetworkKind::graphml;
+        // Each kind's own keys: another kind's key would be silently ignored (and recorded in
+        // the resolved parameters as if it mattered).
+        static const std::vector<Keys> used = {
+            {"kind", "states", "mean_degree", "weight", "seed"},                   // erdos_renyi
+            {"kind", "states", "mean_degree", "rewiring", "weight", "seed"},       // small_world
+            {"kind", "states", "mean_degree", "weight", "seed"},                   // power_law
+            {"kind", "states", "mean_degree", "blocks", "within_share", "weight",  // blocks
+             "seed"},
+            {"kind", "path", "weight"},  // edge_list
+            {"kind", "path", "weight"},  // graphml
+        };
+        for (const auto& [key, node] : *tbl) {
+            const std::string k(key.str());
+            if (contains(used[*kind], k)) continue;
+            t.failAt(k, "not used by kind '" + kinds[*kind] + "'" +
+                            (k == "states" ? " (the states come from the file)"
+                             : k == "path" ? " (only by 'edge_list' and 'graphml')"
+                                           : "") +
+                            "; it uses " + join(without(used[*kind], "kind")));
+        }
         if (from_file) {
-            if (t.get("states")) {
-                t.failAt("states",
-                         "not used by kind '" + kinds[*kind] + "' (the states come from the file)");
-            }
             const std::string path = t.reqString("path");
             if (path.empty()) t.failAt("path", "must not be empty");
             std::filesystem::path p(path);
@@ -722,7 +738,6 @@ class Loader {
             }
             spec.path = p.lexically_normal().string();
         } else {
-            if (t.get("path")) t.failAt("path", "only used by kinds 'edge_list' and 'graphml'");
             spec.states = static_cast<std::uint32_t>(t.reqInt("states", {2, kU32Max}));
         }
         spec.mean_degree = t.getFloat("mean_degree", 4.0, kPositive);
@@ -731,10 +746,10 @@ class Loader {
         spec.within_share = t.getFloat("within_share", 0.9, kUnit);
         spec.weight = t.getFloat("weight", 1.0, kPositive);
         spec.seed = static_cast<std::uint64_t>(t.getInt("seed", 0, {0, kI64Max}));
-        sc_.network = spec;
-
         const std::uint64_t seed =
             spec.seed != 0 ? spec.seed : RngKey{sc_.seed, 0, 0, 0, Purpose::network}.hash();
+        spec.graph_seed = from_file ? 0 : seed;
+        sc_.network = spec;
         GeneratedNetwork net;
         try {
             Keys listed_ids;

@@ -34,8 +34,15 @@ std::string describeScenario(const Scenario& sc) {
         military += sc.states[i].regime == Regime::military;
     out << "States: " << sc.states.size() << " (" << military << " under military rule)\n";
     if (sc.network) {
-        out << "  network: " << sc.network->states << " generated states";
-        if (!sc.network->path.empty()) out << " from " << sc.network->path;
+        const auto& n = *sc.network;
+        out << "  network: " << networkKindName(n.kind);
+        if (n.kind == NetworkKind::edge_list || n.kind == NetworkKind::graphml) {
+            out << " " << n.path << " (its states included above; content hash "
+                << sc.source.network_hash << ")";
+        } else {
+            out << ", " << n.states << " generated states, mean degree " << n.mean_degree
+                << ", graph seed " << n.graph_seed;
+        }
         out << "\n";
     }
     out << "Influence ties: " << sc.ties.size() << "\n";

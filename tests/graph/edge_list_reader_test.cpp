@@ -87,6 +87,16 @@ TEST(EdgeList, DuplicatesAddWeights) {
     expectTie(net.ties[1], 0, 2, 1.0);
 }
 
+TEST(EdgeList, ByteOrderMarkIsNotPartOfTheFirstId) {
+    // Excel's "CSV UTF-8": the mark made the header read as data and the ids literal.
+    EXPECT_EQ(parse("\xEF\xBB\xBFsource,target\n0,1\n1,2\n").new_state_ids,
+              (Ids{"S0", "S1", "S2"}));
+    EXPECT_EQ(parse("\xEF\xBB\xBF"
+                    "NGA,GHA\n")
+                  .new_state_ids,
+              (Ids{"NGA", "GHA"}));
+}
+
 TEST(EdgeList, Headers) {
     EXPECT_EQ(parse("a,b\n0,1\n").ties.size(), 1u);
     EXPECT_EQ(parse("From,To\n0,1\n").ties.size(), 1u);

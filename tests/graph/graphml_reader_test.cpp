@@ -102,6 +102,9 @@ TEST(Graphml, Errors) {
               "edgedefault=\"undirected\")");
     const std::string broken = errorOf("<graphml><graph edgedefault=\"undirected\"><node");
     EXPECT_EQ(broken.rfind("graphml: test.graphml: ", 0), 0u) << broken;
+    // Boost's "<unspecified file>(3)" becomes the line it means.
+    const std::string line = errorOf("<graphml>\n<graph edgedefault=\"undirected\">\n<node");
+    EXPECT_EQ(line.rfind("graphml: test.graphml: line 3: ", 0), 0u) << line;
     EXPECT_THROW(readGraphml("/nonexistent/x.graphml", {}, 1.0), std::runtime_error);
 }
 

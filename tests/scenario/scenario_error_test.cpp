@@ -346,6 +346,16 @@ TEST(ScenarioErrorTest, NetworkRules) {
     EXPECT_SCENARIO_ERROR(states, "w.toml", 5, 1, "network.states", "missing required key");
     const auto small = loadError(kHeader + "[network]\nkind = \"erdos_renyi\"\nstates = 1\n");
     EXPECT_SCENARIO_ERROR(small, "w.toml", 7, 10, "network.states", "1 is outside [2, 4294967295]");
+    // A key of another kind would be ignored: an error naming the kind's own keys.
+    const auto rewiring =
+        loadError(kHeader + "[network]\nkind = \"erdos_renyi\"\nstates = 5\nrewiring = 0.5\n");
+    EXPECT_SCENARIO_ERROR(rewiring, "w.toml", 8, 12, "network.rewiring",
+                          "not used by kind 'erdos_renyi'; it uses states, mean_degree, weight, "
+                          "seed");
+    const auto degree =
+        loadError(kHeader + "[network]\nkind = \"edge_list\"\npath = \"e.csv\"\nmean_degree = 7\n");
+    EXPECT_SCENARIO_ERROR(degree, "w.toml", 8, 15, "network.mean_degree",
+                          "not used by kind 'edge_list'");
     const auto path = loadError(kHeader + "[network]\nkind = \"graphml\"\n");
     EXPECT_SCENARIO_ERROR(path, "w.toml", 5, 1, "network.path", "missing required key 'path'");
     // Generated ids run S0..S4: S5 and S05 are unknown, and the message names the range.
