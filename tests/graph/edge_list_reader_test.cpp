@@ -27,6 +27,14 @@ std::string errorOf(const std::string& text, const Ids& existing = {}) {
     return "no error";
 }
 
+// Every new state's id: the spelled-out ones, then the generated block S0..S{generated-1}
+// (integer ids with no listed S-state come as such a block, not as strings).
+Ids newIds(const GeneratedNetwork& net) {
+    Ids ids = net.new_state_ids;
+    for (std::uint32_t k = 0; k < net.generated; ++k) ids.push_back("S" + std::to_string(k));
+    return ids;
+}
+
 void expectTie(const TieSpec& t, StateIndex a, StateIndex b, double w) {
     EXPECT_EQ(t.a, a);
     EXPECT_EQ(t.b, b);
@@ -35,7 +43,7 @@ void expectTie(const TieSpec& t, StateIndex a, StateIndex b, double w) {
 
 TEST(EdgeList, IntegerIdsCreateStates) {
     const auto net = parse("0,1\n1,2\n5,2\n", {}, 0.5);
-    EXPECT_EQ(net.new_state_ids, (Ids{"S0", "S1", "S2", "S3", "S4", "S5"}));
+    EXPECT_EQ(newIds(net), (Ids{"S0", "S1", "S2", "S3", "S4", "S5"}));
     ASSERT_EQ(net.ties.size(), 3u);
     expectTie(net.ties[0], 0, 1, 0.5);
     expectTie(net.ties[1], 1, 2, 0.5);
@@ -45,13 +53,15 @@ TEST(EdgeList, IntegerIdsCreateStates) {
 TEST(EdgeList, IntegerIdsMapToExistingSNames) {
     // Existing S0..S2 are ids 0..2; S3 is new.
     const auto net = parse("0,3\n2,1\n", {"S0", "S1", "S2"});
-    EXPECT_EQ(net.new_state_ids, (Ids{"S3"}));
+    EXPECT_EQ(newIds(net), (Ids{"S3"}));
     ASSERT_EQ(net.ties.size(), 2u);
     expectTie(net.ties[0], 0, 3, 1.0);
     expectTie(net.ties[1], 1, 2, 1.0);
     // Other existing states: all S-states are new, after them.
     const auto other = parse("0,1\n", {"NGA", "GHA"});
-    EXPECT_EQ(other.new_state_ids, (Ids{"S0", "S1"}));
+    EXPECT_EQ(newIds(other), (Ids{"S0", "S1"}));
+    EXPECT_EQ(other.generated, 2u);  // one block, no strings
+    EXPECT_TRUE(other.new_state_ids.empty());
     ASSERT_EQ(other.ties.size(), 1u);
     expectTie(other.ties[0], 2, 3, 1.0);
 }
@@ -66,7 +76,7 @@ TEST(EdgeList, StringIdsMixExistingAndNew) {
         "CIV , BFA , 0.5   # trailing comment\r\n"
         "\"GHA\",NGA,1e-1\n";
     const auto net = parse(text, {"NGA", "GHA"}, 3.0);
-    EXPECT_EQ(net.new_state_ids, (Ids{"CIV", "BFA"}));
+    EXPECT_EQ(newIds(net), (Ids{"CIV", "BFA"}));
     ASSERT_EQ(net.ties.size(), 4u);  // sorted by (a, b)
     expectTie(net.ties[0], 0, 1, 0.1);
     expectTie(net.ties[1], 0, 2, 2.0);
@@ -76,7 +86,7 @@ TEST(EdgeList, StringIdsMixExistingAndNew) {
 
 TEST(EdgeList, OneNonIntegerIdMakesAllIdsLiteral) {
     const auto net = parse("1,2\n2,x\n");
-    EXPECT_EQ(net.new_state_ids, (Ids{"1", "2", "x"}));
+    EXPECT_EQ(newIds(net), (Ids{"1", "2", "x"}));
     ASSERT_EQ(net.ties.size(), 2u);
 }
 
@@ -89,8 +99,7 @@ TEST(EdgeList, DuplicatesAddWeights) {
 
 TEST(EdgeList, ByteOrderMarkIsNotPartOfTheFirstId) {
     // Excel's "CSV UTF-8": the mark made the header read as data and the ids literal.
-    EXPECT_EQ(parse("\xEF\xBB\xBFsource,target\n0,1\n1,2\n").new_state_ids,
-              (Ids{"S0", "S1", "S2"}));
+    EXPECT_EQ(newIds(parse("\xEF\xBB\xBFsource,target\n0,1\n1,2\n")), (Ids{"S0", "S1", "S2"}));
     EXPECT_EQ(parse("\xEF\xBB\xBF"
                     "NGA,GHA\n")
                   .new_state_ids,
@@ -101,7 +110,7 @@ TEST(EdgeList, Headers) {
     EXPECT_EQ(parse("a,b\n0,1\n").ties.size(), 1u);
     EXPECT_EQ(parse("From,To\n0,1\n").ties.size(), 1u);
     EXPECT_EQ(parse("# c\nu,v,weight\n0,1,2\n").ties.size(), 1u);
-    EXPECT_EQ(parse("x,y,Weight\n0,1,2\n").new_state_ids.size(), 2u);
+    EXPECT_EQ(newIds(parse("x,y,Weight\n0,1,2\n")).size(), 2u);
     // Only the first data line can be a header.
     EXPECT_EQ(parse("0,1\nsource,target\n").new_state_ids, (Ids{"0", "1", "source", "target"}));
 }
@@ -114,7 +123,7 @@ TEST(EdgeList, WhitespaceSeparated) {
 
 TEST(EdgeList, EmptyFile) {
     const auto net = parse("# nothing\n\n");
-    EXPECT_TRUE(net.new_state_ids.empty());
+    EXPECT_TRUE(newIds(net).empty());
     EXPECT_TRUE(net.ties.empty());
 }
 
@@ -139,7 +148,7 @@ TEST(EdgeList, ReadsFileAndReportsMissingFile) {
         for (int i = 0; i < 100000; ++i) out << i << ',' << (i + 1) % 100000 << ",1.5\n";
     }
     const auto net = readEdgeList(path, {}, 1.0);
-    EXPECT_EQ(net.new_state_ids.size(), 100000u);
+    EXPECT_EQ(newIds(net).size(), 100000u);
     ASSERT_EQ(net.ties.size(), 100000u);  // a ring
     EXPECT_TRUE(test::isSimple(net.ties, 100000));
     for (const auto d : test::degrees(net.ties, 100000)) ASSERT_EQ(d, 2u);
