@@ -10,11 +10,14 @@
 #   reads alone beside it.
 # Usage: scripts/bench_watts.sh            (about 5 minutes; graph-tool at 1e7 is skipped)
 #        GT_1E7=1 scripts/bench_watts.sh   (also graph-tool at 1e7, bounded by 10 minutes)
+#        SIZES=100000 WATTS_ONLY=1 NO_SETUP=1 scripts/bench_watts.sh   (one row, no root needed)
 # Env: BUILD (default build-bench): configured with benchmarks on if it is not yet, and always
 #      brought up to date first, so the table never comes from a stale binary.
+#      SIZES: the Watts rows' N (default "100000 1000000 10000000"; the slopes need 1e5 and 1e7).
+#      WATTS_ONLY=1: stop after the Watts table. NO_SETUP=1: skip scripts/setup.sh --bench.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh --bench >&2  # the peers' packages too (graph-tool)
+[ "${NO_SETUP:-0}" = 1 ] || bash scripts/setup.sh --bench >&2  # the peers' packages (graph-tool)
 build=${BUILD:-build-bench}
 py=/usr/bin/python3
 if [ ! -f "$build/CMakeCache.txt" ]; then
@@ -35,7 +38,7 @@ echo
 echo "| N | edges | left | rounds | regsim 1 thread (s) | regsim 2 threads (s) | memory-limit estimate (s) | decrements alone, measured (s) | scipy (s) | graph-tool (s) | regsim vs scipy | regsim vs graph-tool | regsim entries/s | peak RSS regsim (B/state, B/edge) | peak RSS scipy | peak RSS graph-tool |"
 echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 declare -A T1 T2 TF
-for n in 100000 1000000 10000000; do
+for n in ${SIZES:-100000 1000000 10000000}; do
   csv=$tmp/er$n.csv
   edges=$(kv "$($bw generate $n 4 2002 "$csv")" edges)
   # Best of many at small N, whose ~1 ms runs set the slope's lower end: one slow best of 5
@@ -87,6 +90,10 @@ for n in 100000 1000000 10000000; do
       'BEGIN {printf "| %.0e | %d | %d | %d | %.4f | %.4f | %.4f (%.1fx) | %.4f (%.1fx) | %.4f | %s | %.1fx | %s | %.2e | %.0f MB (%.1f, %.1f) | %.0f MB | %s |\n",
               n, e, l, r, t1, t2, est, t1 / est, fl, t1 / fl, ts, tg, ts / t1, vsg, v / t1, rss / 1e6, rss / n, rss / e, srss / 1e6, grss}'
 done
+[ "${WATTS_ONLY:-0}" = 1 ] && exit 0
+if [ -z "${T1[100000]:-}" ] || [ -z "${T1[1000000]:-}" ] || [ -z "${T1[10000000]:-}" ]; then
+  echo "(no slopes: they need SIZES with 1e5, 1e6 and 1e7)"; exit 0
+fi
 slope=$(awk -v a="${T1[100000]}" -v b="${T1[10000000]}" 'BEGIN {printf "%.2f", log(b / a) / log(100)}')
 slope1=$(awk -v a="${T1[100000]}" -v b="${T1[1000000]}" 'BEGIN {printf "%.2f", log(b / a) / log(10)}')
 slope2=$(awk -v a="${T1[1000000]}" -v b="${T1[10000000]}" 'BEGIN {printf "%.2f", log(b / a) / log(10)}')
