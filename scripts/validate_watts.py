@@ -34,16 +34,13 @@ def window(phi: float) -> tuple[float, float]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=" ".join(__doc__.split("\n\n")[0].split()))
     parser.add_argument("--replicates", type=int, default=200)
     parser.add_argument("--phi", type=float, default=0.18)
     parser.add_argument("--binary", default=str(ROOT / "build" / "regsim"))
     args = parser.parse_args()
     lo, hi = window(args.phi)
-    print(f"phi = {args.phi}, N = 10000, {args.replicates} replicates per z; "
-          f"analytic cascade window: {lo:.2f} < z < {hi:.2f}\n")
-    print("| z | inside window | global cascades (share of replicates) | mean size of global cascades (share of N) |")
-    print("|---|---|---|---|")
+    rows, n = [], None
     with tempfile.TemporaryDirectory() as tmp:
         for z in range(1, 11):
             out = Path(tmp) / f"w{z}.h5"
@@ -52,11 +49,18 @@ def main() -> int:
                             "--quiet", "--set", f"network.mean_degree={z}",
                             "--set", f"institution.NORM.benefit={args.phi - 1e-9!r}"], check=True)
             with h5py.File(out, "r") as f:
-                sizes = f["cascade_size"][:, 0] / f["state"].shape[0]
+                n = f["state"].shape[0]
+                sizes = f["cascade_size"][:, 0] / n
             global_ = sizes > 0.1
-            mean = sizes[global_].mean() if global_.any() else 0.0
+            # No global cascade: its mean size is undefined, not 0.
+            mean = f"{sizes[global_].mean():.3f}" if global_.any() else "-"
             inside = "yes" if lo < z < hi else "no"
-            print(f"| {z} | {inside} | {global_.mean():.3f} | {mean:.3f} |")
+            rows.append(f"| {z} | {inside} | {global_.mean():.3f} | {mean} |")
+    print(f"phi = {args.phi}, N = {n} (the scenario's), {args.replicates} replicates per z; "
+          f"analytic cascade window: {lo:.2f} < z < {hi:.2f}\n")
+    print("| z | inside window | global cascades (share of replicates) | mean size of global cascades (share of N) |")
+    print("|---|---|---|---|")
+    print("\n".join(rows))
     return 0
 
 
