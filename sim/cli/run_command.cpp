@@ -193,8 +193,9 @@ int runCommand(int argc, char** argv, const std::string& command_line) {
     const double sim_s = secondsSince(t_sim);
 
     if (!quiet) {
-        std::fprintf(stderr, "regsim: wrote %s (%u replicates x %u steps) in %.2f s\n",
-                     path.c_str(), done, options.steps, load_s + build_s + sim_s);
+        std::fprintf(stderr, "regsim: wrote %s (%u replicate%s x %u step%s) in %.2f s\n",
+                     path.c_str(), done, done == 1 ? "" : "s", options.steps,
+                     options.steps == 1 ? "" : "s", load_s + build_s + sim_s);
     }
     if (args.count("timings")) {
         // Simulation and writing overlap (one writer thread); "write" is the writer's busy time,
