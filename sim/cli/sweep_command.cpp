@@ -147,8 +147,14 @@ int sweepCommand(int argc, char** argv, const std::string& command_line) {
     const PointRange range = shardPoints(points_total, shard.index, shard.count);
     const Scenario& base = sw.scenario;
     SweepMetadata meta;
-    for (StateIndex i = 0; i < base.states.size(); ++i) meta.state_ids.push_back(base.states.id(i));
-    for (const auto& i : base.institutions) meta.institution_ids.push_back(i.id);
+    for (StateIndex i = 0; i < base.states.size(); ++i) {
+        meta.state_ids.push_back(base.states.id(i));
+        meta.state_names.push_back(base.states.name(i));
+    }
+    for (const auto& i : base.institutions) {
+        meta.institution_ids.push_back(i.id);
+        meta.institution_names.push_back(i.name.empty() ? i.id : i.name);
+    }
     for (const auto& a : base.axes) meta.axis_names.push_back(a);
     for (const auto& p : sw.design.parameters) meta.parameter_keys.push_back(p.key);
     meta.trajectories = sw.record.trajectories;

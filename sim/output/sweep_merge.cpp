@@ -164,6 +164,9 @@ void mergeSweepShards(const MergeOptions& o) {
     SweepMetadata m;
     m.state_ids = stringDataset(f0, "state");
     m.institution_ids = stringDataset(f0, "institution");
+    if (hasDataset(f0, "state_name")) m.state_names = stringDataset(f0, "state_name");
+    if (hasDataset(f0, "institution_name"))
+        m.institution_names = stringDataset(f0, "institution_name");
     m.parameter_keys = stringDataset(f0, "parameter");
     m.trajectories = hasDataset(f0, "sovereignty");
     if (m.trajectories) {

@@ -5,12 +5,14 @@
 #include <algorithm>
 #include <bit>
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <ctime>
 #include <deque>
 #include <filesystem>
 #include <functional>
 #include <limits>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -104,6 +106,17 @@ std::function<std::pair<const void*, std::size_t>(const RunResult&)> field(
         const auto& v = r.*member;
         return std::pair<const void*, std::size_t>(v.data(), v.size());
     };
+}
+
+// "YYYY-MM" of the month `steps` after `start` ("YYYY-MM"); "" if start is not one.
+std::string monthAfter(const std::string& start, std::int64_t steps) {
+    int y = 0, m = 0;
+    if (std::sscanf(start.c_str(), "%d-%d", &y, &m) != 2 || m < 1 || m > 12) return "";
+    const std::int64_t months = std::int64_t(y) * 12 + (m - 1) + steps;
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%04lld-%02lld", static_cast<long long>(months / 12),
+                  static_cast<long long>(months % 12 + 1));
+    return buf;
 }
 
 // What a file being resumed, or found finished by --resume, must share with this sweep: the
@@ -292,6 +305,29 @@ void SweepWriter::Impl::create() {
     if (meta.trajectories)
         writeStringAttribute(coords[5].get(), "long_name", "step (months since the start)");
 
+    // Auxiliary coordinates, as run files have them (docs/output.md): names beside the ids and
+    // the calendar month of each recorded step, so that xarray lists them with the data.
+    std::map<std::size_t, std::string> aux_names;  // coordinate index -> auxiliary name
+    const auto auxiliary = [&](const char* name, const std::vector<std::string>& values,
+                               std::size_t scale, std::size_t length, const char* long_name) {
+        if (values.empty() || values.size() != length) return;  // (a file merged from old shards)
+        const auto ds = createStringCoordinate(f, name, values);
+        attachScales(ds.get(), {coords[scale].get()}, name);
+        writeStringAttribute(ds.get(), "long_name", long_name);
+        aux_names[scale] = name;
+    };
+    auxiliary("state_name", meta.state_names, 2, meta.state_ids.size(), "state name");
+    auxiliary("institution_name", meta.institution_names, 3, meta.institution_ids.size(),
+              "institution name");
+    if (meta.trajectories) {
+        std::vector<std::string> months;
+        for (auto t : meta.time_steps) months.push_back(monthAfter(meta.start_month, t));
+        auxiliary("month", months, 5, months.size(), "calendar month of the step (YYYY-MM)");
+    }
+    std::string all_aux;
+    for (const auto& [scale, name] : aux_names) all_aux += (all_aux.empty() ? "" : " ") + name;
+    if (!all_aux.empty()) writeStringAttribute(f, "coordinates", all_aux);
+
     // The design: point_values(point, parameter) and one param_<key>(point) per parameter.
     const hsize_t D = meta.parameter_keys.size();
     std::vector<double> pv(P * D);
@@ -372,9 +408,15 @@ void SweepWriter::Impl::create() {
                                         dcpl.get(), dapl.get()),
                              what);
         std::vector<hid_t> scales;
-        for (int s : v.scales) scales.push_back(coords[std::size_t(s)].get());
+        std::string aux;
+        for (int s : v.scales) {
+            scales.push_back(coords[std::size_t(s)].get());
+            if (const auto a = aux_names.find(std::size_t(s)); a != aux_names.end())
+                aux += (aux.empty() ? "" : " ") + a->second;
+        }
         attachScales(v.ds.get(), scales, v.name);
         writeStringAttribute(v.ds.get(), "long_name", v.long_name);
+        if (!aux.empty()) writeStringAttribute(v.ds.get(), "coordinates", aux);
         if (v.flags > 0) {
             std::vector<std::uint8_t> fv(std::size_t(v.flags));
             for (int k = 0; k < v.flags; ++k) fv[std::size_t(k)] = std::uint8_t(k);

@@ -34,6 +34,8 @@ struct SweepMetadata {
     // Coordinates.
     std::vector<std::string> state_ids, institution_ids, axis_names, parameter_keys;
     std::vector<std::int32_t> time_steps;  // recorded steps (trajectories only)
+    // Display names beside the ids (auxiliary coordinates state_name, institution_name).
+    std::vector<std::string> state_names, institution_names;
     bool trajectories = false;
     std::uint32_t record_every = 1;
     std::uint32_t steps = 0;
