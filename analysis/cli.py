@@ -21,6 +21,16 @@ def _size(text):
     return (w, h)
 
 
+def _positive_int(text):
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 1, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 1, got {value}")
+    return value
+
+
 def _ids(text):
     return [t.strip() for t in text.split(",") if t.strip()]
 
@@ -329,7 +339,7 @@ def build_parser():
     w.add_argument("--x", metavar="PARAM", help="swept parameter on the x axis")
     w.add_argument("--y", metavar="PARAM", help="second parameter: draw a heatmap")
     w.add_argument("--z", metavar="METRIC", required=True, help=sweep.METRIC_HELP)
-    w.add_argument("--bins", type=int, metavar="N",
+    w.add_argument("--bins", type=_positive_int, metavar="N",
                    help="bins per axis for a sampled design (uniform, latin_hypercube, sobol, "
                    "saltelli), whose points have their own values (default 10; a heatmap: "
                    "fewer, down to 5, when there are under 2 points per cell); grids keep "
@@ -387,14 +397,21 @@ class OutputExistsError(Exception):
 def check_outputs(args):
     """Every file the command will write: never the input, and no existing file without
     --force (as `regsim run`: nothing a user had is replaced unasked)."""
-    outs = [getattr(args, a, None) for a in ("output", "csv", "table")]
-    if args.command in FIGURES and not args.output and args.file:
+    outs = [o for o in (getattr(args, a, None) for a in ("output", "csv", "table")) if o]
+    draws = args.command in FIGURES and not getattr(args, "ishigami", False)
+    if draws and not args.output and args.file:
         outs.append(_default_out(args))
-    for out in filter(None, outs):
+    inputs = [p for p in (args.file, getattr(args, "observed", None))
+              if p and os.path.exists(p)]
+    real = [os.path.realpath(o) for o in outs]
+    if len(set(real)) < len(real):
+        raise OutputExistsError("two outputs are the same file: "
+                                f"{', '.join(o for o, r in zip(outs, real) if real.count(r) > 1)}")
+    for out in outs:
         if not os.path.isfile(out):  # absent, or /dev/null and the like
             continue
-        if args.file and os.path.samefile(out, args.file):
-            raise OutputExistsError(f"{out} is the input file; write the output elsewhere")
+        if any(os.path.samefile(out, i) for i in inputs):
+            raise OutputExistsError(f"{out} is an input file; write the output elsewhere")
         if not args.force:
             raise OutputExistsError(f"{out} exists; use --force to overwrite it")
 
@@ -402,6 +419,8 @@ def check_outputs(args):
 def main(argv=None):
     args = build_parser().parse_args(argv)
     try:
+        if args.file is not None and not os.path.exists(args.file):
+            raise FileNotFoundError(f"{args.file}: no such file")
         check_outputs(args)
         if args.file is None:  # sobol --ishigami without a file
             if not getattr(args, "ishigami", False):

@@ -69,6 +69,9 @@ def _values(f, z):
             return f["cascade_size"][:, :, i].astype(float), False
         s, i = _index(f, "state", m.group(1)), _index(f, "institution", m.group(2))
         if kind == "exit_month":
+            if "steps" not in f.attrs:
+                raise ValueError("exit_month needs the file's root attribute steps (the run "
+                                 "length that a run without the exit is censored at)")
             e = f["exit_step"][:, :, s, i].astype(float)
             return np.where(e >= 0, e, float(f.attrs["steps"])), False
         ds = "exit_step" if kind == "exit" else "announce_step"

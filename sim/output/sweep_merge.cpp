@@ -155,6 +155,12 @@ void mergeSweepShards(const MergeOptions& o) {
         if (fs::exists(o.output, ec) && !o.force) {
             throw MergeError(o.output + " exists; use --force to overwrite");
         }
+        // An unfinished run or sweep of that name keeps its flushed data: not ours to drop.
+        if (fs::exists(o.output + ".part", ec) && !o.force) {
+            throw MergeError(o.output +
+                             ".part exists (an unfinished file; `regsim info` shows what it "
+                             "holds): use --force to replace it");
+        }
         const fs::path parent = fs::path(o.output).parent_path();
         if (!parent.empty()) fs::create_directories(parent, ec);
     }

@@ -762,12 +762,14 @@ class Loader {
         }
         if (from_file) {  // provenance: the text names the file, the hash pins its contents
             std::ifstream in(spec.path, std::ios::binary);
-            std::ostringstream bytes;
-            bytes << in.rdbuf();
+            std::uint64_t h = kFnvOffsetBasis;
+            std::vector<char> block(std::size_t(1) << 20);  // streamed: no copy of a 0.3 GB file
+            while (in.read(block.data(), std::streamsize(block.size())) || in.gcount() > 0)
+                h = fnv1a64(std::string_view(block.data(), std::size_t(in.gcount())), h);
             std::error_code ec;
             const auto absolute = std::filesystem::absolute(spec.path, ec);
             sc_.source.network_path = ec ? spec.path : absolute.lexically_normal().string();
-            sc_.source.network_hash = hex16(fnv1a64(bytes.str()));
+            sc_.source.network_hash = hex16(h);
         }
         for (const auto& id : net.new_state_ids) {
             if (state_ids_.count(id)) {
@@ -1102,9 +1104,15 @@ class Loader {
         }
         // A sanction, lift or forced exit of a pair that is never a membership would do nothing
         // (topology: members, founding candidates and force_join targets): a typo, most likely.
+        std::map<InstitutionIndex, std::vector<bool>> member_of;  // built for the ones needed
         for (const auto& [i, ev] : on_membership) {
             const auto& inst = sc_.institutions[ev.institution];
-            const bool possible = hasIndex(inst.members, ev.state) ||
+            auto [it, fresh] = member_of.try_emplace(ev.institution);
+            if (fresh) {  // one pass per institution, not a scan per event (members = "all")
+                it->second.assign(sc_.states.size(), false);
+                for (StateIndex m : inst.members) it->second[m] = true;
+            }
+            const bool possible = it->second[ev.state] ||
                                   joined.count({ev.state, ev.institution}) ||
                                   (inst.latent && (inst.founding.candidates.empty() ||
                                                    hasIndex(inst.founding.candidates, ev.state)));

@@ -178,6 +178,11 @@ SweepSpec SweepParser::parse() {
         if (std::string_view(k) == "scramble" && !scrambles)
             fail(*n, "sweep.scramble",
                  "applies to the sobol and saltelli designs only, not " + design_name);
+        // Sobol' points are fixed; the seed only scrambles them.
+        if (std::string_view(k) == "design_seed" && scrambles && !spec.design.scramble)
+            fail(*n, "sweep.design_seed",
+                 "has no effect on an unscrambled " + design_name +
+                     " design; set scramble = true, or leave it out");
     }
     if (const auto* n = sw.get("record")) {
         spec.record_text = readString(*n, "sweep.record");
@@ -267,6 +272,12 @@ SweepSpec SweepParser::parse() {
         if (probe.empty()) {
             probe = p.integer ? std::vector<double>{std::ceil(p.low), std::floor(p.high)}
                               : std::vector<double>{p.low, p.high};
+            // And a fractional value between them: an integer key (notice_months, quorum)
+            // passes with integer ends but refuses the points drawn between them.
+            if (!p.integer) {
+                const double inside = p.low + (p.high - p.low) * 0.41421356237309503;
+                if (inside != std::floor(inside)) probe.push_back(inside);
+            }
         }
         for (double v : probe) {
             char buf[64];
@@ -274,7 +285,10 @@ SweepSpec SweepParser::parse() {
             try {
                 (void)spec.scenario_template->load({key + "=" + buf});
             } catch (const ScenarioError& e) {
-                fail(*kn, key, e.message + " (value " + buf + ")");
+                const bool integer_key = e.message.find("expected an integer") != std::string::npos;
+                fail(*kn, key,
+                     e.message + " (value " + buf + ")" +
+                         (integer_key ? "; add integer = true to sample integers" : ""));
             }
         }
         for (std::size_t j = 0; j < spec.design.parameters.size(); ++j) {

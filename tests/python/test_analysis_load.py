@@ -173,7 +173,7 @@ def test_outputs_are_never_the_input_and_not_replaced_without_force(run_file, tm
     before = own.read_bytes()
     # Writing the event CSV over the run itself: refused, even with --force.
     assert main(["events", str(own), "-o", str(own), "--force"]) == 2
-    assert "is the input file" in capsys.readouterr().err
+    assert "is an input file" in capsys.readouterr().err
     assert own.read_bytes() == before
     # An existing table or figure: refused without --force, replaced with it.
     table = tmp_path / "t.txt"
@@ -186,3 +186,17 @@ def test_outputs_are_never_the_input_and_not_replaced_without_force(run_file, tm
     fig.write_bytes(b"mine")
     assert main(["cascades", str(own), "-o", str(fig)]) == 2
     assert fig.read_bytes() == b"mine"
+
+
+def test_outputs_are_not_the_observed_input_nor_each_other(run_file, tmp_path, capsys):
+    from analysis.cli import main
+
+    observed = tmp_path / "obs.csv"
+    observed.write_text("date,kind,state,institution,source\n")
+    assert main(["hindcast", str(run_file), str(observed), "--csv", str(observed),
+                 "--force"]) == 2
+    assert "is an input file" in capsys.readouterr().err
+    table = tmp_path / "t.txt"
+    assert main(["summary", str(run_file), "-o", str(table), "--csv", str(table)]) == 2
+    assert "two outputs are the same file" in capsys.readouterr().err
+    assert not table.exists()

@@ -78,7 +78,6 @@ replicates = 2
 steps = 24
 design = "saltelli"
 samples = {samples}
-design_seed = 3
 
 [[parameter]]
 key = "model.peer_weight"

@@ -167,6 +167,12 @@ def test_merge_refuses_bad_shard_sets(small):
     assert p.returncode == 2 and "missing shard 1/2" in p.stderr
     p = regsim("merge", shards[0], shards[0], shards[1], "-o", out)
     assert p.returncode == 2 and "overlaps" in p.stderr
+    # Over an unfinished file of the output's name: refused without --force.
+    part = Path(str(out) + ".part")
+    part.write_bytes(b"flushed blocks")
+    p = regsim("merge", *shards, "-o", out)
+    assert p.returncode == 2 and ".part exists" in p.stderr and part.read_bytes() == b"flushed blocks"
+    part.unlink()
     # Into one of its own shards: refused even with --force (virtual or copied).
     before = shards[1].read_bytes()
     for extra in ([], ["--virtual"]):

@@ -133,6 +133,18 @@ TEST(SweepLoader, RangesMustBeFinite) {
     EXPECT_EQ(nan.key, "model.peer_weight.low");
 }
 
+TEST(SweepLoader, SampledIntegerKeyNeedsIntegerTrue) {
+    // Integer ends pass; the fractional points drawn between them would fail mid-sweep.
+    const std::string head = kHead +
+                             "design = \"latin_hypercube\"\nsamples = 20\n[[parameter]]\n"
+                             "key = \"institution.ECOWAS.notice_months\"\nlow = 0\n"
+                             "high = 24\n";
+    const auto e = loadError(head);
+    EXPECT_EQ(e.line, 6);
+    EXPECT_NE(e.message.find("add integer = true"), std::string::npos) << e.message;
+    EXPECT_EQ(load(head + "integer = true\n").points.size(), 20u);
+}
+
 TEST(SweepLoader, KeysTheDesignIgnoresAreErrors) {
     const std::string param = "[[parameter]]\nkey = \"model.peer_weight\"\nvalues = [0.1]\n";
     for (const char* k : {"samples = 100", "design_seed = 3", "scramble = true"}) {
@@ -146,6 +158,20 @@ TEST(SweepLoader, KeysTheDesignIgnoresAreErrors) {
                              "[[parameter]]\nkey = \"model.peer_weight\"\nlow = 0\nhigh = 1\n");
     EXPECT_EQ(e.line, 5);
     EXPECT_NE(e.message.find("sobol and saltelli designs only"), std::string::npos) << e.message;
+    // Sobol' points are fixed: design_seed only scrambles them.
+    const std::string sobol = kHead +
+                              "design = \"sobol\"\nsamples = 4\ndesign_seed = 5\n"
+                              "[[parameter]]\nkey = \"model.peer_weight\"\nlow = 0\n"
+                              "high = 1\n";
+    const auto s = loadError(sobol);
+    EXPECT_EQ(s.line, 5);
+    EXPECT_NE(s.message.find("no effect on an unscrambled sobol design"), std::string::npos)
+        << s.message;
+    const std::string scrambled = kHead +
+                                  "design = \"sobol\"\nsamples = 4\ndesign_seed = 5\n"
+                                  "scramble = true\n[[parameter]]\nkey = \"model.peer_weight\"\n"
+                                  "low = 0\nhigh = 1\n";
+    EXPECT_EQ(load(scrambled).points.size(), 4u);
 }
 
 TEST(SweepLoader, EmptyRange) {
