@@ -155,9 +155,19 @@ def _fmt(df):
             return "" if np.isnan(x) else f"{x:.2f}"
         return str(x)
 
+    def p(x):
+        # A probability that rounds to 0.00 or 1.00 but is not: say so (1 of 2000 replicates
+        # announcing must not read as "never"); the CSV has the exact value.
+        if isinstance(x, float) and 0 < x < 0.005:
+            return "<0.01"
+        if isinstance(x, float) and 0.995 <= x < 1:
+            return ">0.99"
+        return f(x)
+
     if not len(df):
         return "(no rows)"
-    return df.to_string(index=False, na_rep="", formatters={c: f for c in df.columns})
+    return df.to_string(index=False, na_rep="",
+                        formatters={c: p if str(c).startswith("P(") else f for c in df.columns})
 
 
 def render(info, memberships, institutions, all_rows, states=None, institutions_only=None):

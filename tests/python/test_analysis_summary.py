@@ -205,3 +205,11 @@ def test_cli_summary_filters(run_file, tmp_path, capsys):
     assert "unknown id(s) NOPE" in err and s in err  # names the valid ids
     assert main(["summary", str(run_file), "--institutions", "NOPE"]) == 1
     assert "unknown id(s) NOPE (institutions)" in capsys.readouterr().err
+
+
+def test_rare_probabilities_do_not_print_as_never_or_always():
+    table = pd.DataFrame({"state": ["GHA"], "P(announce) 2026": [1 / 2000],
+                          "P(exit) 2026": [1999 / 2000], "cascade mean": [0.0004]})
+    text = summary._fmt(table)
+    assert "<0.01" in text and ">0.99" in text
+    assert "0.00" in text  # not a probability: plain rounding
