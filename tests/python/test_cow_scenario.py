@@ -71,13 +71,26 @@ def test_scenario_and_observed_rate(cow, tmp_path, capsys):
     assert inst["alpha"]["name"] == "Alpha Org, the first"
     with open(ROOT / "scenarios" / "west_africa.toml", "rb") as fh:
         assert doc["model"] == tomllib.load(fh)["model"]
-    # Full-membership years 2000..2001 with a next year, IGO alive then: AAA alpha 2000, 2001;
-    # BBB alpha 2000, 2001 (left in 2002); CCC alpha 2000 (associate in 2001: not a
-    # withdrawal); AAA beta 2000 (left in 2001); BBB beta 2000 (beta gone after 2001: 2001 is
-    # not at risk); AAA and BBB delta 2000 (both left in 2001). 9 years, 4 withdrawals.
+    # Full-membership years 2000..2001 (2002 is the data's last: no next year), IGO alive and
+    # observed in the next year: AAA alpha 2000, 2001; BBB alpha 2000, 2001 (gone in 2002);
+    # CCC alpha 2000 (associate in 2001: not a withdrawal); AAA beta 2000 (gone in 2001); BBB
+    # beta 2000 (beta dead after 2001: 2001 is not at risk). delta has no row for anyone in
+    # 2001: a gap in the data, not two withdrawals. 7 years, 2 withdrawals.
     text = capsys.readouterr().out
-    assert "4 withdrawals in 9 membership-years" in text, text
+    assert "observed 2000..2001" in text and "2 withdrawals in 7 membership-years" in text, text
     assert "3 IGOs, 7 memberships" in text
+
+
+def test_a_one_year_absence_is_a_gap_not_a_withdrawal():
+    import pandas as pd
+
+    rows = [("X", "i", 2000, 1), ("Y", "i", 2000, 1), ("Y", "i", 2001, 1), ("X", "i", 2002, 1),
+            ("Y", "i", 2002, 1), ("Y", "i", 2003, 1)]
+    members = pd.DataFrame(rows, columns=["stateabb", "ioname", "year", "status"])
+    igos = pd.DataFrame({"ioname": ["i"], "last_year": [2014]})
+    # X: absent in 2001, back in 2002: at risk in 2000 but no withdrawal; X leaves after 2002
+    # (absent 2003 and not back). Y: at risk 2000, 2001, 2002, never leaves. Data end 2003.
+    assert cow_scenario.observed_rate(members, igos, None, None, 2000, 2005) == (1, 5, 2002)
 
 
 def test_bad_input_is_refused(cow, tmp_path):
