@@ -117,6 +117,7 @@ def scenario_text(args, states, names, igo_names, chosen, model):
         ident = re.sub(r"[^A-Za-z0-9_-]", "_", io)
         out += ["[[institution]]", f'id = "{ident}"',
                 f"name = {toml_value(igo_names.get(io, io))}",
+                'kind = "igo"  # COW does not say regional or global',
                 f"benefit = {args.benefit!r}", f"sovereignty_cost = {args.cost!r}",
                 f"members = {toml_value(m)}", ""]
     return "\n".join(out)
@@ -126,7 +127,7 @@ def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--cow", required=True, metavar="DIR", help="folder of the COW IGO v3 files")
     p.add_argument("--states", required=True, metavar="A,B",
-                   help="COW state abbreviations (stateabb)")
+                   help="COW state abbreviations (stateabb) or numeric codes (ccode)")
     p.add_argument("--year", required=True, type=int, help="membership snapshot and start year")
     p.add_argument("--years", type=int, default=10, help="years simulated (default 10)")
     p.add_argument("--min-members", type=int, default=3,
@@ -148,6 +149,8 @@ def main(argv=None):
 
     members, igos, state_table = load_cow(args.cow)
     states = [s.strip() for s in args.states.split(",") if s.strip()]
+    by_code = dict(zip(state_table.ccode.astype(str), state_table.stateabb))
+    states = [by_code.get(s, s) if s.isdigit() else s for s in states]  # 432 -> MLI
     unknown = sorted(set(states) - set(state_table.stateabb))
     if unknown:
         p.error(f"unknown COW state abbreviations: {', '.join(unknown)}")
