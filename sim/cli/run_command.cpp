@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <iostream>
 #include <mutex>
+#include <optional>
 #include <tuple>
 #include <utility>
 
@@ -21,6 +22,7 @@
 #include "output/writer_thread.hpp"
 #include "run/replicate_runner.hpp"
 #include "scenario/scenario_loader.hpp"
+#include "sweep/progress.hpp"
 
 namespace regsim::cli {
 
@@ -31,6 +33,23 @@ std::atomic<bool> g_interrupted{false};
 extern "C" void onSignal(int) { g_interrupted.store(true); }
 
 using Clock = std::chrono::steady_clock;
+
+// Counts the replicates written, for the progress line (the writer thread calls it).
+class ProgressWriter final : public Writer {
+  public:
+    ProgressWriter(Writer& inner, Progress& progress) : inner_(inner), progress_(progress) {}
+    void write(const RunResult& r) override {
+        inner_.write(r);
+        progress_.update(++written_);
+    }
+    void finish() override { inner_.finish(); }
+    std::uint64_t written() const { return written_; }
+
+  private:
+    Writer& inner_;
+    Progress& progress_;
+    std::uint64_t written_ = 0;
+};
 
 }  // namespace
 
@@ -172,17 +191,23 @@ int runCommand(int argc, char** argv, const std::string& command_line) {
     double compress_s = 0.0, write_cpu_s = 0.0;
     try {
         Hdf5RunWriter file(path, meta);
-        TimedWriter timed(file);
-        WriterThread writer(timed, queue, 0, options.replicates);
+        Progress progress(options.replicates, 0, quiet);
+        progress.setLabels("replicates", "regsim run");
+        ProgressWriter counted(file, progress);
+        TimedWriter timed(counted);
+        std::optional<WriterThread> writer(std::in_place, timed, queue, 0, options.replicates);
         done = runReplicates(
-            scenario, topology, options, [&](RunResult&& r) { writer.push(std::move(r)); },
+            scenario, topology, options, [&](RunResult&& r) { writer->push(std::move(r)); },
             &g_interrupted);
         if (done < options.replicates) {
+            writer.reset();  // stops and joins the writer thread: nothing else updates progress
+            progress.finish(counted.written());
             std::cerr << "regsim run: interrupted after " << done << " of " << options.replicates
                       << " replicates; the incomplete file is left as " << path << ".part\n";
             return kExitInterrupted;
         }
-        writer.close();
+        writer->close();
+        progress.finish(counted.written());
         write_s = timed.seconds();
         write_cpu_s = timed.cpuSeconds();
         compress_s = file.compressionSeconds();

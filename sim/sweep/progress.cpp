@@ -17,7 +17,8 @@ Progress::Progress(std::uint64_t total, std::uint64_t already, bool quiet, std::
       start_(std::chrono::steady_clock::now()),
       last_(start_) {}
 
-std::string Progress::line(std::uint64_t done, std::uint64_t total, double rate, bool bar) {
+std::string Progress::line(std::uint64_t done, std::uint64_t total, double rate, bool bar,
+                           const std::string& unit) {
     std::string out;
     if (bar) {
         constexpr int width = 30;
@@ -29,9 +30,10 @@ std::string Progress::line(std::uint64_t done, std::uint64_t total, double rate,
         out.append("] ");
     }
     char buf[160];
-    std::snprintf(buf, sizeof buf, "%llu/%llu runs (%.1f%%), %.1f runs/s",
+    std::snprintf(buf, sizeof buf, "%llu/%llu %s (%.1f%%), %.1f %s/s",
                   static_cast<unsigned long long>(done), static_cast<unsigned long long>(total),
-                  total ? 100.0 * double(done) / double(total) : 100.0, rate);
+                  unit.c_str(), total ? 100.0 * double(done) / double(total) : 100.0, rate,
+                  unit.c_str());
     out += buf;
     if (rate > 0 && done < total) {
         const double eta = double(total - done) / rate;
@@ -53,11 +55,11 @@ void Progress::print(std::uint64_t done, bool final) {
     const auto now = std::chrono::steady_clock::now();
     const double elapsed = std::chrono::duration<double>(now - start_).count();
     const double rate = elapsed > 0 ? double(done - already_) / elapsed : 0.0;
-    const std::string text = line(done, total_, rate, tty_);
+    const std::string text = line(done, total_, rate, tty_, unit_);
     if (tty_) {
         std::fprintf(out_, "\r%s\033[K%s", text.c_str(), final ? "\n" : "");
     } else {
-        std::fprintf(out_, "regsim sweep: %s\n", text.c_str());
+        std::fprintf(out_, "%s: %s\n", program_.c_str(), text.c_str());
     }
     std::fflush(out_);
     last_ = now;

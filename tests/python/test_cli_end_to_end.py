@@ -128,6 +128,15 @@ def test_events_after_the_last_step_are_announced(tmp_path):
     assert quiet.stderr == ""
 
 
+def test_run_reports_progress_in_a_log(tmp_path):
+    # stderr is not a terminal here: plain lines, at least the final count.
+    proc = regsim("run", DEFAULT, "-o", tmp_path / "p.h5", "--replicates", 7, check=True)
+    assert "regsim run: 7/7 replicates (100.0%)" in proc.stderr, proc.stderr
+    quiet = regsim("run", DEFAULT, "-o", tmp_path / "q.h5", "--replicates", 7, "--quiet",
+                   check=True)
+    assert quiet.stderr == ""
+
+
 def test_check_accepts_the_default_scenario():
     proc = regsim("check", DEFAULT, check=True)
     assert "ok" in proc.stdout
@@ -347,7 +356,9 @@ def test_kills_inside_flushes(tmp_path, finished_run):
         kill_a_run(out, 0, 0.2 + 0.8 * rng.random())
         flushed.append(check_killed_part(part, finished_run))
         part.unlink()  # about 0.5 MB per flushed replicate
-    assert min(flushed) > 0 and max(flushed) > 100, flushed
+    # Some kill landed after many flushes (about 170 a second on a quiet machine, half that
+    # with another build on the same two cores).
+    assert min(flushed) > 0 and max(flushed) > 30, flushed
 
 
 def test_command_line_re_splits_to_the_arguments_given(tmp_path):

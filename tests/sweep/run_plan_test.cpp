@@ -86,6 +86,8 @@ TEST(Progress, Line) {
     EXPECT_EQ(Progress::line(0, 100, 0.0, true).substr(0, 32), "[..............................]");
     EXPECT_NE(Progress::line(0, 7200, 1.0, false).find("ETA 2h00m"), std::string::npos);
     EXPECT_EQ(Progress::line(100, 100, 3.0, false).find("ETA"), std::string::npos);
+    EXPECT_EQ(Progress::line(3, 4, 1.0, false, "replicates"),
+              "3/4 replicates (75.0%), 1.0 replicates/s, ETA 1s");
 }
 
 TEST(Progress, PlainLinesAreRateLimitedAndQuietIsSilent) {
