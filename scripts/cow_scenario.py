@@ -3,7 +3,8 @@
 
     /usr/bin/python3 scripts/cow_scenario.py --cow DIR --states BEN,BFO,GHA,... --year 2000 \\
         [--years 10] [--min-members 3] [--model-from scenarios/sahel_2022.toml] \\
-        [--benefit 1.0] [--cost 0.5] [--replicates 100] [--seed 1] -o OUT.toml [--force]
+        [--benefit 1.0] [--cost 0.5] [--replicates 100] [--seed 1] -o OUT.toml [--force] \\
+        [--global-rate]
 
 DIR holds the long-form files of ../shared/data/cow-igo-v3 (memberships.csv.gz, igos.csv,
 states.csv; Pevehouse et al. 2020, free for research with citation). The scenario has the
@@ -12,9 +13,10 @@ given states (COW abbreviations, which become the state ids), every IGO that at 
 memberships in that year, no event, and --years of monthly steps from January of --year. Its
 [model] table is copied from --model-from, or left out (regsim's defaults: a world where
 nothing leaves). The script also prints what the data say for the same states and IGOs over the
-same years, and for every state and IGO 1965-2013 by the same definition: withdrawals per
-full-membership-year (observed_rate below), the quantity `python3 -m analysis baserate`
-computes from a run (pattern P5 of docs/model.md; docs/validation.md, "Quiet times").
+same years (and with --global-rate for every state and IGO 1965-2012 by the same definition):
+withdrawals per full-membership-year (observed_rate below), the quantity `python3 -m analysis
+baserate` computes from a run (pattern P5 of docs/model.md; docs/validation.md, "Quiet
+times").
 """
 
 import argparse
@@ -47,32 +49,40 @@ def select(members, states, year, min_members):
 
 def observed_rate(members, igos, states, ionames, first, last):
     """(withdrawals, full-membership-years, last year used) among `states` and `ionames`
-    (None: all), years t = first..last that have a next year in the data. A year t at risk is
-    a full membership in t of an IGO alive (igos.csv) and observed (some state has a row) in
-    t + 1; it is a withdrawal when the state has no membership of any status in t + 1 and is
-    not back in t + 2. A run from January of `first` can leave in any of these years.
+    (None: all), years t = first..last such that t + 2 is in the data. A year t at risk is a
+    full membership in t of an IGO alive (igos.csv) and observed (some state has a row) in
+    t + 1, by a state observed (with a row in some IGO) in t + 1; it is a withdrawal when the
+    state has no membership of any status in t + 1 and is not back in t + 2 (when the IGO is
+    observed in t + 2; else the absence in t + 1 decides). A run from January of `first` can
+    leave in any of these years.
 
     Why not the data README's rule (full in t - 1, none in t): the long form drops COW's codes
     0 (no membership), -1 (IGO not in existence) and -9 (missing), so a missing year reads as
     a withdrawal. An IGO with no row for anyone in t + 1 is such a gap (36 of 50 "withdrawals"
-    of the West African states in 2000-2009 were), and so is a state absent for one year only.
-    The README's own rate, 0.00213, was computed on the state-year file with those codes."""
+    of the West African states in 2000-2009 were), so is a state absent for one year only
+    (which also hides the rare real exit and rejoining within a year), and so is a state that
+    leaves the data: West Germany in 1990 "withdrew" from 101 IGOs its successor held. The
+    README's own rate, 0.00213, was computed on the state-year file with those codes."""
     alive = igos.set_index("ioname").last_year
-    last = min(last, int(members.year.max()) - 1)  # t + 1 must be in the data
+    last = min(last, int(members.year.max()) - 2)  # t + 2 must be in the data (the gap rule)
     held = members
     if states is not None:
         held = held[held.stateabb.isin(states)]
     if ionames is not None:
         held = held[held.ioname.isin(ionames)]
     observed = set(zip(members.ioname, members.year))
+    present = set(zip(members.stateabb, members.year))
     any_status = set(zip(members.stateabb, members.ioname, members.year))
     full = held[(held.status == 1) & (held.year >= first) & (held.year <= last)]
     years = withdrawals = 0
     for state, io, y in zip(full.stateabb, full.ioname, full.year):
         if alive.get(io, -1) < y + 1 or (io, y + 1) not in observed:
             continue
+        if (state, y + 1) not in present:  # the state left the data (succession, dissolution)
+            continue
         years += 1
-        if (state, io, y + 1) not in any_status and (state, io, y + 2) not in any_status:
+        back = (io, y + 2) in observed and (state, io, y + 2) in any_status
+        if (state, io, y + 1) not in any_status and not back:
             withdrawals += 1
     return withdrawals, years, last
 
@@ -151,9 +161,10 @@ def main(argv=None):
     states = [s.strip() for s in args.states.split(",") if s.strip()]
     by_code = dict(zip(state_table.ccode.astype(str), state_table.stateabb))
     states = [by_code.get(s, s) if s.isdigit() else s for s in states]  # 432 -> MLI
+    states = list(dict.fromkeys(states))  # 432 and MLI name one state
     unknown = sorted(set(states) - set(state_table.stateabb))
     if unknown:
-        p.error(f"unknown COW state abbreviations: {', '.join(unknown)}")
+        p.error(f"unknown COW states (abbreviations or codes): {', '.join(unknown)}")
     chosen = select(members, states, args.year, args.min_members)
     if not chosen:
         p.error(f"no IGO has {args.min_members} or more of these states as full members in "
@@ -171,16 +182,21 @@ def main(argv=None):
     rate = withdrawals / years if years else float("nan")
     count = sum(len(m) for m in chosen.values())
     print(f"wrote {args.output}: {len(states)} states, {len(chosen)} IGOs, {count} memberships")
-    if used < last:
-        print(f"note: the data end in {used + 1}: years {used + 1}..{last} of the run have no "
-              "observed counterpart", file=sys.stderr)
-    print(f"observed {args.year}..{used} (COW IGO v3): {withdrawals} withdrawals in {years} "
-          f"membership-years = {rate:.5f} per membership-year")
+    if used < args.year:
+        print(f"note: the data end in {used + 2}: no year of the run can be compared (a year t "
+              "needs t + 1 and t + 2)", file=sys.stderr)
+    else:
+        if used < last:
+            print(f"note: the data end in {used + 2}: years {used + 1}..{last} of the run have "
+                  "no observed counterpart", file=sys.stderr)
+        print(f"observed {args.year}..{used} (COW IGO v3): {withdrawals} withdrawal"
+              f"{'' if withdrawals == 1 else 's'} in {years} membership-years = {rate:.5f} per "
+              "membership-year")
     if args.global_rate:
-        w, y, _ = observed_rate(members, igos, None, None, 1965, 2013)
-        print(f"all states and IGOs 1965..2013, same definition: {w} withdrawals in {y} "
-              f"membership-years = {w / y:.5f} (the data README's 0.00213 counts missing years "
-              "apart, which the long form cannot)")
+        w, y, end = observed_rate(members, igos, None, None, 1965, 2013)
+        print(f"all states and IGOs 1965..{end}, same definition: {w} withdrawals in {y} "
+              f"membership-years = {w / y if y else float('nan'):.5f} (the data README's 0.00213 "
+              "counts missing years apart with codes the long form lacks)")
     return 0
 
 

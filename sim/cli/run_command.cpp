@@ -189,10 +189,11 @@ int runCommand(int argc, char** argv, const std::string& command_line) {
     std::uint32_t done = 0;
     double write_s = 0.0;
     double compress_s = 0.0, write_cpu_s = 0.0;
+    // Outlives the writer thread, so that an error message starts on a line of its own.
+    Progress progress(options.replicates, 0, quiet);
+    progress.setLabels("replicates", "regsim run");
     try {
         Hdf5RunWriter file(path, meta);
-        Progress progress(options.replicates, 0, quiet);
-        progress.setLabels("replicates", "regsim run");
         ProgressWriter counted(file, progress);
         TimedWriter timed(counted);
         std::optional<WriterThread> writer(std::in_place, timed, queue, 0, options.replicates);
@@ -202,8 +203,10 @@ int runCommand(int argc, char** argv, const std::string& command_line) {
         if (done < options.replicates) {
             writer.reset();  // stops and joins the writer thread: nothing else updates progress
             progress.finish(counted.written());
-            std::cerr << "regsim run: interrupted after " << done << " of " << options.replicates
-                      << " replicates; the incomplete file is left as " << path << ".part\n";
+            std::cerr << "regsim run: interrupted after " << counted.written() << " of "
+                      << options.replicates
+                      << " replicates written; the incomplete file is left as " << path
+                      << ".part\n";
             return kExitInterrupted;
         }
         writer->close();
@@ -212,6 +215,7 @@ int runCommand(int argc, char** argv, const std::string& command_line) {
         write_cpu_s = timed.cpuSeconds();
         compress_s = file.compressionSeconds();
     } catch (const std::exception& e) {
+        progress.endLine();  // the writer thread is gone: its scope has ended
         std::cerr << "regsim run: " << e.what() << "\n";
         return kExitFailure;
     }

@@ -73,6 +73,14 @@ void Progress::update(std::uint64_t done) {
     if (since >= (tty_ ? 0.2 : interval_)) print(done, false);
 }
 
+void Progress::endLine() {
+    if (tty_ && printed_ && out_ != nullptr) {
+        std::fputc('\n', out_);
+        std::fflush(out_);
+        printed_ = false;
+    }
+}
+
 void Progress::finish(std::uint64_t done) {
     if (quiet_ || out_ == nullptr) return;
     if (tty_ || printed_ || done > already_) print(done, true);

@@ -27,6 +27,8 @@ class Progress {
     void update(std::uint64_t done);
     // Final line (terminal: ends the bar with a newline).
     void finish(std::uint64_t done);
+    // Ends a bar left open on a terminal (before an error message); nothing otherwise.
+    void endLine();
 
     // "[#####.....] 50/100 runs, 12.3 runs/s, ETA 4s": exposed for tests.
     static std::string line(std::uint64_t done, std::uint64_t total, double rate, bool bar,

@@ -71,26 +71,40 @@ def test_scenario_and_observed_rate(cow, tmp_path, capsys):
     assert inst["alpha"]["name"] == "Alpha Org, the first"
     with open(ROOT / "scenarios" / "west_africa.toml", "rb") as fh:
         assert doc["model"] == tomllib.load(fh)["model"]
-    # Full-membership years 2000..2001 (2002 is the data's last: no next year), IGO alive and
-    # observed in the next year: AAA alpha 2000, 2001; BBB alpha 2000, 2001 (gone in 2002);
-    # CCC alpha 2000 (associate in 2001: not a withdrawal); AAA beta 2000 (gone in 2001); BBB
-    # beta 2000 (beta dead after 2001: 2001 is not at risk). delta has no row for anyone in
-    # 2001: a gap in the data, not two withdrawals. 7 years, 2 withdrawals.
+    # The data end in 2002, and a year t needs t + 1 and t + 2: only 2000. At risk (IGO alive
+    # and observed in 2001, the state in the data in 2001): AAA, BBB, CCC alpha (CCC's associate
+    # membership in 2001 is no withdrawal); AAA beta (gone in 2001, beta has no row in 2002 to
+    # be back in: a withdrawal); BBB beta. delta has no row for anyone in 2001: a gap in the
+    # data, not two withdrawals. 5 years, 1 withdrawal.
     text = capsys.readouterr().out
-    assert "observed 2000..2001" in text and "2 withdrawals in 7 membership-years" in text, text
+    assert "observed 2000..2000" in text and "1 withdrawal in 5 membership-years" in text, text
     assert "3 IGOs, 7 memberships" in text
 
 
 def test_a_one_year_absence_is_a_gap_not_a_withdrawal():
     import pandas as pd
 
-    rows = [("X", "i", 2000, 1), ("Y", "i", 2000, 1), ("Y", "i", 2001, 1), ("X", "i", 2002, 1),
-            ("Y", "i", 2002, 1), ("Y", "i", 2003, 1)]
+    rows = [("X", "i", 2000, 1), ("X", "k", 2001, 3), ("X", "i", 2002, 1),  # a one-year gap
+            ("Z", "i", 2000, 1), ("Z", "k", 2001, 3),                      # leaves i for good
+            ("W", "i", 2000, 1),                                           # leaves the data
+            ("Y", "i", 2000, 1), ("Y", "i", 2001, 1), ("Y", "i", 2002, 1), ("Y", "i", 2003, 1)]
     members = pd.DataFrame(rows, columns=["stateabb", "ioname", "year", "status"])
-    igos = pd.DataFrame({"ioname": ["i"], "last_year": [2014]})
-    # X: absent in 2001, back in 2002: at risk in 2000 but no withdrawal; X leaves after 2002
-    # (absent 2003 and not back). Y: at risk 2000, 2001, 2002, never leaves. Data end 2003.
-    assert cow_scenario.observed_rate(members, igos, None, None, 2000, 2005) == (1, 5, 2002)
+    igos = pd.DataFrame({"ioname": ["i", "k"], "last_year": [2014, 2014]})
+    # Data end 2003: years 2000..2001. At risk: X, Z, Y in 2000 (W has no row anywhere in 2001:
+    # a succession or a gap, not a withdrawal), Y in 2001. Z's is the one withdrawal.
+    assert cow_scenario.observed_rate(members, igos, None, None, 2000, 2005) == (1, 4, 2001)
+
+
+def test_codes_labels_and_the_global_rate(cow, tmp_path, capsys):
+    out = tmp_path / "c.toml"
+    # 1 and AAA name one state; numeric codes map to abbreviations.
+    assert cow_scenario.main(["--cow", str(cow), "--states", "1,AAA,2,3", "--year", "2000",
+                              "--years", "3", "--min-members", "2", "-o", str(out),
+                              "--global-rate"]) == 0
+    doc = tomllib.loads(out.read_text())
+    assert [s["id"] for s in doc["state"]] == ["AAA", "BBB", "CCC"]
+    assert {i["kind"] for i in doc["institution"]} == {"igo"}
+    assert "all states and IGOs 1965..2000, same definition:" in capsys.readouterr().out
 
 
 def test_bad_input_is_refused(cow, tmp_path):
