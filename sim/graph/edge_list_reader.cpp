@@ -25,6 +25,13 @@ namespace {
 struct Fields {
     std::array<std::string_view, 4> field;
     std::size_t count = 0;
+    std::string_view line;  // the fields point into it: their columns for errors
+
+    // 1-based column of field k in the line (one past the end for a missing field).
+    std::size_t column(std::size_t k) const {
+        if (k >= count) return line.size() + 1;
+        return static_cast<std::size_t>(field[k].data() - line.data()) + 1;
+    }
 };
 
 std::string_view trim(std::string_view s) {
@@ -36,6 +43,7 @@ std::string_view trim(std::string_view s) {
 
 Fields split(std::string_view line) {
     Fields f;
+    f.line = line;
     if (line.find(',') != std::string_view::npos) {
         while (f.count < 4) {
             const auto comma = line.find(',');
@@ -135,8 +143,10 @@ std::size_t lineCount(std::string_view text) {
     return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 1;
 }
 
-[[noreturn]] void fail(const std::string& name, std::size_t line, const std::string& what) {
-    throw std::runtime_error(name + ":" + std::to_string(line) + ": " + what);
+[[noreturn]] void fail(const std::string& name, std::size_t line, std::size_t column,
+                       const std::string& what) {
+    throw std::runtime_error(name + ":" + std::to_string(line) + ":" + std::to_string(column) +
+                             ": " + what);
 }
 
 double parseWeight(const Fields& f, double default_weight, const std::string& name,
@@ -147,15 +157,16 @@ double parseWeight(const Fields& f, double default_weight, const std::string& na
     const auto res = std::from_chars(s.data(), s.data() + s.size(), w);
     if (res.ec != std::errc() || res.ptr != s.data() + s.size() || !std::isfinite(w) ||
         !(w > 0.0)) {
-        fail(name, line, "bad weight '" + std::string(s) + "' (must be a number > 0)");
+        fail(name, line, f.column(2), "bad weight '" + std::string(s) + "' (must be a number > 0)");
     }
     return w;
 }
 
 void checkFieldCount(const Fields& f, const std::string& name, std::size_t line) {
-    if (f.count < 2) fail(name, line, "missing column: expected 'id,id[,weight]'");
-    if (f.count > 3) fail(name, line, "too many columns: expected 'id,id[,weight]'");
-    if (f.field[0].empty() || f.field[1].empty()) fail(name, line, "empty id");
+    if (f.count < 2) fail(name, line, f.column(1), "missing column: expected 'id,id[,weight]'");
+    if (f.count > 3) fail(name, line, f.column(3), "too many columns: expected 'id,id[,weight]'");
+    for (std::size_t k = 0; k < 2; ++k)
+        if (f.field[k].empty()) fail(name, line, f.column(k), "empty id");
 }
 
 // Pass 1, integer ids: parses as long as every id is a decimal integer. Returns nullopt at
@@ -192,10 +203,11 @@ std::optional<GeneratedNetwork> parseIntegerIds(std::string_view text, const std
             if (!isIntegerId(s)) return std::nullopt;
             const auto res = std::from_chars(s.data(), s.data() + s.size(), id[k]);
             if (res.ec != std::errc() || id[k] >= kNone) {
-                fail(name, number, "integer id '" + std::string(s) + "' is too large");
+                fail(name, number, f.column(k), "integer id '" + std::string(s) + "' is too large");
             }
         }
-        if (id[0] == id[1]) fail(name, number, "self-loop on '" + std::string(f.field[0]) + "'");
+        if (id[0] == id[1])
+            fail(name, number, f.column(1), "self-loop on '" + std::string(f.field[0]) + "'");
         w = parseWeight(f, default_weight, name, number);
         max_id = std::max({max_id, id[0], id[1]});
         ties.push_back({static_cast<StateIndex>(id[0]), static_cast<StateIndex>(id[1]), w});
@@ -253,13 +265,13 @@ GeneratedNetwork parseNamedIds(std::string_view text, const std::string& name,
         first = false;
         checkFieldCount(f, name, number);
         if (f.field[0] == f.field[1]) {
-            fail(name, number, "self-loop on '" + std::string(f.field[0]) + "'");
+            fail(name, number, f.column(1), "self-loop on '" + std::string(f.field[0]) + "'");
         }
         const double w = parseWeight(f, default_weight, name, number);
         try {
             ties.push_back({ids.index(f.field[0]), ids.index(f.field[1]), w});
         } catch (const std::exception& e) {
-            fail(name, number, e.what());
+            fail(name, number, f.column(0), e.what());
         }
     }
     GeneratedNetwork net;

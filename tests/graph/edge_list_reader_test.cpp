@@ -128,16 +128,16 @@ TEST(EdgeList, EmptyFile) {
 }
 
 TEST(EdgeList, ErrorsNameTheLine) {
-    EXPECT_EQ(errorOf("0,1\n\n# c\n2,2\n"), "edges.csv:4: self-loop on '2'");
-    EXPECT_EQ(errorOf("NGA,GHA\nGHA,GHA\n"), "edges.csv:2: self-loop on 'GHA'");
-    EXPECT_EQ(errorOf("0,1,-1\n"), "edges.csv:1: bad weight '-1' (must be a number > 0)");
-    EXPECT_EQ(errorOf("0,1\n1,2,abc\n"), "edges.csv:2: bad weight 'abc' (must be a number > 0)");
-    EXPECT_EQ(errorOf("a1,b1,0\n"), "edges.csv:1: bad weight '0' (must be a number > 0)");
-    EXPECT_EQ(errorOf("0,1,2x\n"), "edges.csv:1: bad weight '2x' (must be a number > 0)");
-    EXPECT_EQ(errorOf("0,1\n7\n"), "edges.csv:2: missing column: expected 'id,id[,weight]'");
-    EXPECT_EQ(errorOf("0,1,1,1\n"), "edges.csv:1: too many columns: expected 'id,id[,weight]'");
-    EXPECT_EQ(errorOf("0,,1\n"), "edges.csv:1: empty id");
-    EXPECT_EQ(errorOf("0,99999999999\n"), "edges.csv:1: integer id '99999999999' is too large");
+    EXPECT_EQ(errorOf("0,1\n\n# c\n2,2\n"), "edges.csv:4:3: self-loop on '2'");
+    EXPECT_EQ(errorOf("NGA,GHA\nGHA,GHA\n"), "edges.csv:2:5: self-loop on 'GHA'");
+    EXPECT_EQ(errorOf("0,1,-1\n"), "edges.csv:1:5: bad weight '-1' (must be a number > 0)");
+    EXPECT_EQ(errorOf("0,1\n1,2,abc\n"), "edges.csv:2:5: bad weight 'abc' (must be a number > 0)");
+    EXPECT_EQ(errorOf("a1,b1,0\n"), "edges.csv:1:7: bad weight '0' (must be a number > 0)");
+    EXPECT_EQ(errorOf("0,1,2x\n"), "edges.csv:1:5: bad weight '2x' (must be a number > 0)");
+    EXPECT_EQ(errorOf("0,1\n7\n"), "edges.csv:2:2: missing column: expected 'id,id[,weight]'");
+    EXPECT_EQ(errorOf("0,1,1,1\n"), "edges.csv:1:7: too many columns: expected 'id,id[,weight]'");
+    EXPECT_EQ(errorOf("0,,1\n"), "edges.csv:1:3: empty id");
+    EXPECT_EQ(errorOf("0,99999999999\n"), "edges.csv:1:3: integer id '99999999999' is too large");
 }
 
 TEST(EdgeList, ReadsFileAndReportsMissingFile) {
