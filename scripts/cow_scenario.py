@@ -62,7 +62,9 @@ def observed_rate(members, igos, states, ionames, first, last):
     of the West African states in 2000-2009 were), so is a state absent for one year only
     (which also hides the rare real exit and rejoining within a year), and so is a state that
     leaves the data: West Germany in 1990 "withdrew" from 101 IGOs its successor held. The
-    README's own rate, 0.00213, was computed on the state-year file with those codes."""
+    README's own rate, 0.00213, was computed on the state-year file with those codes. Its
+    known coding errors (Mali never an ICC member, lagging ECOWAS years, the ACCT's end) are
+    not corrected here (docs/validation.md, section 6)."""
     alive = igos.set_index("ioname").last_year
     last = min(last, int(members.year.max()) - 2)  # t + 2 must be in the data (the gap rule)
     held = members
