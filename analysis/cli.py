@@ -78,6 +78,12 @@ def cmd_baserate(args):
 
 
 def cmd_events(args):
+    if args.kinds:
+        from .data import EVENT_KINDS
+        unknown = [k for k in args.kinds if k not in EVENT_KINDS]
+        if unknown:
+            raise ValueError(f"unknown event kind(s) {', '.join(unknown)}; kinds: "
+                             f"{', '.join(EVENT_KINDS)}")
     ev = events(args.file, allow_incomplete=True)
     if args.kinds:
         ev = ev[ev["kind"].isin(args.kinds)]
@@ -153,6 +159,10 @@ def cmd_sweep(args):
         values, is_p = sweep.metric_values(f, args.z)
         meta = sweep.sweep_meta(f)
     x = args.x or sorted(params)[0]
+    for name in (x, args.y):
+        if name is not None and name not in params:
+            raise ValueError(f"unknown parameter {name!r}; the file sweeps "
+                             f"{', '.join(sorted(params))}")
     out = args.output or _default_out(args)
     label = sweep.sweep_label(meta)
     bins = args.bins or sweep.default_bins(len(params[x]), 2 if args.y else 1)
@@ -301,7 +311,10 @@ def build_parser():
     e = sub.add_parser("events", parents=[common], help="the event log as a table or CSV",
                        description="Print the event log with names and calendar dates.")
     e.add_argument("-o", "--output", metavar="OUT.csv", help="write CSV instead of printing")
-    e.add_argument("--kinds", type=_ids, metavar="K1,K2", help="only these kinds")
+    e.add_argument("--kinds", type=_ids, metavar="K1,K2",
+                   help="only these kinds (announce, rescind, exit, suspend, reinstate, sanction, "
+                   "lift_sanction, dissolve, found, join, coup, transition, patron_engagement, "
+                   "institution_param, force_exit, force_join)")
     e.set_defaults(func=cmd_events)
 
     t = sub.add_parser("timeline", parents=[common, fig, named], help="membership status over time",
@@ -336,7 +349,8 @@ def build_parser():
                        description="A file of `regsim sweep` (docs/sweeps.md). Heatmap of a "
                        "metric over two swept parameters (--x and --y) or a line with "
                        "50%/90% bands over one (--x).")
-    w.add_argument("--x", metavar="PARAM", help="swept parameter on the x axis")
+    w.add_argument("--x", metavar="PARAM",
+                   help="swept parameter on the x axis (default: the first in name order)")
     w.add_argument("--y", metavar="PARAM", help="second parameter: draw a heatmap")
     w.add_argument("--z", metavar="METRIC", required=True, help=sweep.METRIC_HELP)
     w.add_argument("--bins", type=_positive_int, metavar="N",

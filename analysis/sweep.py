@@ -27,8 +27,9 @@ def read_points(f):
         if name.startswith("param_") and isinstance(d, h5py.Dataset) and d.ndim == 1:
             params[name[len("param_"):].replace("__", ".")] = d[()]
     if not params:
-        raise ValueError("not a sweep file: no /points group and no param_<name>(point) "
-                         "datasets (docs/analysis.md, 'sweep')")
+        raise ValueError("not a sweep file (no point_values, no param_<name>(point) datasets): "
+                         "`sweep` and `sobol` read files of `regsim sweep` or `regsim merge`, "
+                         "not of `regsim run` (docs/analysis.md, 'sweep')")
     return params
 
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job on the shipped default scenario: set up, build, simulate, plot.
-# Writes out/sahel_2022.h5 and out/sahel_2022_timeline.png. An existing output file is never
-# overwritten: delete it (or pass -o another path) to simulate again.
+# Writes out/sahel_2022.h5 and out/sahel_2022_timeline.png. An existing out/sahel_2022.h5 is
+# kept and only redrawn: delete it to simulate again. Extra arguments go to `regsim run`
+# (e.g. --replicates 2000 --threads 2), not -o: the file name is fixed here.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh

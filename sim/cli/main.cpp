@@ -14,7 +14,7 @@ commands:
   run SCENARIO.toml [-o FILE.h5]   simulate replicates, write trajectories to HDF5
   check SCENARIO.toml              validate a scenario and print a summary
   info FILE.h5                     show what a file holds and how it was made
-  sweep SWEEP.toml -o OUT.h5       run a parameter sweep [--shard K/N|auto] [--resume]
+  sweep SWEEP.toml [-o OUT.h5]     run a parameter sweep [--shard K/N|auto] [--resume]
   merge SHARD.h5... -o OUT.h5      merge the shard files of a sweep [--virtual]
 
   regsim <command> --help          options of a command

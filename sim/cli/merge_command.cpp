@@ -16,7 +16,7 @@ int mergeCommand(int argc, char** argv, const std::string& command_line) {
     // clang-format off
     spec.add_options()
         ("shards", "shard files", cxxopts::value<std::vector<std::string>>())
-        ("o,output", "merged file", cxxopts::value<std::string>())
+        ("o,output", "merged file (required)", cxxopts::value<std::string>())
         ("virtual", "write HDF5 virtual datasets that map the shards instead of copying")
         ("force", "overwrite an existing output file")
         ("quiet", "print nothing but errors")

@@ -68,7 +68,7 @@ int runCommand(int argc, char** argv, const std::string& command_line) {
         ("no-trajectories", "write summaries and events only")
         ("record-every", "record trajectories every K steps", cxxopts::value<std::uint32_t>()->default_value("1"))
         ("queue", "writer queue capacity in replicates", cxxopts::value<std::size_t>()->default_value("16"))
-        ("flush-interval", "seconds between flushes of written replicates to the .part file", cxxopts::value<double>()->default_value("5"))
+        ("flush-interval", "seconds between flushes of written replicates to the .part file (0: after every replicate, slow)", cxxopts::value<double>()->default_value("5"))
         ("force", "overwrite an existing output file")
         ("quiet", "print nothing but errors")
         ("timings", "print where the time went")

@@ -71,7 +71,7 @@ int sweepCommand(int argc, char** argv, const std::string& command_line) {
         ("shard", "run only shard K/N of the points (K 0-based), or 'auto' from the batch system's array task", cxxopts::value<std::string>())
         ("resume", "continue OUT.part if it exists (same sweep and shard)")
         ("force", "overwrite an existing output file or .part")
-        ("flush-interval", "seconds between flushes of finished runs to the file", cxxopts::value<double>()->default_value("2"))
+        ("flush-interval", "seconds between flushes of finished runs to the file (0: after every block)", cxxopts::value<double>()->default_value("2"))
         ("queue", "writer queue capacity in runs", cxxopts::value<std::size_t>()->default_value("64"))
         ("quiet", "print nothing but errors")
         ("timings", "print where the time went")
