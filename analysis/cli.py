@@ -253,14 +253,15 @@ def _sobol_ishigami(u, k, n, args, where):
 
 def build_parser():
     p = argparse.ArgumentParser(
-        prog="python3 -m analysis",
+        prog="/usr/bin/python3 -m analysis",
         description="Tables and figures from regsim HDF5 files (docs/output.md). Reads the "
         "file only; never runs the simulator.")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("file", metavar="FILE.h5",
-                        help="output of `regsim run` (for `sweep`: of `regsim sweep` or `merge`)")
+                        help="a file of `regsim run` (for `sweep`: of `regsim sweep` or "
+                        "`regsim merge`)")
     common.add_argument("--allow-incomplete", action="store_true",
                         help="read a file without the root attribute complete = 1")
     common.add_argument("--force", action="store_true",
@@ -372,7 +373,9 @@ def build_parser():
                        "or, without a file, on scipy's Sobol' sequence.")
     o.add_argument("file", metavar="FILE.h5", nargs="?",
                    help="a complete sweep file of the saltelli design (merged if sharded)")
-    o.add_argument("--allow-incomplete", action="store_true", help=argparse.SUPPRESS)
+    o.add_argument("--allow-incomplete", action="store_true",
+                   help="accepted for symmetry; an unfinished sweep has runs missing, which "
+                   "sobol refuses")
     o.add_argument("--force", action="store_true",
                    help="overwrite output files that exist (never the input)")
     o.add_argument("--z", metavar="METRIC", help=sweep.METRIC_HELP)

@@ -8,14 +8,14 @@
 # so a requeued or resubmitted task continues its own .part file (its log is appended to).
 # When every task succeeded, a job with --dependency=afterok:<array id> runs `regsim merge`
 # into OUT.h5. An existing OUT.h5 is refused unless --force (then the merge replaces it).
-# Options after the known ones go to both sbatch calls (e.g. --partition=short --time=2:00:00).
+# Any other option goes to both sbatch calls (e.g. --partition=short --time=2:00:00).
 # The regsim binary: $REGSIM, else build/regsim of this repository, else `regsim` on PATH.
 # Prints "array_job=ID merge_job=ID" on its last line.
 set -euo pipefail
 
-usage() {
-    sed -n '4,13p' "$0" | sed 's/^# \{0,1\}//' >&2
-    exit 2
+usage() {  # the header comment; exit 0 when asked for it, 2 on a usage error
+    sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//' >&"$((${1:-2} == 0 ? 1 : 2))"
+    exit "${1:-2}"
 }
 
 [[ $# -ge 1 ]] || usage
@@ -32,8 +32,9 @@ while [[ $# -gt 0 ]]; do
         -o|--output) out="${2:-}"; shift 2 ;;
         --output=*) out="${1#*=}"; shift ;;
         --threads) threads="${2:-}"; shift 2 ;;
+        --threads=*) threads="${1#*=}"; shift ;;
         --force) force=" --force"; shift ;;
-        -h|--help) usage ;;
+        -h|--help) usage 0 ;;
         *)
             if [[ -z "$sweep" && "$1" != -* ]]; then sweep="$1"; else extra+=("$1"); fi
             shift ;;
