@@ -214,32 +214,15 @@ std::optional<GeneratedNetwork> parseIntegerIds(std::string_view text, const std
     }
     GeneratedNetwork net;
     if (ties.empty()) return net;
-    const bool listed_s_ids = std::any_of(existing.begin(), existing.end(), [](const auto& id) {
-        return parseIntegerStateId(id).has_value();
-    });
-    if (!listed_s_ids) {
-        // The new states are S0..S{max} in order, exactly a generated block: added as one
-        // (StateTable::addGenerated) rather than 1e7 spelled-out ids and a string map.
-        if (max_id >= kNone - 1 - existing.size())
-            throw std::runtime_error(name + ": integer id " + std::to_string(max_id) +
-                                     " is too large (states are counted in 32 bits)");
-        net.generated = static_cast<std::uint32_t>(max_id + 1);
-        const auto offset = static_cast<StateIndex>(existing.size());
-        for (auto& t : ties) {
-            t.a += offset;
-            t.b += offset;
-        }
-    } else {
-        std::vector<StateIndex> map;
-        try {
-            map = mapIntegerIds(max_id, existing, net.new_state_ids);
-        } catch (const std::exception& e) {
-            throw std::runtime_error(name + ": " + e.what());
-        }
-        for (auto& t : ties) {
-            t.a = map[t.a];
-            t.b = map[t.b];
-        }
+    std::vector<StateIndex> map;  // S0..S{max} as one block when no S-state is listed
+    try {
+        map = mapIntegerIds(max_id, existing, net.new_state_ids, net.generated);
+    } catch (const std::exception& e) {
+        throw std::runtime_error(name + ": " + e.what());
+    }
+    for (auto& t : ties) {
+        t.a = map[t.a];
+        t.b = map[t.b];
     }
     const auto vertex_count =
         static_cast<std::uint32_t>(existing.size() + net.new_state_ids.size() + net.generated);

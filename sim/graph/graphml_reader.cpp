@@ -161,7 +161,8 @@ GeneratedNetwork parseGraphml(const std::string& text, const std::string& name,
                 }
                 max_id = std::max(max_id, value[v]);
             }
-            const auto map = mapIntegerIds(max_id, existing_state_ids, net.new_state_ids);
+            const auto map =
+                mapIntegerIds(max_id, existing_state_ids, net.new_state_ids, net.generated);
             for (std::size_t v = 0; v < order.ids.size(); ++v) state_of[v] = map[value[v]];
         } else {
             NamedIdMap ids(existing_state_ids);
@@ -189,8 +190,8 @@ GeneratedNetwork parseGraphml(const std::string& text, const std::string& name,
         }
         net.ties.push_back({state_of[edge.source], state_of[edge.target], w});
     }
-    const auto vertex_count =
-        static_cast<std::uint32_t>(existing_state_ids.size() + net.new_state_ids.size());
+    const auto vertex_count = static_cast<std::uint32_t>(existing_state_ids.size() +
+                                                         net.new_state_ids.size() + net.generated);
     canonicalizeTies(net.ties, vertex_count, DuplicateTies::add_weights);
     return net;
 }

@@ -1,5 +1,6 @@
 #include "graph/state_ids.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace regsim {
@@ -14,13 +15,23 @@ bool isIntegerId(std::string_view id) {
 
 std::vector<StateIndex> mapIntegerIds(std::uint64_t max_id,
                                       const std::vector<std::string>& existing_state_ids,
-                                      std::vector<std::string>& new_state_ids) {
+                                      std::vector<std::string>& new_state_ids,
+                                      std::uint32_t& generated) {
     const std::uint64_t limit = kNone - 1 - existing_state_ids.size();
     if (max_id >= limit) {
         throw std::runtime_error("integer id " + std::to_string(max_id) +
                                  " is too large (states are counted in 32 bits)");
     }
+    const auto first = static_cast<StateIndex>(existing_state_ids.size());
     std::vector<StateIndex> map(max_id + 1, kNone);
+    const bool listed_s_ids =
+        std::any_of(existing_state_ids.begin(), existing_state_ids.end(),
+                    [](const auto& id) { return parseIntegerStateId(id).has_value(); });
+    if (!listed_s_ids) {  // exactly a generated block
+        for (std::uint64_t k = 0; k <= max_id; ++k) map[k] = first + static_cast<StateIndex>(k);
+        generated = static_cast<std::uint32_t>(max_id + 1);
+        return map;
+    }
     // Existing states named "S{k}" (canonical decimal, no leading zeros) take id k.
     for (std::size_t i = 0; i < existing_state_ids.size(); ++i) {
         const auto k = parseIntegerStateId(existing_state_ids[i]);

@@ -21,11 +21,14 @@ namespace regsim {
 // Digits only, non-empty.
 bool isIntegerId(std::string_view id);
 
-// Maps integer ids 0..max_id to state indices, appending the missing "S{k}" to new_state_ids.
-// Throws when the states would not fit in 32-bit indices.
+// Maps integer ids 0..max_id to state indices. When no existing state is named "S{k}", the
+// new states are exactly S0..S{max_id} in order: `generated` is set to max_id + 1 (one block,
+// StateTable::addGenerated, no string per state) and id k maps to E + k. Otherwise the missing
+// "S{k}" are appended to new_state_ids. Throws when the states would not fit in 32 bits.
 std::vector<StateIndex> mapIntegerIds(std::uint64_t max_id,
                                       const std::vector<std::string>& existing_state_ids,
-                                      std::vector<std::string>& new_state_ids);
+                                      std::vector<std::string>& new_state_ids,
+                                      std::uint32_t& generated);
 
 // Literal ids. The string_views given to index() must outlive the map.
 class NamedIdMap {

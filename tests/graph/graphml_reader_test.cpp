@@ -73,6 +73,15 @@ TEST(Graphml, IntegerNodeIdsAndIntWeights) {
     EXPECT_EQ(net.ties[0].a, 0u);
     EXPECT_EQ(net.ties[0].b, 3u);
     EXPECT_DOUBLE_EQ(net.ties[0].weight, 2.0);
+    // With no listed S-state the new states are one generated block S0..S3 after NGA.
+    const auto block = parseGraphml(graphml("    <node id=\"0\"/><node id=\"3\"/>\n"
+                                            "    <edge source=\"0\" target=\"3\"/>\n"),
+                                    "g", {"NGA"}, 1.0);
+    EXPECT_TRUE(block.new_state_ids.empty());
+    EXPECT_EQ(block.generated, 4u);
+    ASSERT_EQ(block.ties.size(), 1u);
+    EXPECT_EQ(block.ties[0].a, 1u);
+    EXPECT_EQ(block.ties[0].b, 4u);
 }
 
 TEST(Graphml, KeyDefaultAndFloatWeights) {
