@@ -9,8 +9,8 @@ import numpy as np
 from . import baserate, hindcast, sobol, summary, sweep
 # figures (matplotlib, networkx) are imported by the commands that need them,
 # so `--help` and the tables start quickly.
-from .data import (IncompleteFileError, check_complete, events, load, open_h5, read_attrs,
-                   run_info)
+from .data import (IncompleteFileError, check_complete, events, load, month_step, open_h5,
+                   read_attrs, run_info)
 
 
 def _size(text):
@@ -101,9 +101,25 @@ def cmd_hindcast(args):
     with open_h5(args.file) as f:
         states = {_str(x) for x in f["state"][()]} if "state" in f else None
         insts = {_str(x) for x in f["institution"][()]} if "institution" in f else None
-    a, b = hindcast.hindcast(ev, obs, info.start_month, info.replicates, info.steps,
+    replicates, given = info.replicates, None
+    if args.given_until:
+        until = month_step(info.start_month, args.given_until)
+        if not 0 <= until < info.steps:
+            raise ValueError(f"--given-until {args.given_until} is outside the run "
+                             f"({info.start_month} + {info.steps} months)")
+        keep = hindcast.consistent_replicates(ev, obs, info.start_month, replicates, until,
+                                              args.window)
+        if not keep.any():
+            raise ValueError(f"no replicate agrees with history to {args.given_until} (within "
+                             f"{args.window} months): run more replicates or widen --window")
+        ev, replicates = hindcast.condition(ev, keep), int(keep.sum())
+        given = (f"given history to {args.given_until}: {replicates} of {info.replicates} "
+                 f"replicates agree (each observed event by then within {args.window} months "
+                 "of its month, none of the later ones yet, no announce, rescind, dissolve or "
+                 "found that history lacks); every share below is of those")
+    a, b = hindcast.hindcast(ev, obs, info.start_month, replicates, info.steps - 1,
                              args.min_share, states=states, institutions=insts)
-    _emit(hindcast.render(info, a, b, args.min_share), args.output)
+    _emit(hindcast.render(info, a, b, args.min_share, given), args.output)
     if args.csv:
         hindcast.tidy(a, b).to_csv(args.csv, index=False)
         print(f"wrote {args.csv}")
@@ -398,6 +414,12 @@ def build_parser():
                    help="columns date,kind,state,institution,source")
     h.add_argument("-o", "--output", metavar="OUT", help="write the table text here")
     h.add_argument("--csv", metavar="OUT.csv", help="also write both tables as one CSV")
+    h.add_argument("--given-until", metavar="YYYY-MM",
+                   help="keep only the replicates that agree with history up to this month "
+                   "(a forecast from that cut-off, conditioned on what was known then)")
+    h.add_argument("--window", type=int, default=2, metavar="M",
+                   help="with --given-until: months an event may miss its observed month by "
+                   "(default 2)")
     h.add_argument("--min-share", type=float, default=0.10,
                    help="threshold for unobserved simulated events (default 0.10)")
     h.set_defaults(func=cmd_hindcast)

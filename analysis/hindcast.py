@@ -42,6 +42,47 @@ def _first_steps(ev, replicates, kind, state, institution):
     return out
 
 
+# Kinds whose absence from history counts when conditioning (as in calibrate_sahel.py's
+# objective): an exit history lacks may be one a dissolution imposed.
+UNOBSERVED_KINDS = ("announce", "rescind", "dissolve", "found")
+
+
+def consistent_replicates(ev, observed, start_month, replicates, until_step, window):
+    """Boolean mask of the replicates that agree with history as known at the end of step
+    `until_step`: every observed event dated by then happened within `window` months of its
+    month; every observed event dated later had not happened by then; and no announce,
+    rescind, dissolve or found that history lacks (by (kind, state, institution)) happened by
+    then."""
+    keep = np.ones(replicates, bool)
+    seen = set()
+    for _, o in observed.iterrows():
+        seen.add((o["kind"], o["state"], o["institution"]))
+        step = month_step(start_month, o["date"])
+        first = _first_steps(ev, replicates, o["kind"], o["state"], o["institution"])
+        happened = first >= 0
+        if step <= until_step:
+            keep &= happened & (np.abs(first - step) <= window)
+        else:
+            keep &= ~(happened & (first <= until_step))
+    any_state = {(k, i) for k, s, i in seen if not s}
+    early = ev[ev["kind"].isin(UNOBSERVED_KINDS) & (ev["step"] <= until_step)]
+    for (kind, state, inst), rows in early.groupby(
+            [early["kind"], early["state"].fillna(""), early["institution"].fillna("")]):
+        if (kind, state, inst) in seen or (kind, inst) in any_state:
+            continue
+        r = rows["replicate"].to_numpy()
+        keep[r[(r >= 0) & (r < replicates)]] = False
+    return keep
+
+
+def condition(ev, keep):
+    """The event log of the kept replicates, renumbered 0..n-1 in their order."""
+    new_index = np.cumsum(keep) - 1
+    sub = ev[keep[ev["replicate"].to_numpy()]].copy()
+    sub["replicate"] = new_index[sub["replicate"].to_numpy()]
+    return sub
+
+
 def hindcast(ev, observed, start_month, replicates, last_step, min_share=0.10, states=None,
              institutions=None):
     """Returns (observed table, unobserved table).
@@ -103,7 +144,7 @@ def hindcast(ev, observed, start_month, replicates, last_step, min_share=0.10, s
     return obs_table, extra_table
 
 
-def render(info, obs_table, extra_table, min_share):
+def render(info, obs_table, extra_table, min_share, given=None):
     def fmt(df):
         if not len(df):
             return "(none)"
@@ -113,8 +154,10 @@ def render(info, obs_table, extra_table, min_share):
             for c in ("P(by date)", "P(ever)") if c in df.columns})
         return "\n".join(line.rstrip() for line in text.splitlines())
 
-    return "\n".join([
-        f"# Hindcast: {info.label}; start {info.start_month}, {info.steps} steps",
+    lines = [f"# Hindcast: {info.label}; start {info.start_month}, {info.steps} steps"]
+    if given:
+        lines.append(f"# {given}")
+    return "\n".join(lines + [
         "## Observed events: P(by date) = share of replicates where it happened by the observed "
         "month; median / 90% over replicates where it happened",
         fmt(obs_table), "",

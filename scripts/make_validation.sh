@@ -29,6 +29,12 @@ for s in sahel_2022 icc_africa_2016; do
   $py -m analysis hindcast "$tmp/$s.h5" scenarios/observed/$s.csv
   echo '```'
 done
+echo
+echo "## The Sahel from the 2024-12 cut-off (5000 replicates, those that agree with history)"
+$bin run scenarios/sahel_2022.toml -o "$tmp/cut.h5" --quiet --replicates 5000 --no-trajectories
+echo '```'
+$py -m analysis hindcast "$tmp/cut.h5" scenarios/observed/sahel_2022.csv --given-until 2024-12
+echo '```'
 if [ -n "${COW_DIR:-}" ]; then
   echo
   echo "## Quiet times: exits per membership-year (P5)"

@@ -110,3 +110,45 @@ def test_hindcast_runs_on_run_file(run_file, tmp_path):
                    f"{str(first.date)[:7]},announce,{first.state},{first.institution},x\n")
     assert main(["hindcast", str(run_file), str(obs), "-o", str(tmp_path / "h.txt")]) == 0
     assert "Observed events" in (tmp_path / "h.txt").read_text()
+
+
+def test_given_until_keeps_the_replicates_that_agree_with_history(tmp_path, capsys):
+    """4 replicates, 10 steps from 2020-01; history: AAA announces X in 2020-03 (step 2) and
+    exits in 2020-07 (step 6). Cut-off 2020-05 (step 4), window 1 month:
+    r0 announce @2, exit @6: agrees.      r1 announce @3, exit @5: agrees (one month late).
+    r2 announce @2, exit @3: the exit came before the cut-off, history had none yet: out.
+    r3 announce @2, exit @8, and BBB announces X @1, which history lacks: out."""
+    ev, ann, ext = [], np.full((4, 2, 1), -1), np.full((4, 2, 1), -1)
+    for r, (a, x) in enumerate([(2, 6), (3, 5), (2, 3), (2, 8)]):
+        ev += [dict(replicate=r, step=a, kind="announce", cause="utility", state=0,
+                    institution=0),
+               dict(replicate=r, step=x, kind="exit", cause="notice_elapsed", state=0,
+                    institution=0)]
+        ann[r, 0, 0], ext[r, 0, 0] = a, x
+    ev.append(dict(replicate=3, step=1, kind="announce", cause="utility", state=1,
+                   institution=0))
+    ann[3, 1, 0] = 1
+    ev.sort(key=lambda e: (e["replicate"], e["step"]))
+    path = tmp_path / "g.h5"
+    write_run(path, states=[("AAA", "A"), ("BBB", "B")], institutions=[("X", "X")], steps=10,
+              start_month="2020-01", replicates=4, announce_step=ann, exit_step=ext,
+              final_status=np.ones((4, 2, 1)), dissolve_step=np.full((4, 1), -1),
+              found_step=np.zeros((4, 1), int), cascade_size=(ext >= 0).sum(axis=1), events=ev,
+              attrs=dict(scenario_name="given"))
+    obs = tmp_path / "o.csv"
+    obs.write_text("date,kind,state,institution,source\n2020-03,announce,AAA,X,t\n"
+                   "2020-07,exit,AAA,X,t\n")
+    csv = tmp_path / "g.csv"
+    assert main(["hindcast", str(path), str(obs), "--given-until", "2020-05", "--window", "1",
+                 "--csv", str(csv)]) == 0
+    assert "given history to 2020-05: 2 of 4 replicates agree" in capsys.readouterr().out
+    o = pd.read_csv(csv, keep_default_na=False)
+    o = o[o.section == "observed"]
+    # announce by 2020-03: r0 only of {r0, r1}; exit by 2020-07: both.
+    assert o["P(by date)"].astype(float).tolist() == [0.5, 1.0]
+    # An exact window keeps r0 alone; a cut-off after the run's end is an error.
+    assert main(["hindcast", str(path), str(obs), "--given-until", "2020-04", "--window", "0"
+                 ]) == 0
+    assert "1 of 4 replicates agree" in capsys.readouterr().out
+    assert main(["hindcast", str(path), str(obs), "--given-until", "2021-05"]) == 1
+    assert "outside the run" in capsys.readouterr().err
