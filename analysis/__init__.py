@@ -4,7 +4,7 @@
     ds = analysis.load("out/west_africa.h5")      # xarray.Dataset with a `date` coordinate
     ev = analysis.events("out/west_africa.h5")    # pandas.DataFrame, one row per event
 
-Command line: `python3 -m analysis --help`.
+Command line: `/usr/bin/python3 -m analysis --help` (Debian's Python, from the repository root).
 """
 
 from .data import (

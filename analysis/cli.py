@@ -296,7 +296,8 @@ def build_parser():
 
     s = sub.add_parser("summary", parents=[common], help="exit probabilities and timing table",
                        description="Per state x institution: P(announced) and P(exited) by "
-                       "the end of each calendar year, median and 90% interval of the "
+                       "the end of each calendar year (exits include memberships ended by a "
+                       "dissolution), median and 90% interval of the "
                        "announce / exit month; per institution: P(dissolution), founding, "
                        "cascade size.")
     s.add_argument("-o", "--output", metavar="OUT", help="write the table text here")
@@ -465,8 +466,6 @@ def main(argv=None):
             if not getattr(args, "ishigami", False):
                 raise ValueError("FILE.h5 is required (or --ishigami)")
         else:
-            if not os.path.exists(args.file):
-                raise FileNotFoundError(f"{args.file}: no such file")
             check_complete(args.file, args.allow_incomplete)
         args.func(args)
     except BrokenPipeError:  # output piped into `head`

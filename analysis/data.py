@@ -82,7 +82,8 @@ def is_complete(path):
 
 
 def check_complete(path, allow_incomplete=False):
-    """Raise IncompleteFileError unless the file is a finished run (or the caller allows it)."""
+    """Raise IncompleteFileError unless the file is a finished run or sweep (or the caller
+    allows it)."""
     if not allow_incomplete and not is_complete(path):
         raise IncompleteFileError(
             f"{path}: not a complete regsim file (root attribute 'complete' is not 1); it may "

@@ -1,4 +1,4 @@
-"""Figures (docs/analysis.md): timeline, trajectories, cascades, network, sweep.
+"""Figures (docs/analysis.md): timeline, trajectories, cascades, network, sweep, sobol.
 
 Each function draws one matplotlib figure of a fixed size in inches and saves it with
 `save()`, whose format follows the output's extension (png, svg, pdf). No bbox="tight": the

@@ -49,8 +49,8 @@ UNOBSERVED_KINDS = ("announce", "rescind", "dissolve", "found")
 
 def consistent_replicates(ev, observed, start_month, replicates, until_step, window):
     """Boolean mask of the replicates that agree with history as known at the end of step
-    `until_step`: every observed event dated by then happened within `window` months of its
-    month; every observed event dated later had not happened by then; and no announce,
+    `until_step`: every observed event dated by then happened by then, within `window` months
+    of its month; every observed event dated later had not happened by then; and no announce,
     rescind, dissolve or found that history lacks (by (kind, state, institution)) happened by
     then."""
     keep = np.ones(replicates, bool)
@@ -60,8 +60,8 @@ def consistent_replicates(ev, observed, start_month, replicates, until_step, win
         step = month_step(start_month, o["date"])
         first = _first_steps(ev, replicates, o["kind"], o["state"], o["institution"])
         happened = first >= 0
-        if step <= until_step:
-            keep &= happened & (np.abs(first - step) <= window)
+        if step <= until_step:  # known by the cut-off: it must have happened by then, too
+            keep &= happened & (np.abs(first - step) <= window) & (first <= until_step)
         else:
             keep &= ~(happened & (first <= until_step))
     any_state = {(k, i) for k, s, i in seen if not s}

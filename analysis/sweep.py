@@ -91,7 +91,8 @@ def metric_values(f, z):
 
 
 def grid(params, values, x, y=None):
-    """Mean of `values` (point, replicate) over replicates and over any parameter other than x
+    """(Python API, on exact values; the `sweep` command bins sampled designs instead, with
+    binned_grid / binned_line.) Mean of `values` (point, replicate) over replicates and over any parameter other than x
     (and y): (xs, ys, z[x, y]) or, without y, (xs, per-x pooled replicate values). NaN values
     (runs not in the file) are left out; a cell with none is NaN."""
     for name in (x, y):

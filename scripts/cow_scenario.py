@@ -154,7 +154,7 @@ def main(argv=None):
     p.add_argument("-o", "--output", required=True, metavar="OUT.toml")
     p.add_argument("--force", action="store_true", help="overwrite an existing OUT.toml")
     p.add_argument("--global-rate", action="store_true",
-                   help="also print the rate of every state and IGO 1965-2013 (a few seconds)")
+                   help="also print the rate of every state and IGO 1965-2012 (t + 2 must be in the data; a few seconds)")
     args = p.parse_args(argv)
     if Path(args.output).exists() and not args.force:
         p.error(f"{args.output} exists (--force overwrites it)")

@@ -2,7 +2,8 @@
 # The main job on the shipped default scenario: set up, build, simulate, plot.
 # Writes out/sahel_2022.h5 and out/sahel_2022_timeline.png. An existing out/sahel_2022.h5 is
 # kept and only redrawn: delete it to simulate again. Extra arguments go to `regsim run`
-# (e.g. --replicates 2000 --threads 2), not -o: the file name is fixed here.
+# (e.g. --replicates 2000 --threads 2), not -o: the file name is fixed here. A leftover
+# out/sahel_2022.h5.part (a killed run) makes regsim refuse: delete it, or pass --force.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh

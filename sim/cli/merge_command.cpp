@@ -32,7 +32,7 @@ int mergeCommand(int argc, char** argv, const std::string& command_line) {
         return kExitBadInput;
     }
     MergeOptions o;
-    o.shards = args["shards"].as<std::vector<std::string>>();
+    o.shards = repeatedOption(args, "shards");  // verbatim: a path may contain a comma
     o.output = args["output"].as<std::string>();
     o.virtual_datasets = args.count("virtual") > 0;
     o.force = args.count("force") > 0;

@@ -1,7 +1,8 @@
 #pragma once
 // StateTable: the states of a scenario, in index order. Listed states ([[state]], and the states
-// a network file names) each keep a StateSpec; generated states (a [network] generator's
-// "S0".."S{n-1}") follow them and share one set of attributes, the [state_defaults]. A world of
+// a network file names by id) each keep a StateSpec; generated states (a [network] generator's
+// "S0".."S{n-1}", or an integer-id file's when no S{k} is listed) follow them and share one set
+// of attributes, the [state_defaults]. A world of
 // 1e7 generated states therefore costs a few bytes, not a StateSpec (two strings, two vectors,
 // about 200 bytes) per state (docs/performance.md, "Watts cascade": peak memory).
 

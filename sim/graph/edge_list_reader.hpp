@@ -22,7 +22,7 @@ GeneratedNetwork readEdgeList(const std::string& path,
                               const std::vector<std::string>& existing_state_ids,
                               double default_weight);
 
-// The same on text already in memory; `name` prefixes error messages ("name:17: ...").
+// The same on text already in memory; `name` prefixes error messages ("name:17:5: ...").
 GeneratedNetwork parseEdgeList(std::string_view text, const std::string& name,
                                const std::vector<std::string>& existing_state_ids,
                                double default_weight);

@@ -15,8 +15,9 @@ namespace regsim {
 
 struct GeneratedNetwork {
     // States to create, appended after the existing ones: a file's new states by id, then
-    // (generated kinds only) `generated` states "S0".."S{generated-1}" (StateTable::addGenerated;
-    // not spelled out, so 1e7 of them cost no strings).
+    // `generated` states "S0".."S{generated-1}" (StateTable::addGenerated; not spelled out, so
+    // 1e7 of them cost no strings): a generator's, or an integer-id file's when no existing
+    // state is named S{k} (mapIntegerIds).
     std::vector<std::string> new_state_ids;
     std::uint32_t generated = 0;
     // Indices: existing states 0..E-1, new states E..E+n-1. Undirected, each tie listed once,
@@ -24,7 +25,8 @@ struct GeneratedNetwork {
     std::vector<TieSpec> ties;
 };
 
-// Throws std::runtime_error with a message naming the file and line ("edges.csv:17: ...") or
+// Throws std::runtime_error with a message naming the file, line and column ("edges.csv:17:5:
+// ...") or
 // the format ("graphml: ...") on bad input, and "network: ..." on bad parameters.
 // The seed used is spec.seed when non-zero, else `seed`.
 GeneratedNetwork buildNetwork(const NetworkSpec& spec,

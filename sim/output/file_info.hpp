@@ -5,7 +5,8 @@
 
 namespace regsim {
 
-// Dimensions and their sizes, datasets (dims, type), root attributes (long texts shortened)
+// Dimensions and their sizes, coordinates, datasets (dims, type), root attributes in written
+// order (long texts shortened)
 // and whether the file is complete. Throws std::runtime_error if the file cannot be read.
 std::string describeRunFile(const std::string& path);
 

@@ -402,7 +402,8 @@ void Hdf5RunWriter::Impl::create(const RunMetadata& m) {
     make(announce_step, "announce_step", H5T_STD_I32LE, rsi, {R, S, I}, H5T_NATIVE_INT32, &kFillInt,
          "step of the first withdrawal announcement, -1 never", "state_name institution_name");
     make(exit_step, "exit_step", H5T_STD_I32LE, rsi, {R, S, I}, H5T_NATIVE_INT32, &kFillInt,
-         "step the exit took effect, -1 never", "state_name institution_name");
+         "step an exit by decision or force took effect, -1 never (dissolution: dissolve_step)",
+         "state_name institution_name");
     make(final_status, "final_status", H5T_STD_U8LE, rsi, {R, S, I}, H5T_NATIVE_UINT8, &kFillFlag,
          "membership status at the last step", "state_name institution_name");
     writeFlags(final_status.ds.get(), 5, status_meanings);
@@ -411,7 +412,7 @@ void Hdf5RunWriter::Impl::create(const RunMetadata& m) {
     make(found_step, "found_step", H5T_STD_I32LE, ri, {R, I}, H5T_NATIVE_INT32, &kFillInt,
          "0 active from the start, step of founding, -1 never", "institution_name");
     make(cascade_size, "cascade_size", H5T_STD_I32LE, ri, {R, I}, H5T_NATIVE_INT32, &kFillInt,
-         "states whose exit took effect by the end", "institution_name");
+         "states whose exit by decision or force took effect by the end", "institution_name");
 
     // Event table: one extendible column per field on the `event` dimension.
     static const std::array<ColumnSpec, 8> columns{{

@@ -16,7 +16,8 @@ struct MergeOptions {
     std::string command_line, working_directory, version, git_commit, started_at;
 };
 
-// Shards that do not make one complete sweep, or an output that exists: bad input (exit 2).
+// Shards that do not make one complete sweep, an output that exists (or its .part, without
+// --force), or an output that is one of the shards: bad input (exit 2).
 struct MergeError : std::runtime_error {
     using std::runtime_error::runtime_error;
 };

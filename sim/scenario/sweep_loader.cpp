@@ -227,8 +227,6 @@ SweepSpec SweepParser::parse() {
         if (key.rfind("scenario.", 0) == 0) {
             fail(*kn, key, "scenario.* keys (steps, replicates, seed, ...) cannot be swept");
         }
-        // The key path must exist: apply it to the base scenario (with its current value
-        // where there is one, else 0) and report --set's message at this line.
         if (const auto* n = pt->get("log")) p.log_scale = readBool(*n, key + ".log");
         if (const auto* n = pt->get("integer")) p.integer = readBool(*n, key + ".integer");
         const auto* vn = pt->get("values");
@@ -265,9 +263,10 @@ SweepSpec SweepParser::parse() {
                 fail(*st, key + ".steps", "steps applies to grid designs only");
             }
         }
-        // Validate the key path and the values against the base scenario: every grid value
-        // (a bad one found mid-sweep would stop it with a half-written file), or a sampled
-        // range's two ends (scenario ranges are intervals, so what lies between is valid).
+        // Validate the key path and the values against the base scenario, reporting --set's
+        // message at this line: every grid value (a bad one found mid-sweep would stop it with
+        // a half-written file), or a sampled range's two ends and a fractional value between
+        // them (scenario ranges are intervals; an integer key refuses the fractions).
         std::vector<double> probe = p.values;
         if (probe.empty()) {
             probe = p.integer ? std::vector<double>{std::ceil(p.low), std::floor(p.high)}

@@ -43,7 +43,8 @@ Scenario loadPointScenario(const SweepSpec& spec, std::uint64_t point);
 
 // The design as JSON (provenance attribute `parameters`), fixed key order.
 std::string sweepDesignJson(const SweepSpec& spec);
-// FNV-1a 64 of sweep text, a NUL, scenario text, as 16 hex digits: identifies a sweep.
+// FNV-1a 64 of sweep text, a NUL, scenario text (and a NUL and the network file's
+// network_hash when the scenario reads one), as 16 hex digits: identifies a sweep.
 std::string sweepHash(const SweepSpec& spec);
 
 }  // namespace regsim

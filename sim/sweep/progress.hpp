@@ -13,7 +13,8 @@ namespace regsim {
 
 class Progress {
   public:
-    // total: runs of this process; already: runs done before (a resumed sweep).
+    // total: units of this process (a sweep's runs, a run's replicates); already: done before
+    // (a resumed sweep).
     Progress(std::uint64_t total, std::uint64_t already, bool quiet, std::FILE* out = stderr,
              double log_interval = 5.0);
     // What is counted ("runs", "replicates") and who says it in a log ("regsim sweep").
@@ -23,14 +24,14 @@ class Progress {
     }
     // Forces the TTY or plain style (tests); by default isatty(fileno(out)).
     void setTerminal(bool tty) { tty_ = tty; }
-    // Runs done so far (including `already`); prints if it is time.
+    // Units done so far (including `already`); prints if it is time.
     void update(std::uint64_t done);
     // Final line (terminal: ends the bar with a newline).
     void finish(std::uint64_t done);
     // Ends a bar left open on a terminal (before an error message); nothing otherwise.
     void endLine();
 
-    // "[#####.....] 50/100 runs, 12.3 runs/s, ETA 4s": exposed for tests.
+    // "[#####.....] 50/100 runs (50.0%), 12.3 runs/s, ETA 4s": exposed for tests.
     static std::string line(std::uint64_t done, std::uint64_t total, double rate, bool bar,
                             const std::string& unit = "runs");
 

@@ -155,6 +155,16 @@ def test_threads_shards_and_merges_are_identical(small):
     assert_same_datasets(shards[1], auto)
 
 
+def test_merge_takes_paths_with_commas(small):
+    d, sw, one = small
+    folder = d / "a,b"
+    folder.mkdir()
+    for k in range(2):
+        regsim("sweep", sw, "-o", folder / f"s{k}.h5", "--shard", f"{k}/2", "--quiet", check=True)
+    regsim("merge", folder / "s0.h5", folder / "s1.h5", "-o", d / "c.h5", check=True)
+    assert_same_datasets(one, d / "c.h5")
+
+
 def test_merge_refuses_bad_shard_sets(small):
     d, sw, one = small
     shards = []
