@@ -747,7 +747,8 @@ void SweepWriter::write(std::uint64_t run, const RunResult& result) {
                                      std::to_string(size) + " values, expected " +
                                      std::to_string(v.perRun()));
         }
-        std::memcpy(v.buffer.data() + slot * v.perRun() * v.element, data, size * v.element);
+        if (size > 0)  // a variable with no values per run (no institution): an empty buffer
+            std::memcpy(v.buffer.data() + slot * v.perRun() * v.element, data, size * v.element);
     }
     if (++w.block_received == w.blockCount(b) * w.R) w.writeBlock();
 }

@@ -20,7 +20,7 @@ namespace {
 template <class T>
 std::vector<std::uint8_t> bytesOf(const std::vector<T>& values) {
     std::vector<std::uint8_t> out(values.size() * sizeof(T));
-    std::memcpy(out.data(), values.data(), out.size());
+    if (!out.empty()) std::memcpy(out.data(), values.data(), out.size());
     return out;
 }
 

@@ -511,3 +511,15 @@ def test_chunks_are_plain_shuffle_deflate(small):
                     assert np.array_equal(inside, expected, equal_nan=True), name
                 else:
                     assert np.array_equal(inside, expected), name
+
+
+def test_a_world_without_institutions_sweeps(tmp_path):
+    # Per-run variables of size zero (no institution): nothing to copy, and nothing breaks.
+    (tmp_path / "s.toml").write_text('[scenario]\nname = "empty"\nstart = "2022-01"\nsteps = 3\n'
+                                     '[[state]]\nid = "A"\n[[state]]\nid = "B"\n')
+    (tmp_path / "w.toml").write_text('[sweep]\nscenario = "s.toml"\nreplicates = 2\n'
+                                     'record = "full"\n[[parameter]]\nkey = "model.peer_weight"\n'
+                                     'values = [0.1, 0.2]\n')
+    regsim("sweep", tmp_path / "w.toml", "-o", tmp_path / "o.h5", "--quiet", check=True)
+    with h5py.File(tmp_path / "o.h5", "r") as f:
+        assert f["status"].shape == (2, 2, 4, 2, 0) and f.attrs["complete"] == 1
