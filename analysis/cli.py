@@ -107,8 +107,10 @@ def cmd_hindcast(args):
         if not 0 <= until < info.steps:
             raise ValueError(f"--given-until {args.given_until} is outside the run "
                              f"({info.start_month} + {info.steps} months)")
+        if args.window < 0:
+            raise ValueError(f"--window must be >= 0, got {args.window}")
         keep = hindcast.consistent_replicates(ev, obs, info.start_month, replicates, until,
-                                              args.window)
+                                              args.window, states=states, institutions=insts)
         if not keep.any():
             raise ValueError(f"no replicate agrees with history to {args.given_until} (within "
                              f"{args.window} months): run more replicates or widen --window")

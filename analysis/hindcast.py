@@ -47,17 +47,22 @@ def _first_steps(ev, replicates, kind, state, institution):
 UNOBSERVED_KINDS = ("announce", "rescind", "dissolve", "found")
 
 
-def consistent_replicates(ev, observed, start_month, replicates, until_step, window):
+def consistent_replicates(ev, observed, start_month, replicates, until_step, window,
+                          states=None, institutions=None):
     """Boolean mask of the replicates that agree with history as known at the end of step
     `until_step`: every observed event dated by then happened by then, within `window` months
     of its month; every observed event dated later had not happened by then; and no announce,
     rescind, dissolve or found that history lacks (by (kind, state, institution)) happened by
-    then."""
+    then. Rows the run cannot have (dated before its start, or naming a state or institution
+    it lacks; `states` / `institutions` are the run's ids) do not condition."""
     keep = np.ones(replicates, bool)
     seen = set()
     for _, o in observed.iterrows():
         seen.add((o["kind"], o["state"], o["institution"]))
         step = month_step(start_month, o["date"])
+        if step < 0 or (institutions is not None and o["institution"] not in institutions) \
+                or (states is not None and o["state"] and o["state"] not in states):
+            continue
         first = _first_steps(ev, replicates, o["kind"], o["state"], o["institution"])
         happened = first >= 0
         if step <= until_step:  # known by the cut-off: it must have happened by then, too
@@ -78,7 +83,9 @@ def consistent_replicates(ev, observed, start_month, replicates, until_step, win
 def condition(ev, keep):
     """The event log of the kept replicates, renumbered 0..n-1 in their order."""
     new_index = np.cumsum(keep) - 1
-    sub = ev[keep[ev["replicate"].to_numpy()]].copy()
+    r = ev["replicate"].to_numpy()
+    valid = (r >= 0) & (r < len(keep))
+    sub = ev[valid & keep[np.where(valid, r, 0)]].copy()
     sub["replicate"] = new_index[sub["replicate"].to_numpy()]
     return sub
 

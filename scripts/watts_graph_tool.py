@@ -27,10 +27,11 @@ PHI_PERCENT = 18
 
 
 def main():
-    if len(sys.argv) < 4 or sys.argv[1] in ("-h", "--help"):
+    asked = len(sys.argv) > 1 and sys.argv[1] in ("-h", "--help")
+    if asked or len(sys.argv) < 4:
         print(__doc__.strip() + "\n\nusage: " + sys.argv[0] + " EDGES.csv N SEED",
-              file=sys.stdout if len(sys.argv) > 1 else sys.stderr)
-        return 0 if len(sys.argv) > 1 else 2
+              file=sys.stdout if asked else sys.stderr)
+        return 0 if asked else 2
     path, n, seed = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
     t0 = time.perf_counter()
     e = pd.read_csv(path, header=None, names=["a", "b"], dtype=np.int64, engine="c").to_numpy()

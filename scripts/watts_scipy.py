@@ -63,10 +63,11 @@ def cascade(indptr, indices, need, seed):
 
 
 def main():
-    if len(sys.argv) < 4 or sys.argv[1] in ("-h", "--help"):
+    asked = len(sys.argv) > 1 and sys.argv[1] in ("-h", "--help")
+    if asked or len(sys.argv) < 4:
         print(__doc__.strip() + "\n\nusage: " + sys.argv[0] + " EDGES.csv N SEED [REPEATS]",
-              file=sys.stdout if len(sys.argv) > 1 else sys.stderr)
-        return 0 if len(sys.argv) > 1 else 2
+              file=sys.stdout if asked else sys.stderr)
+        return 0 if asked else 2
     path, n, seed = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
     repeats = int(sys.argv[4]) if len(sys.argv) > 4 else 3
     t0 = time.perf_counter()

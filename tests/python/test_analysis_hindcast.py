@@ -152,3 +152,26 @@ def test_given_until_keeps_the_replicates_that_agree_with_history(tmp_path, caps
     assert "1 of 4 replicates agree" in capsys.readouterr().out
     assert main(["hindcast", str(path), str(obs), "--given-until", "2021-05"]) == 1
     assert "outside the run" in capsys.readouterr().err
+
+
+def test_given_until_ignores_rows_the_run_cannot_have(tmp_path, capsys):
+    """A row dated before the run or naming a state the run lacks must not condition (it would
+    reject every replicate)."""
+    ev = [dict(replicate=r, step=2, kind="announce", cause="utility", state=0, institution=0)
+          for r in range(3)]
+    ann = np.full((3, 1, 1), -1)
+    ann[:, 0, 0] = 2
+    path = tmp_path / "u.h5"
+    write_run(path, states=[("AAA", "A")], institutions=[("X", "X")], steps=10,
+              start_month="2020-01", replicates=3, announce_step=ann,
+              exit_step=np.full((3, 1, 1), -1), final_status=np.ones((3, 1, 1)),
+              dissolve_step=np.full((3, 1), -1), found_step=np.zeros((3, 1), int),
+              cascade_size=np.zeros((3, 1), int), events=ev, attrs=dict(scenario_name="u"))
+    obs = tmp_path / "o.csv"
+    obs.write_text("date,kind,state,institution,source\n2019-06,announce,AAA,X,t\n"
+                   "2020-02,announce,ZZZ,X,t\n2020-03,announce,AAA,X,t\n")
+    assert main(["hindcast", str(path), str(obs), "--given-until", "2020-05"]) == 0
+    assert "3 of 3 replicates agree" in capsys.readouterr().out
+    assert main(["hindcast", str(path), str(obs), "--given-until", "2020-05", "--window",
+                 "-1"]) == 1
+    assert "--window must be >= 0" in capsys.readouterr().err
