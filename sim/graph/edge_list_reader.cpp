@@ -14,6 +14,7 @@
 #include <optional>
 #include <stdexcept>
 
+#include "core/text_hash.hpp"
 #include "graph/state_ids.hpp"
 #include "graph/tie_list.hpp"
 
@@ -293,7 +294,9 @@ GeneratedNetwork readEdgeList(const std::string& path,
     const auto size = static_cast<std::size_t>(info.st_size);
     if (size == 0) {
         ::close(fd);
-        return parseEdgeList({}, path, existing_state_ids, default_weight);
+        auto net = parseEdgeList({}, path, existing_state_ids, default_weight);
+        net.content_hash = hex16(fnv1a64({}));
+        return net;
     }
     void* data = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
     ::close(fd);
@@ -306,8 +309,10 @@ GeneratedNetwork readEdgeList(const std::string& path,
         std::size_t size;
         ~Unmap() { ::munmap(data, size); }
     } unmap{data, size};
-    return parseEdgeList(std::string_view(static_cast<const char*>(data), size), path,
-                         existing_state_ids, default_weight);
+    const std::string_view bytes(static_cast<const char*>(data), size);
+    auto net = parseEdgeList(bytes, path, existing_state_ids, default_weight);
+    net.content_hash = hex16(fnv1a64(bytes));
+    return net;
 }
 
 }  // namespace regsim

@@ -10,6 +10,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "core/text_hash.hpp"
 #include "graph/state_ids.hpp"
 #include "graph/tie_list.hpp"
 
@@ -203,7 +204,10 @@ GeneratedNetwork readGraphml(const std::string& path,
     if (!in) throw std::runtime_error("graphml: " + path + ": cannot open file");
     std::ostringstream text;
     text << in.rdbuf();
-    return parseGraphml(text.str(), path, existing_state_ids, default_weight);
+    const std::string bytes = text.str();
+    auto net = parseGraphml(bytes, path, existing_state_ids, default_weight);
+    net.content_hash = hex16(fnv1a64(bytes));
+    return net;
 }
 
 }  // namespace regsim

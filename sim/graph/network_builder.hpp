@@ -20,6 +20,9 @@ struct GeneratedNetwork {
     // state is named S{k} (mapIntegerIds).
     std::vector<std::string> new_state_ids;
     std::uint32_t generated = 0;
+    // File kinds: the hash of the file's bytes (core/text_hash.hpp), hashed where they were
+    // read, for provenance (network_hash). Empty for generators.
+    std::string content_hash;
     // Indices: existing states 0..E-1, new states E..E+n-1. Undirected, each tie listed once,
     // no self-loops, no duplicates.
     std::vector<TieSpec> ties;

@@ -22,7 +22,6 @@
 
 #include "core/format_number.hpp"
 #include "core/rng.hpp"
-#include "core/text_hash.hpp"
 #include "graph/network_builder.hpp"
 
 namespace regsim {
@@ -760,15 +759,10 @@ class Loader {
             ctx_.fail(t.loc(), key, e.what());
         }
         if (from_file) {  // provenance: the text names the file, the hash pins its contents
-            std::ifstream in(spec.path, std::ios::binary);
-            std::uint64_t h = kFnvOffsetBasis;
-            std::vector<char> block(std::size_t(1) << 20);  // streamed: no copy of a 0.3 GB file
-            while (in.read(block.data(), std::streamsize(block.size())) || in.gcount() > 0)
-                h = fnv1a64(std::string_view(block.data(), std::size_t(in.gcount())), h);
             std::error_code ec;
             const auto absolute = std::filesystem::absolute(spec.path, ec);
             sc_.source.network_path = ec ? spec.path : absolute.lexically_normal().string();
-            sc_.source.network_hash = hex16(h);
+            sc_.source.network_hash = net.content_hash;
         }
         for (const auto& id : net.new_state_ids) {
             if (state_ids_.count(id)) {
