@@ -8,25 +8,11 @@
 #include <vector>
 
 #include "cli/commands.hpp"
+#include "core/closest_match.hpp"
 
 namespace regsim::cli {
 
 namespace {
-
-std::size_t editDistance(const std::string& a, const std::string& b) {
-    std::vector<std::size_t> row(b.size() + 1);
-    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-    for (std::size_t i = 1; i <= a.size(); ++i) {
-        std::size_t diag = row[0];
-        row[0] = i;
-        for (std::size_t j = 1; j <= b.size(); ++j) {
-            const std::size_t up = row[j];
-            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] != b[j - 1])});
-            diag = up;
-        }
-    }
-    return row[b.size()];
-}
 
 // "unknown option --replicate; did you mean --replicates?" for a --name the spec lacks
 // (cxxopts' own message has no suggestion), or nullopt.
@@ -41,12 +27,7 @@ std::optional<std::string> unknownLongOption(const cxxopts::Options& spec, int a
         if (arg.rfind("--", 0) != 0) continue;
         const std::string name = arg.substr(2, arg.find('=') - 2);
         if (std::find(known.begin(), known.end(), name) != known.end()) continue;
-        std::string best;
-        std::size_t best_d = 3;  // suggest within two edits
-        for (const auto& c : known) {
-            const std::size_t d = editDistance(name, c);
-            if (d < best_d) best_d = d, best = c;
-        }
+        const std::string best = closestMatch(name, known, 2);
         return "unknown option --" + name + (best.empty() ? "" : "; did you mean --" + best + "?");
     }
     return std::nullopt;
