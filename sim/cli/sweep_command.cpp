@@ -160,8 +160,10 @@ int sweepCommand(int argc, char** argv, const std::string& command_line) {
     meta.trajectories = sw.record.trajectories;
     meta.record_every = sw.record.every;
     if (meta.trajectories)
-        for (auto t : recordedSteps(sw.steps, sw.record.every))
+        for (auto t : recordedSteps(sw.steps, sw.record.every)) {
             meta.time_steps.push_back(std::int32_t(t));
+            meta.time_months.push_back(base.calendarMonth(t));
+        }
     meta.steps = sw.steps;
     meta.replicates = sw.replicates;
     meta.points_total = points_total;

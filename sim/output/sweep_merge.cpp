@@ -171,6 +171,7 @@ void mergeSweepShards(const MergeOptions& o) {
     m.state_ids = stringDataset(f0, "state");
     m.institution_ids = stringDataset(f0, "institution");
     if (hasDataset(f0, "state_name")) m.state_names = stringDataset(f0, "state_name");
+    if (hasDataset(f0, "month")) m.time_months = stringDataset(f0, "month");
     if (hasDataset(f0, "institution_name"))
         m.institution_names = stringDataset(f0, "institution_name");
     m.parameter_keys = stringDataset(f0, "parameter");

@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <bit>
 #include <chrono>
-#include <cstdio>
 #include <cstring>
 #include <ctime>
 #include <deque>
@@ -106,17 +105,6 @@ std::function<std::pair<const void*, std::size_t>(const RunResult&)> field(
         const auto& v = r.*member;
         return std::pair<const void*, std::size_t>(v.data(), v.size());
     };
-}
-
-// "YYYY-MM" of the month `steps` after `start` ("YYYY-MM"); "" if start is not one.
-std::string monthAfter(const std::string& start, std::int64_t steps) {
-    int y = 0, m = 0;
-    if (std::sscanf(start.c_str(), "%d-%d", &y, &m) != 2 || m < 1 || m > 12) return "";
-    const std::int64_t months = std::int64_t(y) * 12 + (m - 1) + steps;
-    char buf[16];
-    std::snprintf(buf, sizeof buf, "%04lld-%02lld", static_cast<long long>(months / 12),
-                  static_cast<long long>(months % 12 + 1));
-    return buf;
 }
 
 // What a file being resumed, or found finished by --resume, must share with this sweep: the
@@ -319,11 +307,9 @@ void SweepWriter::Impl::create() {
     auxiliary("state_name", meta.state_names, 2, meta.state_ids.size(), "state name");
     auxiliary("institution_name", meta.institution_names, 3, meta.institution_ids.size(),
               "institution name");
-    if (meta.trajectories) {
-        std::vector<std::string> months;
-        for (auto t : meta.time_steps) months.push_back(monthAfter(meta.start_month, t));
-        auxiliary("month", months, 5, months.size(), "calendar month of the step (YYYY-MM)");
-    }
+    if (meta.trajectories)
+        auxiliary("month", meta.time_months, 5, meta.time_steps.size(),
+                  "calendar month of the step (YYYY-MM)");
     std::string all_aux;
     for (const auto& [scale, name] : aux_names) all_aux += (all_aux.empty() ? "" : " ") + name;
     if (!all_aux.empty()) writeStringAttribute(f, "coordinates", all_aux);

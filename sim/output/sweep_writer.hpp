@@ -34,6 +34,7 @@ struct SweepMetadata {
     // Coordinates.
     std::vector<std::string> state_ids, institution_ids, axis_names, parameter_keys;
     std::vector<std::int32_t> time_steps;  // recorded steps (trajectories only)
+    std::vector<std::string> time_months;  // their "YYYY-MM" (auxiliary coordinate month)
     // Display names beside the ids (auxiliary coordinates state_name, institution_name).
     std::vector<std::string> state_names, institution_names;
     bool trajectories = false;
