@@ -220,10 +220,8 @@ def cmd_sobol(args):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # scipy warns about n not a power of 2
             ab = qmc.Sobol(2 * k, scramble=False).random(n)
-        rows = []
-        for a, b in zip(ab[:, :k], ab[:, k:]):
-            rows += [a, b] + [np.where(np.arange(k) == i, b, a) for i in range(k)]
-        _sobol_ishigami(np.array(rows), k, n, args, "scipy's Sobol' sequence, unscrambled")
+        _sobol_ishigami(sobol.saltelli_rows(ab, k), k, n, args,
+                        "scipy's Sobol' sequence, unscrambled")
         return
     info = run_info(args.file)
     with open_h5(args.file) as f:

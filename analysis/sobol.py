@@ -36,6 +36,16 @@ def ishigami_analytic(a=ISHIGAMI_A, b=ISHIGAMI_B):
     return np.array([v1 / v, v2 / v, 0.0]), np.array([(v1 + v13) / v, v2 / v, v13 / v])
 
 
+def saltelli_rows(u_ab, k):
+    """The saltelli design's rows from N points of a 2k-dimensional sequence (A: the first k
+    columns, B: the last k): A_n, B_n, A_B^(1)_n, ..., A_B^(k)_n per base row, the order of
+    regsim's design (docs/sweeps.md)."""
+    rows = []
+    for a, b in zip(u_ab[:, :k], u_ab[:, k:]):
+        rows += [a, b] + [np.where(np.arange(k) == i, b, a) for i in range(k)]
+    return np.array(rows)
+
+
 def _estimate(y):
     """(S1[k], ST[k], V) from outputs y[N, k + 2] (columns A, B, A_B^(1..k))."""
     fa, fb, fab = y[:, 0], y[:, 1], y[:, 2:]

@@ -18,16 +18,8 @@ BINARY = Path(os.environ.get("REGSIM_BINARY", ROOT / "build" / "regsim"))
 SCENARIO = ROOT / "scenarios" / "west_africa.toml"
 
 
-def saltelli_rows(u_ab, k):
-    """Rows A_n, B_n, A_B^(1)_n, ..., A_B^(k)_n per base row (docs/sweeps.md)."""
-    rows = []
-    for a, b in zip(u_ab[:, :k], u_ab[:, k:]):
-        rows += [a, b] + [np.where(np.arange(k) == i, b, a) for i in range(k)]
-    return np.array(rows)
-
-
 def sobol_design(k, n):
-    return saltelli_rows(qmc.Sobol(2 * k, scramble=False).random_base2(int(np.log2(n))), k)
+    return sobol.saltelli_rows(qmc.Sobol(2 * k, scramble=False).random_base2(int(np.log2(n))), k)
 
 
 def test_ishigami_indices_match_the_analytic_ones():
