@@ -139,14 +139,6 @@ int runCommand(int argc, char** argv, const std::string& command_line) {
 
     const std::string path =
         args.count("output") ? args["output"].as<std::string>() : "out/" + scenario.name + ".h5";
-    std::error_code exists_ec;
-    if (std::filesystem::exists(path + ".part", exists_ec) && !args.count("force")) {
-        // A killed run's .part keeps its flushed replicates (docs/output.md): not ours to drop.
-        std::cerr << "regsim run: " << path
-                  << ".part exists (an unfinished run; `regsim info` shows what it holds): use "
-                     "--force to replace it\n";
-        return kExitBadInput;
-    }
     try {
         prepareOutputPath(path, args.count("force") > 0);
     } catch (const std::exception& e) {

@@ -15,6 +15,11 @@ void prepareOutputPath(const std::string& path, bool force) {
     if (fs::exists(out, ec) && !force) {
         throw std::runtime_error(path + " exists; use --force to overwrite");
     }
+    if (fs::exists(path + ".part", ec) && !force) {
+        throw std::runtime_error(path +
+                                 ".part exists (an unfinished file; `regsim info` shows what it "
+                                 "holds): use --force to replace it");
+    }
     const fs::path parent = out.parent_path();
     if (!parent.empty() && !fs::exists(parent, ec)) {
         fs::create_directories(parent, ec);

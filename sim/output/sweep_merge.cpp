@@ -7,6 +7,7 @@
 
 #include "output/hdf5_handles.hpp"
 #include "output/hdf5_util.hpp"
+#include "output/output_path.hpp"
 #include "output/sweep_writer.hpp"
 
 namespace regsim {
@@ -150,19 +151,10 @@ void mergeSweepShards(const MergeOptions& o) {
         next = s.first + s.points;
     }
     if (next != ref.points_total) throw MergeError(missing(next, ref.points_total));
-    {
-        std::error_code ec;
-        if (fs::exists(o.output, ec) && !o.force) {
-            throw MergeError(o.output + " exists; use --force to overwrite");
-        }
-        // An unfinished run or sweep of that name keeps its flushed data: not ours to drop.
-        if (fs::exists(o.output + ".part", ec) && !o.force) {
-            throw MergeError(o.output +
-                             ".part exists (an unfinished file; `regsim info` shows what it "
-                             "holds): use --force to replace it");
-        }
-        const fs::path parent = fs::path(o.output).parent_path();
-        if (!parent.empty()) fs::create_directories(parent, ec);
+    try {
+        prepareOutputPath(o.output, o.force);
+    } catch (const std::runtime_error& e) {
+        throw MergeError(e.what());
     }
 
     // Metadata of the merged file: the shards' sweep as one shard 0/1.

@@ -26,6 +26,20 @@ TEST(OutputPath, RefusesAnExistingFileWithoutForce) {
     EXPECT_TRUE(fs::exists(path));  // the old file stays until the new one is complete
 }
 
+TEST(OutputPath, RefusesAnUnfinishedPartWithoutForce) {
+    test::TempDir dir;
+    const auto path = dir.file("run.h5");
+    std::ofstream(path + ".part") << "flushed replicates";
+    try {
+        prepareOutputPath(path, false);
+        FAIL() << "expected an exception";
+    } catch (const std::runtime_error& e) {
+        EXPECT_NE(std::string(e.what()).find("run.h5.part exists"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("--force"), std::string::npos) << e.what();
+    }
+    EXPECT_NO_THROW(prepareOutputPath(path, true));
+}
+
 TEST(OutputPath, CreatesTheParentFolder) {
     test::TempDir dir;
     const auto path = dir.file("a/b/run.h5");
