@@ -11,12 +11,12 @@ variance of the 2N outputs on A and B:
 """
 
 import math
-import tomllib
 
 import numpy as np
 import pandas as pd
 
 from .data import _plain
+from .sweep import sweep_meta
 
 ISHIGAMI_A, ISHIGAMI_B = 7.0, 0.1
 
@@ -111,15 +111,13 @@ def design_of(f):
 
 def unit_coordinates(f, keys):
     """The design's unit-cube coordinates of every point, from the values and each
-    parameter's low, high and log in the stored sweep text."""
-    spec = tomllib.loads(_plain(f.attrs["sweep_text"]))
-    ranges = {p["key"]: p for p in spec.get("parameter", [])}
+    parameter's low, high and log in the stored sweep text (sweep.sweep_meta reads them)."""
+    meta = sweep_meta(f)
     values = f["point_values"][()]
     u = np.empty_like(values, dtype=float)
     for d, key in enumerate(keys):
-        p = ranges[key]
-        lo, hi, x = float(p["low"]), float(p["high"]), values[:, d]
-        if p.get("log", False):
+        (lo, hi), x = meta["ranges"][key], values[:, d]
+        if key in meta["log"]:
             lo, hi, x = math.log(lo), math.log(hi), np.log(x)
         u[:, d] = (x - lo) / (hi - lo)
     return u
