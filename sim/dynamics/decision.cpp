@@ -7,7 +7,9 @@
 // with probability h / (1 + exp(beta * mean U of those that would leave)).
 // The individual draws' uniforms are computed a block of memberships at a time in SIMD lanes
 // where the CPU has them (core/draw_batch.hpp), the same bits as each membership's own
-// RandomStream; a uniform no decision reads is simply unused.
+// RandomStream; a uniform no decision reads is simply unused. A draw whose uniform is at least
+// h cannot come up whatever U is, so U is computed only for the others (the joint declarations
+// read phase 5's stored values).
 
 #include <algorithm>
 #include <cmath>
@@ -17,6 +19,7 @@
 #include "core/rng.hpp"
 #include "dynamics/parallel.hpp"
 #include "dynamics/phases.hpp"
+#include "dynamics/utility_kernel.hpp"
 
 namespace regsim {
 
@@ -38,10 +41,26 @@ bool draw(double h, double beta, double u, Uniform&& uniform) {
     return x < h / (1.0 + pmath::exp(beta * u));
 }
 
+// draw() for an individual membership whose U is computed only when the outcome depends on
+// it: utility() gives U, +inf when the membership cannot decide. Same outcome as
+// `!isinf(U) && draw(h, beta, U, uniform)`; the uniform's stream is the membership's own, so
+// drawing it or not changes no other draw.
+template <typename Utility, typename Uniform>
+bool drawIndividual(double h, double beta, Utility&& utility, Uniform&& uniform) {
+    if (h <= 0) return false;
+    if (std::isinf(beta)) {
+        const double u = utility();
+        return !std::isinf(u) && u < 0;
+    }
+    const double x = uniform();
+    if (x >= h) return false;
+    const double u = utility();
+    return !std::isinf(u) && x < h / (1.0 + pmath::exp(beta * u));
+}
+
 // What the individual draws of phase 6 read and write, as plain pointers and values.
 struct IndividualDraws {
     const std::uint8_t* status;           // [m]
-    const double* utility;                // [m]
     const std::uint32_t* state_of;        // [m]
     const std::uint32_t* institution_of;  // [m]
     const StateIndex* alliance;           // [i]
@@ -51,35 +70,56 @@ struct IndividualDraws {
     double h, beta;
 };
 
-// Individual decisions of memberships [begin, end) into in.flag. Called with the inputs by
-// value so that they live in registers: through the caller's references the byte stores into
-// flag made the compiler reload every pointer and parameter for each membership.
+// U from phase 5's stored values (eagerUtilities()).
+struct StoredUtility {
+    const double* utility;
+    double operator()(std::uint32_t m) const { return utility[m]; }
+};
+
+// Individual decisions of memberships [begin, end) into in.flag; utility(m) gives U_ij
+// (a utility_kernel::Kernel, or StoredUtility). Called with the inputs by value so that they
+// live in registers: through the caller's references the byte stores into flag made the
+// compiler reload every pointer and parameter for each membership.
 // kBatch: the uniforms come from DrawPath::uniforms a block at a time, and h > 0 and beta is
-// finite (draw's first two tests are then known to fail).
-template <bool kBatch>
-void decideRange(const IndividualDraws in, std::uint32_t begin, std::uint32_t end) {
-    double x[kDrawBlock];
-    for (auto b = begin; b < end; b += kDrawBlock) {
-        const auto e = std::min(end, b + kDrawBlock);
-        if (kBatch) in.uniforms(in.step_hash, Purpose::decision, b, e - b, x);
-        for (auto m = b; m < e; ++m) {
-            bool f = false;
-            const double u = in.utility[m];
-            if (isActive(static_cast<MembershipStatus>(in.status[m])) && !std::isinf(u)) {
+// finite (drawIndividual's first two tests are then known to fail). The memberships whose
+// draw can come up (active, not vetoed, uniform below h) are gathered without a branch first:
+// a branch per membership on its uniform would be mispredicted once in 1/h.
+template <bool kBatch, typename Utility>
+void decideRange(const IndividualDraws in, const Utility utility, std::uint32_t begin,
+                 std::uint32_t end) {
+    if constexpr (kBatch) {
+        double x[kDrawBlock];
+        std::uint32_t candidate[kDrawBlock];
+        const double h = in.h;
+        for (auto b = begin; b < end; b += kDrawBlock) {
+            const auto e = std::min(end, b + kDrawBlock);
+            in.uniforms(in.step_hash, Purpose::decision, b, e - b, x);
+            std::uint32_t n = 0;
+            for (auto m = b; m < e; ++m) {
+                in.flag[m] = 0;
                 const auto a = in.alliance[in.state_of[m]];
-                if (a == kNone || a == in.institution_of[m]) {  // else the solo-exit veto
-                    if constexpr (kBatch) {
-                        const double h = in.h, y = x[m - b];
-                        f = y < h && y < h / (1.0 + pmath::exp(in.beta * u));
-                    } else {
-                        f = draw(in.h, in.beta, u, [&] {
-                            return RandomStream(in.step_hash, m, Purpose::decision).uniform();
-                        });
-                    }
-                }
+                candidate[n] = m;
+                n += isActive(static_cast<MembershipStatus>(in.status[m])) & (x[m - b] < h) &
+                     ((a == kNone) | (a == in.institution_of[m]));  // else the solo-exit veto
             }
-            in.flag[m] = f;
+            for (std::uint32_t k = 0; k < n; ++k) {
+                const auto m = candidate[k];
+                const double u = utility(m);
+                in.flag[m] = !std::isinf(u) && x[m - b] < h / (1.0 + pmath::exp(in.beta * u));
+            }
         }
+        return;
+    }
+    for (auto m = begin; m < end; ++m) {
+        bool f = false;
+        if (isActive(static_cast<MembershipStatus>(in.status[m]))) {
+            const auto a = in.alliance[in.state_of[m]];
+            if (a == kNone || a == in.institution_of[m])  // else the solo-exit veto
+                f = drawIndividual(
+                    in.h, in.beta, [&] { return utility(m); },
+                    [&] { return RandomStream(in.step_hash, m, Purpose::decision).uniform(); });
+        }
+        in.flag[m] = f;
     }
 }
 
@@ -94,11 +134,11 @@ void announce(StepContext& ctx, std::uint32_t m, EventCause cause) {
 
 }  // namespace
 
-// alliance_of[i]: the first active coordinated alliance i actively belongs to, or kNone.
 void markAlliances(StepContext& ctx) {
     const auto& topo = ctx.topology;
     auto& alliance_of = ctx.scratch.alliance_of;
     std::fill(alliance_of.begin(), alliance_of.end(), kNone);
+    ctx.scratch.any_alliance = false;
     for (InstitutionIndex a = 0; a < topo.institution_count; ++a) {
         if (!ctx.scenario.institutions[a].coordinated_exit ||
             ctx.now.phase[a] != std::uint8_t(InstitutionPhase::active))
@@ -108,8 +148,10 @@ void markAlliances(StepContext& ctx) {
             const auto m = topo.institution_memberships[k];
             const auto i = topo.membership_state[m];
             if (isActive(static_cast<MembershipStatus>(ctx.now.status[m])) &&
-                alliance_of[i] == kNone)
+                alliance_of[i] == kNone) {
                 alliance_of[i] = a;
+                ctx.scratch.any_alliance = true;
+            }
         }
     }
 }
@@ -118,7 +160,6 @@ void decideExits(StepContext& ctx) {
     const auto& topo = ctx.topology;
     const auto& now = ctx.now;
     const auto& utility = ctx.scratch.utility;
-    markAlliances(ctx);
     const auto& alliance_of = ctx.scratch.alliance_of;
 
     const auto step_hash = RngKey::stepHash(ctx.seed, ctx.replicate, ctx.step);
@@ -132,7 +173,6 @@ void decideExits(StepContext& ctx) {
     const auto& draws = drawPath();
     const bool batch = draws.lanes && p.hazard_cap > 0 && !std::isinf(p.decision_sharpness);
     const IndividualDraws in{now.status.data(),
-                             utility.data(),
                              topo.membership_state.data(),
                              topo.membership_institution.data(),
                              alliance_of.data(),
@@ -141,12 +181,18 @@ void decideExits(StepContext& ctx) {
                              step_hash,
                              p.hazard_cap,
                              p.decision_sharpness};
-    forEachRange(topo.membershipCount(), kParallelGrain, [&](std::size_t begin, std::size_t end) {
-        if (batch)
-            decideRange<true>(in, std::uint32_t(begin), std::uint32_t(end));
-        else
-            decideRange<false>(in, std::uint32_t(begin), std::uint32_t(end));
-    });
+    const auto decide = [&](const auto u) {
+        forEachRange(topo.membershipCount(), kParallelGrain, [&](std::size_t b, std::size_t e) {
+            if (batch)
+                decideRange<true>(in, u, std::uint32_t(b), std::uint32_t(e));
+            else
+                decideRange<false>(in, u, std::uint32_t(b), std::uint32_t(e));
+        });
+    };
+    if (eagerUtilities())
+        decide(StoredUtility{utility.data()});
+    else
+        utility_kernel::withKernel(ctx, decide);
     forEachFlagged(ctx.scratch.announces,
                    [&](std::uint32_t m) { announce(ctx, m, EventCause::utility); });
 

@@ -38,7 +38,8 @@ struct RunTracker {
 struct StepScratch {
     void allocate(const Topology& topo);  // sizes every array for the topology
 
-    std::vector<double> utility;           // [m] U_ij at t
+    // [m] U_ij at t, of the memberships phase 5 stores (computeUtilities); the rest are stale.
+    std::vector<double> utility;
     std::vector<double> club;              // [j] club_j(t)^gamma
     std::vector<std::uint8_t> sanctioned;  // [i] under a sanction or suspension at t
     std::vector<std::uint8_t> qualifies;   // [i] founding condition (phase 8)
@@ -46,6 +47,7 @@ struct StepScratch {
     std::vector<std::uint32_t> stack;      // DFS stack, capacity N
     std::vector<std::uint32_t>
         alliance_of;                      // [i] first coordinated alliance i belongs to, or kNone
+    bool any_alliance = false;            // some alliance_of[i] != kNone
     std::vector<std::uint8_t> announces;  // [m] phase 6's individual draw came up
     std::vector<std::uint8_t> action;     // [m] what phase 2's or 7's parallel pass did
     PeerCounts peer_counts;               // phase 5's kappa term with unit peer weights
@@ -80,11 +82,21 @@ bool sovereigntyMoves(const ModelParams& params);
 // which are final once phases 1 and 2 are done. Serial; phases 3 and 4 neither read nor write
 // them, so step() runs this beside them.
 void updateKeptCounts(StepContext& ctx);
-// Phase 5: U_ij at t for every membership that can decide (into scratch.utility). Reads the
-// kept counts, so updateKeptCounts must have run for this step.
+// Phase 5: alliance_of for this step (markAlliances), the club shares, and U_ij at t into
+// scratch.utility for the memberships that phases 6 and 7 read from there: those serving
+// notice and those of states in a coordinated alliance (every membership when
+// eagerUtilities()). Reads the kept counts, so updateKeptCounts must have run for this step.
 void computeUtilities(StepContext& ctx);
-// Phase 6: announcements (individual and joint), written to t+1.
+// alliance_of[i]: the first active coordinated alliance i actively belongs to, or kNone.
+void markAlliances(StepContext& ctx);
+// Phase 6: announcements (individual and joint), written to t+1. Computes the U of each
+// individual draw whose uniform is below the hazard cap (dynamics/utility_kernel.hpp), or
+// reads every U from phase 5 when eagerUtilities().
 void decideExits(StepContext& ctx);
+// For tests: phase 5 stores every membership's U and phase 6 reads them (the path before
+// phase 6 computed its own); both give the same bits. Global, like forceLaneWidth.
+void forceEagerUtilities(bool on);
+bool eagerUtilities();
 // Phase 7: notice: exits taking effect and rescinds, written to t+1.
 void advanceNotices(StepContext& ctx);
 // Phase 8: dissolution below quorum and founding of latent blocs, on t+1.

@@ -28,8 +28,6 @@ void RunTracker::allocate(const Topology& topo) {
     found_step.assign(topo.institution_count, -1);
 }
 
-void markAlliances(StepContext& ctx);  // decision.cpp
-
 namespace {
 
 // to = from for arrays of equal size, in parallel blocks (no allocation).

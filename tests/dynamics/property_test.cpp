@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "core/rng.hpp"
+#include "dynamics/phases.hpp"
 #include "dynamics/simulation.hpp"
 #include "graph/topology.hpp"
 #include "same_result.hpp"
@@ -198,6 +199,35 @@ TEST_P(PropertyTest, UnstoredUnitWeightsAndOverridesGiveTheSameRunAsStoredOnes) 
     doubled.membership_cost.assign(doubled.membershipCount(), kNaN);
     doubled.any_benefit_override = doubled.any_cost_override = true;
     expectSameRuns(sc, unit, doubled);
+}
+
+// Phase 6 computes the U of an individual draw only when its uniform is below h, and phase 5
+// stores U only for what phase 7 and the joint decisions read (dynamics/utility_kernel.hpp).
+// Every U stored and read, as before, must give the same run, bit for bit: also with beta =
+// inf (phase 6 then needs the U of every active membership) and h = 0 (of none). The scenarios
+// have alliances with coordinated exits, rescissions, linkage, substitution and the clause.
+TEST_P(PropertyTest, UtilitiesComputedWhenNeededGiveTheRunOfEveryUtilityStored) {
+    struct EagerUtilities {  // the reference path, reset even when an expectation fails
+        EagerUtilities() { forceEagerUtilities(true); }
+        ~EagerUtilities() { forceEagerUtilities(false); }
+    };
+    auto sc = randomScenario(GetParam());
+    const auto topo = buildTopology(sc);
+    const double beta = sc.model.decision_sharpness, h = sc.model.hazard_cap;
+    for (const auto& [b, cap] : {std::pair{beta, h}, {kInfinity, h}, {beta, 0.0}}) {
+        sc.model.decision_sharpness = b;
+        sc.model.hazard_cap = cap;
+        SCOPED_TRACE("beta " + std::to_string(b) + ", h " + std::to_string(cap));
+        Simulation lazy(sc, topo, Engine::general);
+        RunResult when_needed, every;
+        lazy.run(sc.seed, 1, sc.steps, RecordConfig{}, when_needed);
+        {
+            const EagerUtilities eager;
+            Simulation all(sc, topo, Engine::general);
+            all.run(sc.seed, 1, sc.steps, RecordConfig{}, every);
+        }
+        expectSameResult(when_needed, every);
+    }
 }
 
 // Generated states share one row of the per-state values (Topology::stateRow) and one set of
