@@ -83,8 +83,9 @@ struct StoredUtility {
 // kBatch: the uniforms come from DrawPath::uniforms a block at a time, and h > 0 and beta is
 // finite (drawIndividual's first two tests are then known to fail). The memberships whose
 // draw can come up (active, not vetoed, uniform below h) are gathered without a branch first:
-// a branch per membership on its uniform would be mispredicted once in 1/h.
-template <bool kBatch, typename Utility>
+// a branch per membership on its uniform would be mispredicted once in 1/h. kAllied: some state
+// is in a coordinated alliance (else no membership is vetoed, and the alliances go unread).
+template <bool kBatch, bool kAllied, typename Utility>
 void decideRange(const IndividualDraws in, const Utility utility, std::uint32_t begin,
                  std::uint32_t end) {
     if constexpr (kBatch) {
@@ -97,10 +98,13 @@ void decideRange(const IndividualDraws in, const Utility utility, std::uint32_t 
             std::uint32_t n = 0;
             for (auto m = b; m < e; ++m) {
                 in.flag[m] = 0;
-                const auto a = in.alliance[in.state_of[m]];
                 candidate[n] = m;
-                n += isActive(static_cast<MembershipStatus>(in.status[m])) & (x[m - b] < h) &
-                     ((a == kNone) | (a == in.institution_of[m]));  // else the solo-exit veto
+                bool can = isActive(static_cast<MembershipStatus>(in.status[m])) & (x[m - b] < h);
+                if constexpr (kAllied) {
+                    const auto a = in.alliance[in.state_of[m]];
+                    can &= (a == kNone) | (a == in.institution_of[m]);  // else the solo-exit veto
+                }
+                n += can;
             }
             for (std::uint32_t k = 0; k < n; ++k) {
                 const auto m = candidate[k];
@@ -172,6 +176,7 @@ void decideExits(StepContext& ctx) {
     const auto& p = ctx.scenario.model;
     const auto& draws = drawPath();
     const bool batch = draws.lanes && p.hazard_cap > 0 && !std::isinf(p.decision_sharpness);
+    const bool allied = ctx.scratch.any_alliance;
     const IndividualDraws in{now.status.data(),
                              topo.membership_state.data(),
                              topo.membership_institution.data(),
@@ -183,10 +188,12 @@ void decideExits(StepContext& ctx) {
                              p.decision_sharpness};
     const auto decide = [&](const auto u) {
         forEachRange(topo.membershipCount(), kParallelGrain, [&](std::size_t b, std::size_t e) {
-            if (batch)
-                decideRange<true>(in, u, std::uint32_t(b), std::uint32_t(e));
+            if (!batch)
+                decideRange<false, true>(in, u, std::uint32_t(b), std::uint32_t(e));
+            else if (allied)
+                decideRange<true, true>(in, u, std::uint32_t(b), std::uint32_t(e));
             else
-                decideRange<false>(in, u, std::uint32_t(b), std::uint32_t(e));
+                decideRange<true, false>(in, u, std::uint32_t(b), std::uint32_t(e));
         });
     };
     if (eagerUtilities())
