@@ -52,7 +52,47 @@ void shuffleBlocks(const std::uint8_t* src, std::size_t n, std::size_t element, 
     }
 }
 
+#if defined(__SSE2__)
+// The shuffle of 8-byte elements (the float64 datasets), 16 elements at a time: their 16 x 8
+// bytes transposed in registers by unpacking bytes, then pairs, quads and halves, one 16-byte
+// store per plane. A byte a time, the loop above ran at a few hundred MB/s.
+void shuffle8(const std::uint8_t* src, std::size_t n, std::uint8_t* dst) {
+    std::size_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        __m128i b[8], c[8];
+        for (int k = 0; k < 8; ++k) {  // elements 2k, 2k + 1: their bytes j side by side
+            const __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + 8 * i) + k);
+            b[k] = _mm_unpacklo_epi8(a, _mm_srli_si128(a, 8));
+        }
+        for (int k = 0; k < 8; k += 2) {  // elements 2k .. 2k + 3: bytes 0-3, then 4-7
+            c[k] = _mm_unpacklo_epi16(b[k], b[k + 1]);
+            c[k + 1] = _mm_unpackhi_epi16(b[k], b[k + 1]);
+        }
+        for (int half = 0; half < 2; ++half) {  // bytes 0-3, then 4-7
+            // d[q]: bytes 4 half + 2q and + 1 of elements 0-7 (lo, hi) and 8-15.
+            const __m128i lo0 = _mm_unpacklo_epi32(c[half], c[2 + half]);
+            const __m128i lo1 = _mm_unpackhi_epi32(c[half], c[2 + half]);
+            const __m128i hi0 = _mm_unpacklo_epi32(c[4 + half], c[6 + half]);
+            const __m128i hi1 = _mm_unpackhi_epi32(c[4 + half], c[6 + half]);
+            const std::size_t j = 4 * std::size_t(half);
+            const auto out = [&](std::size_t plane, __m128i v) {
+                _mm_storeu_si128(reinterpret_cast<__m128i*>(dst + plane * n + i), v);
+            };
+            out(j, _mm_unpacklo_epi64(lo0, hi0));
+            out(j + 1, _mm_unpackhi_epi64(lo0, hi0));
+            out(j + 2, _mm_unpacklo_epi64(lo1, hi1));
+            out(j + 3, _mm_unpackhi_epi64(lo1, hi1));
+        }
+    }
+    for (; i < n; ++i)
+        for (std::size_t k = 0; k < 8; ++k) dst[k * n + i] = src[8 * i + k];
+}
+#endif
+
 void shuffleBytes(const std::uint8_t* src, std::size_t n, std::size_t element, std::uint8_t* dst) {
+#if defined(__SSE2__)
+    if (element == 8) return shuffle8(src, n, dst);
+#endif
     switch (element) {
         case 2:
             return shuffleBlocks<2>(src, n, element, dst);
@@ -104,6 +144,10 @@ std::size_t isalDeflate(isal_zstream& z, const std::uint8_t* in, std::size_t siz
 }  // namespace
 
 std::uint32_t adler32Update(std::uint32_t adler, const std::uint8_t* data, std::size_t size) {
+#if defined(REGSIM_HAVE_ISAL)
+    // igzip's, with AVX2 or AVX-512 where the CPU has them: about 3x the SSE2 loop below.
+    return isal_adler32(adler, data, size);
+#else
     constexpr std::uint32_t kBase = 65521;
     std::uint64_t s1 = adler & 0xffff, s2 = adler >> 16;
 #if defined(__SSE2__)
@@ -150,6 +194,7 @@ std::uint32_t adler32Update(std::uint32_t adler, const std::uint8_t* data, std::
         s2 %= kBase;
     }
     return static_cast<std::uint32_t>(s2 << 16 | s1);
+#endif
 }
 
 struct ChunkCodec::Streams {

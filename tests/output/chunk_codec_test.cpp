@@ -93,6 +93,17 @@ TEST(ChunkCodec, ChunkEndingInFillValuesIsNotStored) {
     EXPECT_LT(size, v.size() * sizeof(double) * 65 / 100);
 }
 
+// 8-byte elements are shuffled 16 at a time, then one by one: every count of leftovers, and
+// chunks shorter than 16 elements, with each element's bytes all different.
+TEST(ChunkCodec, DoublesOfEveryCountModuloSixteen) {
+    for (std::size_t n : {1, 2, 15, 16, 17, 31, 33, 4096, 4097, 4111}) {
+        SCOPED_TRACE(n);
+        std::vector<std::uint64_t> v(n);
+        for (std::size_t i = 0; i < n; ++i) v[i] = 0x0807060504030201ull * (i % 31 + 1) + i;
+        expectRoundTrip(v);
+    }
+}
+
 TEST(ChunkCodec, IntegersBytesAndTinyChunks) {
     std::vector<std::int32_t> steps(50000);
     for (std::size_t i = 0; i < steps.size(); ++i)
