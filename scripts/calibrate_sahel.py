@@ -1,9 +1,11 @@
 #!/usr/bin/python3
-"""Calibrate a few [J] coefficients of scenarios/sahel_2022.toml on the events up to 2024-12.
+"""Calibrate a few [J] coefficients of scenarios/sahel_2022.toml on the events up to 2024-12
+(--fit-end; the out-of-sample window ends at --oos-end, 2025-12).
 
 Method (docs/validation.md, "Calibration"):
 
-1. **Objective** (in-sample, fit window = observed events dated up to and including FIT_END):
+1. **Objective** (in-sample, fit window = observed events dated up to and including FIT_END,
+   --fit-end; TOL is --tolerance):
    score = sum over the observed events of the fit window of log P(the event happens within
    +-TOL months of its observed month)
          + sum over simulated (kind, state, institution) that history did not have by FIT_END
@@ -45,6 +47,7 @@ import argparse
 import concurrent.futures as cf
 import json
 import math
+import re
 import shlex
 import subprocess
 import sys
@@ -65,6 +68,7 @@ from analysis.hindcast import _first_steps, read_observed  # noqa: E402
 SCENARIO = ROOT / "scenarios" / "sahel_2022.toml"
 OBSERVED = ROOT / "scenarios" / "observed" / "sahel_2022.csv"
 START = "2022-01"
+# The windows and tolerance; main() sets them from --fit-end, --oos-end and --tolerance.
 FIT_END = "2024-12"     # last month of the fit window (inclusive)
 OOS_END = "2025-12"     # observations are known up to here (sahel-facts: ~Dec 2025)
 TOL = 2                 # months either side of the observed month
@@ -99,8 +103,7 @@ def _smoothed(n, r):
     return math.log((n + 0.5) / (r + 0.5))
 
 
-def indicators(ev, observed, replicates, start=START, fit_end=FIT_END, oos_end=OOS_END,
-               tol=TOL):
+def indicators(ev, observed, replicates, start=START, fit_end=None, oos_end=None, tol=None):
     """Per-replicate 0/1 columns from which every score below is computed.
 
     Returns a dict with DataFrames (rows = replicates):
@@ -112,6 +115,9 @@ def indicators(ev, observed, replicates, start=START, fit_end=FIT_END, oos_end=O
       oos_extra as fit_extra for events history did not have at all, happening in
                 (fit_end, oos_end]
     and `oos_first`: the first step of each out-of-sample event per replicate (-1 never)."""
+    fit_end = FIT_END if fit_end is None else fit_end
+    oos_end = OOS_END if oos_end is None else oos_end
+    tol = TOL if tol is None else tol
     end = month_step(start, fit_end)
     oend = month_step(start, oos_end)
     obs = observed.copy()
@@ -331,6 +337,7 @@ def design_points(params, samples, design_seed):
 # ------------------------------------------------------------------ main
 
 def main(argv=None):
+    global FIT_END, OOS_END, TOL
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--regsim", default=str(ROOT / "build" / "regsim"))
@@ -348,23 +355,42 @@ def main(argv=None):
     ap.add_argument("--confirm-seed", type=int, default=20250129)
     ap.add_argument("--jobs", type=int, default=2, help="regsim processes at once (1 thread each)")
     ap.add_argument("--json", default="", help="write the results here")
+    ap.add_argument("--fit-end", default=FIT_END, metavar="YYYY-MM",
+                    help="last month of the fit window: observed events after it are out of "
+                         "sample (default %(default)s)")
+    ap.add_argument("--oos-end", default=OOS_END, metavar="YYYY-MM",
+                    help="last month of the out-of-sample window: observations are known up to "
+                         "here (default %(default)s)")
+    ap.add_argument("--tolerance", type=int, default=TOL, metavar="MONTHS",
+                    help="an observed event is matched within +-this many months "
+                         "(default %(default)s)")
     ap.add_argument("--evaluate", default="",
                     help="KEY=VALUE,...: no search; compare this point with the shipped one "
                          "(confirmation replicates and seed), e.g. a rounded calibrated point")
     args = ap.parse_args(argv)
+    for flag, value in (("--fit-end", args.fit_end), ("--oos-end", args.oos_end)):
+        if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value):
+            ap.error(f"{flag} {value!r}: expected a month YYYY-MM")
+    if not START <= args.fit_end < args.oos_end:
+        ap.error(f"--fit-end {args.fit_end} must be from {START} (the scenario's start) and "
+                 f"before --oos-end {args.oos_end}")
+    if args.tolerance < 0:
+        ap.error(f"--tolerance {args.tolerance}: expected 0 or more months")
+    FIT_END, OOS_END, TOL = args.fit_end, args.oos_end, args.tolerance
 
     t0 = time.time()
     observed = read_observed(OBSERVED)
     print("# calibrate_sahel: " + shlex.join([sys.executable] + sys.argv))
     print(f"# scenario {args.scenario}, observed {OBSERVED.relative_to(ROOT)}")
-    print(f"# fit window: observed events dated <= {FIT_END}; tolerance +-{TOL} months; "
+    print(f"# fit window: observed events dated <= {FIT_END}; out of sample to {OOS_END}; "
+          f"tolerance +-{TOL} months; "
           f"penalised kinds {', '.join(PENALISED)}")
     print(f"# {args.replicates} replicates per point, seed {args.seed}; confirmation "
           f"{args.confirm_replicates} replicates, seed {args.confirm_seed}")
 
     with tempfile.TemporaryDirectory(prefix="calibrate_sahel_") as work:
         runner = Runner(args.regsim, args.jobs, work, observed, scenario=args.scenario)
-        result = {"args": vars(args), "fit_end": FIT_END, "tol": TOL}
+        result = {"args": vars(args), "fit_end": FIT_END, "oos_end": OOS_END, "tol": TOL}
 
         print("\n## Shipped point")
         if args.evaluate:

@@ -79,3 +79,29 @@ def test_subset_and_bootstrap(case):
     assert cal.score(case, rows=[0]) == pytest.approx(0.0)
     # identical runs: every paired difference is zero
     assert cal.paired_bootstrap(case, case, cal.score, n_boot=20) == (0.0, 0.0, 0.0)
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--fit-end", "2024-13"], "--fit-end '2024-13': expected a month YYYY-MM"),
+    (["--oos-end", "2025"], "--oos-end '2025': expected a month YYYY-MM"),
+    (["--fit-end", "2025-12", "--oos-end", "2025-06"], "must be from 2022-01"),
+    (["--fit-end", "2021-12"], "must be from 2022-01"),
+    (["--tolerance", "-1"], "expected 0 or more months"),
+])
+def test_bad_windows_are_usage_errors(argv, message, capsys):
+    with pytest.raises(SystemExit) as e:
+        cal.main(argv)
+    assert e.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+def test_windows_default_to_the_module_settings(case, monkeypatch):
+    """indicators() without windows reads FIT_END, OOS_END and TOL when called, so that the
+    values main() sets from the flags reach every call."""
+    observed = pd.DataFrame([("2022-05-15", "announce", "A", "X", "")],
+                            columns=["date", "kind", "state", "institution", "source"])
+    table = ev([(0, 4, "announce", "utility", "A", "X")])
+    monkeypatch.setattr(cal, "FIT_END", "2022-03")  # the observed event is now out of sample
+    ind = cal.indicators(table, observed, 1, start=START)
+    assert list(ind["fit_hit"].columns) == []
+    assert list(ind["oos_hit"].columns) == ["2022-05 announce A X"]
