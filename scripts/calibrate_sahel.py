@@ -27,9 +27,9 @@ Method (docs/validation.md, "Calibration"):
    winner is not chosen on the noise of the search; the best in-sample score there wins.
    A paired bootstrap over replicates gives the uncertainty of the score difference.
 5. **Out of sample**: for the shipped and the best point (confirmation runs), the events after
-   FIT_END (ECOWAS exits, OIF announcements and exits, ICC announcements of 2025), which the
-   objective never saw: the same window probability, P(by date), simulated median, and the
-   events history did not have in 2025.
+   FIT_END up to OOS_END (by default the ECOWAS exits, OIF announcements and exits, ICC
+   announcements of 2025), which the objective never saw: the same window probability, P(by
+   date), simulated median, and the events history did not have in that window.
 
 Every regsim command is printed. The whole calibration is deterministic for given arguments.
 Runtime with the defaults on 2 cores: 1-4 minutes (167 regsim runs; most of the time is
@@ -53,6 +53,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import tomllib
 from pathlib import Path
 
 import numpy as np
@@ -68,10 +69,12 @@ from analysis.hindcast import _first_steps, read_observed  # noqa: E402
 SCENARIO = ROOT / "scenarios" / "sahel_2022.toml"
 OBSERVED = ROOT / "scenarios" / "observed" / "sahel_2022.csv"
 START = "2022-01"
-# The windows and tolerance; main() sets them from --fit-end, --oos-end and --tolerance.
-FIT_END = "2024-12"     # last month of the fit window (inclusive)
-OOS_END = "2025-12"     # observations are known up to here (sahel-facts: ~Dec 2025)
-TOL = 2                 # months either side of the observed month
+# The windows and tolerance; main() sets them from --fit-end, --oos-end and --tolerance, whose
+# defaults are the DEFAULT_ values (the calibration of docs/validation.md).
+DEFAULT_FIT_END = "2024-12"  # last month of the fit window (inclusive)
+DEFAULT_OOS_END = "2025-12"  # observations are known up to here (sahel-facts: ~Dec 2025)
+DEFAULT_TOL = 2              # months either side of the observed month
+FIT_END, OOS_END, TOL = DEFAULT_FIT_END, DEFAULT_OOS_END, DEFAULT_TOL
 PENALISED = ("announce", "rescind", "dissolve", "found")
 
 # Candidate [J] coefficients (docs/data-sources.md 6.1, 6.2): shipped value, searched range.
@@ -175,7 +178,8 @@ def score(ind, rows=None):
 
 
 def oos_score(ind, rows=None):
-    """Same form on the 2025 events: window log-probabilities plus the 2025 penalty."""
+    """Same form on the out-of-sample events: window log-probabilities plus the penalty for
+    events history did not have after FIT_END (up to OOS_END)."""
     hit = ind["oos_hit"] if rows is None else ind["oos_hit"].iloc[rows]
     extra = ind["oos_extra"] if rows is None else ind["oos_extra"].iloc[rows]
     r = len(hit)
@@ -279,13 +283,13 @@ def print_oos(name, ind):
     rows, extra = oos_rows(ind)
     a, b = oos_score(ind)
     print(f"\n{name}: out-of-sample (after {FIT_END}, not used in fitting): "
-          f"window log score {a:.2f}, 2025 penalty {b:.2f}, total {a + b:.2f}")
+          f"window log score {a:.2f}, penalty to {OOS_END} {b:.2f}, total {a + b:.2f}")
     print(f"  {'observed event':32s} P(+-{TOL} mo) P(by date)  sim median")
     for row in rows:
         print(f"  {row['event']:32s} {row['p_window']:10.2f} {row['p_by_date']:10.2f}  "
               f"{row['median']}")
     if extra:
-        print("  events history did not have, in 2025 (share of replicates):")
+        print(f"  events history did not have, after {FIT_END} to {OOS_END} (share of replicates):")
         for e in sorted(extra, key=lambda e: -e["p"]):
             print(f"  {e['event']:32s} {e['p']:10.2f}")
 
@@ -355,13 +359,13 @@ def main(argv=None):
     ap.add_argument("--confirm-seed", type=int, default=20250129)
     ap.add_argument("--jobs", type=int, default=2, help="regsim processes at once (1 thread each)")
     ap.add_argument("--json", default="", help="write the results here")
-    ap.add_argument("--fit-end", default=FIT_END, metavar="YYYY-MM",
+    ap.add_argument("--fit-end", default=DEFAULT_FIT_END, metavar="YYYY-MM",
                     help="last month of the fit window: observed events after it are out of "
                          "sample (default %(default)s)")
-    ap.add_argument("--oos-end", default=OOS_END, metavar="YYYY-MM",
+    ap.add_argument("--oos-end", default=DEFAULT_OOS_END, metavar="YYYY-MM",
                     help="last month of the out-of-sample window: observations are known up to "
                          "here (default %(default)s)")
-    ap.add_argument("--tolerance", type=int, default=TOL, metavar="MONTHS",
+    ap.add_argument("--tolerance", type=int, default=DEFAULT_TOL, metavar="MONTHS",
                     help="an observed event is matched within +-this many months "
                          "(default %(default)s)")
     ap.add_argument("--evaluate", default="",
@@ -376,6 +380,18 @@ def main(argv=None):
                  f"before --oos-end {args.oos_end}")
     if args.tolerance < 0:
         ap.error(f"--tolerance {args.tolerance}: expected 0 or more months")
+    try:
+        with open(args.scenario, "rb") as f:
+            head = tomllib.load(f).get("scenario", {})
+    except (OSError, tomllib.TOMLDecodeError) as e:
+        ap.error(f"--scenario {args.scenario}: {e}")
+    if str(head.get("start", START)) != START:
+        ap.error(f"--scenario {args.scenario} starts at {head.get('start')}; the observed "
+                 f"events and windows here are counted from {START}")
+    if isinstance(head.get("steps"), int) and head["steps"] > 0:
+        last = month_label(START, head["steps"] - 1)
+        if month_step(START, args.oos_end) > month_step(START, last):
+            ap.error(f"--oos-end {args.oos_end} is after the scenario's last month ({last})")
     FIT_END, OOS_END, TOL = args.fit_end, args.oos_end, args.tolerance
 
     t0 = time.time()

@@ -188,7 +188,7 @@ bool FrontierCascade::belongsNow(std::uint32_t m) const {
 }
 
 bool FrontierCascade::leavesNow(std::uint32_t m) const {
-    // peerShareGap of utility.cpp, over the same rows in the same order.
+    // weightedPeerShareGap of utility_kernel.hpp, over the same rows in the same order.
     double in = 0.0, all = 0.0;
     for (auto e = offsets_[m]; e < offsets_[m + 1]; ++e) {
         const auto k = targets_[e];

@@ -66,8 +66,12 @@ class ChunkCodec {
 };
 
 // Adler-32 of `size` more bytes after a checksum `adler` (1 to start), as zlib's adler32()
-// computes it, faster (SSE2 where available).
+// computes it, faster: ISA-L's where the build has it (AVX2 where the CPU has it), else
+// adler32Portable.
 std::uint32_t adler32Update(std::uint32_t adler, const std::uint8_t* data, std::size_t size);
+// The same, regsim's own (SSE2 where available): what builds without ISA-L use. Tested against
+// zlib like adler32Update, whichever the build uses.
+std::uint32_t adler32Portable(std::uint32_t adler, const std::uint8_t* data, std::size_t size);
 
 // `bytes` bytes at `out` of repeated copies of the element `fill` (the fill value of an edge
 // chunk or of a chunk not yet full), by doubling copies.

@@ -10,6 +10,7 @@
 #include <tbb/global_control.h>
 
 #include "core/rng.hpp"
+#include "dynamics/phases.hpp"
 #include "dynamics/simulation.hpp"
 #include "graph/generators.hpp"
 #include "graph/topology.hpp"
@@ -84,6 +85,40 @@ TEST(PinnedResultTest, FullModelWorldIsUnchangedOnAnyThreadCount) {
         EXPECT_EQ(fingerprint(out), 0x46524c2c506a2b60ull)
             << "threads " << threads << ": " << std::hex << fingerprint(out);
     }
+}
+
+// Phase 6 computes the utilities it needs, phase 5 stores those phases 6 and 7 read
+// (dynamics/utility_kernel.hpp); against every utility stored and read, on 2 threads, in a
+// world large enough for many draw blocks and parallel ranges, with a coordinated alliance of
+// a tenth of the states (vetoes, joint declarations and rescissions beside individual draws).
+TEST(PinnedResultTest, UtilitiesComputedWhenNeededInALargeAlliedWorld) {
+    auto sc = fullModelWorld(70000);
+    std::vector<StateIndex> allies;
+    for (StateIndex i = 0; i < 70000; i += 10) allies.push_back(i);
+    const auto alliance = addInstitution(sc, "A", allies, 1.0);
+    sc.institutions[alliance].orientation = {-0.5, 0.0};
+    sc.institutions[alliance].coordinated_exit = true;
+    sc.institutions[alliance].coordination_share = 0.01;
+    // The joint draws are few (one per alliance, institution and step): more steps, a higher
+    // cap and a cheaper I1 make some come up.
+    sc.steps = 36;
+    sc.model.hazard_cap = 0.3;
+    sc.institutions[1].benefit = 0.3;
+    const auto topo = buildTopology(sc);
+    tbb::global_control limit(tbb::global_control::max_allowed_parallelism, 2);
+    RunResult when_needed, every;
+    Simulation(sc, topo).run(sc.seed, 3, sc.steps, RecordConfig{true, 1}, when_needed);
+    forceEagerUtilities(true);
+    Simulation(sc, topo).run(sc.seed, 3, sc.steps, RecordConfig{true, 1}, every);
+    forceEagerUtilities(false);
+    std::size_t joint = 0, rescinds = 0;
+    for (const auto& e : when_needed.events) {
+        joint += e.cause == EventCause::joint_declaration;
+        rescinds += e.kind == EventKind::rescind;
+    }
+    EXPECT_GT(joint, 0u);
+    EXPECT_GT(rescinds, 0u);
+    EXPECT_EQ(fingerprint(when_needed), fingerprint(every));
 }
 
 }  // namespace

@@ -230,6 +230,28 @@ TEST_P(PropertyTest, UtilitiesComputedWhenNeededGiveTheRunOfEveryUtilityStored) 
     }
 }
 
+// The comparison above means something only if the random worlds reach what reads phase 5's
+// stored utilities: rescissions (individual and joint) and joint declarations.
+TEST(PropertyWorlds, ReachRescissionsAndJointDeclarations) {
+    std::size_t rescinds = 0, joint_announcements = 0, joint_rescinds = 0;
+    for (std::uint64_t seed = 1; seed < 41; ++seed) {
+        const auto sc = randomScenario(seed);
+        const auto topo = buildTopology(sc);
+        Simulation sim(sc, topo, Engine::general);
+        RunResult out;
+        sim.run(sc.seed, 1, sc.steps, RecordConfig{}, out);
+        for (const auto& e : out.events) {
+            const bool joint = e.cause == EventCause::joint_declaration;
+            rescinds += e.kind == EventKind::rescind && !joint;
+            joint_announcements += e.kind == EventKind::announce && joint;
+            joint_rescinds += e.kind == EventKind::rescind && joint;
+        }
+    }
+    EXPECT_GT(rescinds, 0u);
+    EXPECT_GT(joint_announcements, 0u);
+    EXPECT_GT(joint_rescinds, 0u);
+}
+
 // Generated states share one row of the per-state values (Topology::stateRow) and one set of
 // attributes in the scenario (StateTable). The same world with those states listed one by one,
 // each with its own row, must run the same, bit for bit: baselines (reversion, military shifts)

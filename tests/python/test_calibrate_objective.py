@@ -87,6 +87,7 @@ def test_subset_and_bootstrap(case):
     (["--fit-end", "2025-12", "--oos-end", "2025-06"], "must be from 2022-01"),
     (["--fit-end", "2021-12"], "must be from 2022-01"),
     (["--tolerance", "-1"], "expected 0 or more months"),
+    (["--oos-end", "2027-01"], "--oos-end 2027-01 is after the scenario's last month (2026-12)"),
 ])
 def test_bad_windows_are_usage_errors(argv, message, capsys):
     with pytest.raises(SystemExit) as e:
@@ -105,3 +106,33 @@ def test_windows_default_to_the_module_settings(case, monkeypatch):
     ind = cal.indicators(table, observed, 1, start=START)
     assert list(ind["fit_hit"].columns) == []
     assert list(ind["oos_hit"].columns) == ["2022-05 announce A X"]
+
+
+def test_a_scenario_with_another_start_is_refused(tmp_path, capsys):
+    other = tmp_path / "other.toml"
+    other.write_text('[scenario]\nname = "x"\nstart = "2020-01"\nsteps = 120\n')
+    with pytest.raises(SystemExit) as e:
+        cal.main(["--scenario", str(other)])
+    assert e.value.code == 2
+    assert "starts at 2020-01" in capsys.readouterr().err
+
+
+def test_main_does_not_carry_its_windows_into_the_next_call(monkeypatch):
+    """main() sets the module's windows from its flags; a later call without flags gets the
+    defaults again, not the last call's values."""
+    for name in ("FIT_END", "OOS_END", "TOL"):
+        monkeypatch.setattr(cal, name, getattr(cal, name))  # restored after the test
+    seen = []
+
+    class Stop(Exception):
+        pass
+
+    def stop(*args, **kwargs):
+        seen.append((cal.FIT_END, cal.OOS_END, cal.TOL))
+        raise Stop
+
+    monkeypatch.setattr(cal, "read_observed", stop)
+    for argv in (["--fit-end", "2023-06", "--oos-end", "2024-06", "--tolerance", "1"], []):
+        with pytest.raises(Stop):
+            cal.main(argv)
+    assert seen == [("2023-06", "2024-06", 1), ("2024-12", "2025-12", 2)]
