@@ -4,7 +4,10 @@
 // model change, and say so in the commit. History: 0x89d215cc46e2fc81 from the step loop
 // before the performance work of docs/performance.md ("Full model step") through regsim 0.1.0;
 // 0x46524c2c506a2b60 from 0.2.0 (portable math, Box-Muller pairs: docs/model.md,
-// "Stochasticity"). CMake also runs this test with glibc's non-FMA math forced.
+// "Stochasticity"). CMake also runs this test with glibc's non-FMA math forced. The same world
+// with a coordinated alliance also checks that phase 6's utilities computed when needed give
+// the run of every utility stored (the optimisation of "After run 11" there), at a size the
+// small property-test worlds do not reach.
 
 #include <gtest/gtest.h>
 #include <tbb/global_control.h>
