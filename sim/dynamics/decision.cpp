@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "core/draw_batch.hpp"
 #include "core/portable_math.hpp"
@@ -27,35 +28,28 @@ namespace {
 
 constexpr std::uint32_t kDrawBlock = 256;  // memberships whose uniforms are drawn at once
 
-// Whether a draw with utility u announces. uniform() gives the draw's uniform in [0, 1): its
-// stream's first, called only when the outcome depends on it.
-// h and beta by value: callers keep them in registers across their byte stores.
-template <typename Uniform>
-bool draw(double h, double beta, double u, Uniform&& uniform) {
+// Whether a draw announces. utility() gives its U, and uniform() its uniform in [0, 1) (its
+// stream's first): each called only when the outcome depends on it, so an individual draw's U
+// is computed only then; a uniform's stream is its draw's own, so drawing it or not changes no
+// other draw. h and beta by value: callers keep them in registers across their byte stores.
+template <typename Utility, typename Uniform>
+bool draw(double h, double beta, Utility&& utility, Uniform&& uniform) {
     if (h <= 0) return false;
-    if (std::isinf(beta)) return u < 0;
+    if (std::isinf(beta)) return utility() < 0;
     const double x = uniform();
     // prob = h / (1 + exp(beta u)) <= h (a divisor >= 1, correctly rounded): most draws are
-    // settled without the exp, with the same outcome.
+    // settled without U and the exp, with the same outcome.
     if (x >= h) return false;
-    return x < h / (1.0 + pmath::exp(beta * u));
+    return x < h / (1.0 + pmath::exp(beta * utility()));
 }
 
-// draw() for an individual membership whose U is computed only when the outcome depends on
-// it: utility() gives U, +inf when the membership cannot decide. Same outcome as
-// `!isinf(U) && draw(h, beta, U, uniform)`; the uniform's stream is the membership's own, so
-// drawing it or not changes no other draw.
-template <typename Utility, typename Uniform>
-bool drawIndividual(double h, double beta, Utility&& utility, Uniform&& uniform) {
-    if (h <= 0) return false;
-    if (std::isinf(beta)) {
-        const double u = utility();
-        return !std::isinf(u) && u < 0;
-    }
-    const double x = uniform();
-    if (x >= h) return false;
-    const double u = utility();
-    return !std::isinf(u) && x < h / (1.0 + pmath::exp(beta * u));
+// An individual membership's U for draw(): NaN when it cannot decide (utility(m) infinite).
+// Every comparison with NaN is false, so draw() then never announces, for any h and beta: the
+// outcome of `!isinf(U) && draw(U)`.
+template <typename Utility>
+double decidingUtility(const Utility& utility, std::uint32_t m) {
+    const double u = utility(m);
+    return std::isinf(u) ? std::numeric_limits<double>::quiet_NaN() : u;
 }
 
 // What the individual draws of phase 6 read and write, as plain pointers and values.
@@ -81,7 +75,7 @@ struct StoredUtility {
 // live in registers: through the caller's references the byte stores into flag made the
 // compiler reload every pointer and parameter for each membership.
 // kBatch: the uniforms come from DrawPath::uniforms a block at a time, and h > 0 and beta is
-// finite (drawIndividual's first two tests are then known to fail). The memberships whose
+// finite (draw's first two tests are then known to fail). The memberships whose
 // draw can come up (active, not vetoed, uniform below h) are gathered without a branch first:
 // a branch per membership on its uniform would be mispredicted once in 1/h. kAllied: some state
 // is in a coordinated alliance (else no membership is vetoed, and the alliances go unread).
@@ -119,8 +113,8 @@ void decideRange(const IndividualDraws in, const Utility utility, std::uint32_t 
         if (isActive(static_cast<MembershipStatus>(in.status[m]))) {
             const auto a = in.alliance[in.state_of[m]];
             if (a == kNone || a == in.institution_of[m])  // else the solo-exit veto
-                f = drawIndividual(
-                    in.h, in.beta, [&] { return utility(m); },
+                f = draw(
+                    in.h, in.beta, [&] { return decidingUtility(utility, m); },
                     [&] { return RandomStream(in.step_hash, m, Purpose::decision).uniform(); });
         }
         in.flag[m] = f;
@@ -229,8 +223,10 @@ void decideExits(StepContext& ctx) {
             if (members == 0 || leavers == 0 || double(leavers) < q * double(members)) continue;
             const std::uint64_t entity =
                 (std::uint64_t(1) << 40) + std::uint64_t(a) * topo.institution_count + j;
-            if (!draw(p.hazard_cap, p.decision_sharpness, leaver_utility / leavers,
-                      [&] { return RandomStream(step_hash, entity, Purpose::decision).uniform(); }))
+            const double mean = leaver_utility / leavers;
+            if (!draw(
+                    p.hazard_cap, p.decision_sharpness, [&] { return mean; },
+                    [&] { return RandomStream(step_hash, entity, Purpose::decision).uniform(); }))
                 continue;
             for (auto k = first; k < last; ++k) {
                 const auto m = topo.institution_memberships[k];
