@@ -132,15 +132,18 @@ void announce(StepContext& ctx, std::uint32_t m, EventCause cause) {
 
 }  // namespace
 
+bool coordinatesExits(const StepContext& ctx, InstitutionIndex a) {
+    return ctx.scenario.institutions[a].coordinated_exit &&
+           ctx.now.phase[a] == std::uint8_t(InstitutionPhase::active);
+}
+
 void markAlliances(StepContext& ctx) {
     const auto& topo = ctx.topology;
     auto& alliance_of = ctx.scratch.alliance_of;
     std::fill(alliance_of.begin(), alliance_of.end(), kNone);
     ctx.scratch.any_alliance = false;
     for (InstitutionIndex a = 0; a < topo.institution_count; ++a) {
-        if (!ctx.scenario.institutions[a].coordinated_exit ||
-            ctx.now.phase[a] != std::uint8_t(InstitutionPhase::active))
-            continue;
+        if (!coordinatesExits(ctx, a)) continue;
         for (auto k = topo.institution_first_membership[a];
              k < topo.institution_first_membership[a + 1]; ++k) {
             const auto m = topo.institution_memberships[k];
@@ -199,9 +202,7 @@ void decideExits(StepContext& ctx) {
 
     // Joint declarations, alliance by alliance, institution by institution.
     for (InstitutionIndex a = 0; a < topo.institution_count; ++a) {
-        if (!ctx.scenario.institutions[a].coordinated_exit ||
-            now.phase[a] != std::uint8_t(InstitutionPhase::active))
-            continue;
+        if (!coordinatesExits(ctx, a)) continue;
         const double q = ctx.scenario.institutions[a].coordination_share;
         for (InstitutionIndex j = 0; j < topo.institution_count; ++j) {
             if (j == a || now.phase[j] != std::uint8_t(InstitutionPhase::active)) continue;

@@ -103,9 +103,7 @@ void advanceNotices(StepContext& ctx) {
     });
 
     for (InstitutionIndex a = 0; a < topo.institution_count; ++a) {
-        if (!ctx.scenario.institutions[a].coordinated_exit ||
-            now.phase[a] != std::uint8_t(InstitutionPhase::active))
-            continue;
+        if (!coordinatesExits(ctx, a)) continue;
         const double q = ctx.scenario.institutions[a].coordination_share;
         for (InstitutionIndex j = 0; j < topo.institution_count; ++j) {
             if (j == a) continue;

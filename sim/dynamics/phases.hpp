@@ -108,6 +108,9 @@ bool usesPeerCounts(const Scenario& scenario, const Topology& topology);
 bool usesClubTotals(const Scenario& scenario, const Topology& topology);
 
 // Helpers shared by phases.
+// Whether institution a acts as a coordinated alliance at t (coordinated_exit, and active):
+// read by markAlliances, the joint declarations and the joint rescissions.
+bool coordinatesExits(const StepContext& ctx, InstitutionIndex a);
 // The least double T with sqrt(T) >= epsilon, so that for every d2 >= 0 the bounded-confidence
 // test sqrt(d2) < epsilon is exactly d2 < T (phase 3).
 double squaredBound(double epsilon);
