@@ -19,6 +19,25 @@
 namespace regsim {
 namespace {
 
+// How a point's scenario differs in shape from the base (empty when it does not): every run of
+// a sweep is written into arrays shaped by the base scenario's states, institutions, patrons
+// and axes, so a parameter that changes them (network.states) cannot be swept.
+std::string shapeChange(const Scenario& base, const Scenario& point) {
+    const auto changed = [](const char* what, std::size_t from, std::size_t to) {
+        return std::string("changes the number of ") + what + " from " + std::to_string(from) +
+               " to " + std::to_string(to);
+    };
+    if (point.states.size() != base.states.size())
+        return changed("states", base.states.size(), point.states.size());
+    if (point.institutions.size() != base.institutions.size())
+        return changed("institutions", base.institutions.size(), point.institutions.size());
+    if (point.patrons.size() != base.patrons.size())
+        return changed("patrons", base.patrons.size(), point.patrons.size());
+    if (point.axes.size() != base.axes.size())
+        return changed("axes", base.axes.size(), point.axes.size());
+    return "";
+}
+
 struct Where {
     int line = 0;
     int column = 0;
@@ -281,13 +300,21 @@ SweepSpec SweepParser::parse() {
         for (double v : probe) {
             char buf[64];
             std::snprintf(buf, sizeof buf, "%.17g", v);
+            std::string change;
             try {
-                (void)spec.scenario_template->load({key + "=" + buf});
+                change =
+                    shapeChange(spec.scenario, spec.scenario_template->load({key + "=" + buf}));
             } catch (const ScenarioError& e) {
                 const bool integer_key = e.message.find("expected an integer") != std::string::npos;
                 fail(*kn, key,
                      e.message + " (value " + buf + ")" +
                          (integer_key ? "; add integer = true to sample integers" : ""));
+            }
+            if (!change.empty()) {
+                fail(*kn, key,
+                     change + " (value " + buf +
+                         "): every point of a sweep has the base scenario's states, "
+                         "institutions, patrons and axes; set it in the scenario instead");
             }
         }
         for (std::size_t j = 0; j < spec.design.parameters.size(); ++j) {

@@ -118,6 +118,35 @@ TEST(SweepLoader, EveryGridValueIsCheckedBeforeTheSweep) {
     EXPECT_NE(e.message.find("(value -3)"), std::string::npos) << e.message;
 }
 
+TEST(SweepLoader, ParametersThatChangeTheNumberOfStatesAreRefused) {
+    // Every run of a sweep is written into arrays shaped by the base scenario; network.states
+    // used to pass the loader and stop the sweep at its first run, with a .part left behind.
+    const std::string watts = "[sweep]\nscenario = \"validation/watts.toml\"\n";
+    const auto grid = loadError(watts +
+                                "[[parameter]]\nkey = \"network.states\"\n"
+                                "values = [10000, 2000]\n");
+    EXPECT_EQ(grid.line, 4);
+    EXPECT_EQ(grid.column, 7);
+    EXPECT_EQ(grid.key, "network.states");
+    EXPECT_NE(grid.message.find("changes the number of states from 10000 to 2000 (value 2000)"),
+              std::string::npos)
+        << grid.message;
+    const auto range = loadError(watts +
+                                 "design = \"uniform\"\nsamples = 4\n[[parameter]]\n"
+                                 "key = \"network.states\"\nlow = 10000\nhigh = 12000\n"
+                                 "integer = true\n");
+    EXPECT_EQ(range.key, "network.states");
+    EXPECT_NE(range.message.find("to 12000"), std::string::npos) << range.message;
+    // The base scenario's own value is no change; a parameter of the same network that keeps
+    // its states is swept as any other.
+    EXPECT_EQ(
+        load(watts + "[[parameter]]\nkey = \"network.states\"\nvalues = [10000]\n").points.size(),
+        1u);
+    EXPECT_EQ(load(watts + "[[parameter]]\nkey = \"network.mean_degree\"\nvalues = [2, 4]\n")
+                  .points.size(),
+              2u);
+}
+
 TEST(SweepLoader, RangesMustBeFinite) {
     // A grid from 0 to inf used to abort (linspace threw outside the loader's checks).
     const auto inf = loadError(kHead +
