@@ -140,6 +140,8 @@ int runCommand(int argc, char** argv, const std::string& command_line) {
     const std::string path =
         args.count("output") ? args["output"].as<std::string>() : "out/" + scenario.name + ".h5";
     try {
+        refuseInputAsOutput(path, {{"scenario file", args["scenario"].as<std::string>()},
+                                   {"network file", scenario.source.network_path}});
         prepareOutputPath(path, args.count("force") > 0);
     } catch (const std::exception& e) {
         std::cerr << "regsim run: " << e.what() << "\n";

@@ -120,6 +120,14 @@ int sweepCommand(int argc, char** argv, const std::string& command_line) {
     const std::string path =
         args.count("output") ? args["output"].as<std::string>()
                              : "out/" + std::filesystem::path(sweep_path).stem().string() + ".h5";
+    try {
+        refuseInputAsOutput(path, {{"sweep file", sweep_path},
+                                   {"sweep's base scenario file", sw.scenario_path},
+                                   {"network file", sw.scenario.source.network_path}});
+    } catch (const std::exception& e) {
+        std::cerr << "regsim sweep: " << e.what() << "\n";
+        return kExitBadInput;
+    }
     const std::string part = path + ".part";
     std::error_code ec;
     const bool finished = std::filesystem::exists(path, ec) && !force;

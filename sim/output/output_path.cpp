@@ -6,6 +6,33 @@
 
 namespace regsim {
 
+namespace {
+
+// The same file by any path: equivalent() when both exist (links, ./, ../), otherwise the
+// weakly canonical paths (an output that does not exist yet can be no existing input).
+bool sameFile(const std::filesystem::path& a, const std::filesystem::path& b) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    if (fs::exists(a, ec) && fs::exists(b, ec)) {
+        const bool same = fs::equivalent(a, b, ec);
+        if (!ec) return same;
+    }
+    std::error_code ec_a, ec_b;
+    const fs::path ca = fs::weakly_canonical(a, ec_a), cb = fs::weakly_canonical(b, ec_b);
+    return !ec_a && !ec_b && ca == cb;
+}
+
+}  // namespace
+
+void refuseInputAsOutput(const std::string& output, const std::vector<InputFile>& inputs) {
+    for (const auto& input : inputs) {
+        if (input.path.empty() || !sameFile(output, input.path)) continue;
+        throw std::runtime_error(output + " is the " + input.role +
+                                 "; write the output to another file (even --force does "
+                                 "not overwrite an input)");
+    }
+}
+
 void prepareOutputPath(const std::string& path, bool force) {
     namespace fs = std::filesystem;
     if (path.empty()) throw std::runtime_error("output path is empty");

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <vector>
 
 #include "test_support.hpp"
 
@@ -51,6 +52,29 @@ TEST(OutputPath, CreatesTheParentFolder) {
 TEST(OutputPath, RefusesAFolder) {
     test::TempDir dir;
     EXPECT_THROW(prepareOutputPath(dir.path().string(), true), std::runtime_error);
+}
+
+TEST(OutputPath, RefusesAnInputByAnyPathEvenWithForce) {
+    test::TempDir dir;
+    const auto scenario = dir.file("same.toml");
+    std::ofstream(scenario) << "[scenario]";
+    fs::create_directories(dir.path() / "sub");
+    fs::create_symlink(scenario, dir.file("link.toml"));
+    const std::vector<InputFile> inputs{{"scenario file", scenario}, {"network file", ""}};
+    for (const auto& output :
+         {scenario, dir.file("sub/../same.toml"), dir.file("./same.toml"), dir.file("link.toml")}) {
+        try {
+            refuseInputAsOutput(output, inputs);
+            FAIL() << "expected an exception for " << output;
+        } catch (const std::runtime_error& e) {
+            EXPECT_EQ(std::string(e.what()),
+                      output +
+                          " is the scenario file; write the output to another file (even "
+                          "--force does not overwrite an input)");
+        }
+    }
+    EXPECT_NO_THROW(refuseInputAsOutput(dir.file("same.h5"), inputs));
+    EXPECT_NO_THROW(refuseInputAsOutput(dir.file("new/same.toml"), inputs));
 }
 
 }  // namespace

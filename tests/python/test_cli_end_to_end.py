@@ -183,6 +183,28 @@ def test_an_unfinished_part_is_refused_without_force(tmp_path):
     assert out.exists() and not part.exists()
 
 
+def test_an_input_is_never_the_output_even_with_force(tmp_path):
+    # --force replaces an old output, never what the run reads (by any path to it).
+    scenario = tmp_path / "same.toml"
+    scenario.write_text(VALID)
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "link.toml").symlink_to(scenario)
+    for out in (scenario, tmp_path / "sub" / ".." / "same.toml", tmp_path / "link.toml"):
+        proc = regsim("run", scenario, "-o", out, "--force", "--quiet")
+        assert proc.returncode == 2, out
+        assert f"{out} is the scenario file; write the output to another file" in proc.stderr
+        assert scenario.read_text() == VALID
+    assert not Path(str(scenario) + ".part").exists()
+    edges = tmp_path / "edges.csv"
+    edges.write_text("AAA,BBB\n")
+    net = tmp_path / "net.toml"
+    network = '[network]\nkind = "edge_list"\npath = "edges.csv"\n\n[[state]]'
+    net.write_text(VALID.replace("[[state]]", network, 1))
+    proc = regsim("run", net, "-o", edges, "--force", "--quiet")
+    assert proc.returncode == 2 and "is the network file" in proc.stderr
+    assert edges.read_text() == "AAA,BBB\n"
+
+
 def datasets(path):
     out = {}
     with h5py.File(path, "r") as f:

@@ -238,6 +238,21 @@ def test_clobber_part_and_resume_mismatch(small):
     assert (d / "m.h5").read_bytes() == before
 
 
+def test_an_input_is_never_the_output_even_with_force(tmp_path):
+    # --force replaces an old output, never the sweep file or the scenario it reads.
+    base = tmp_path / "base.toml"
+    base.write_text(SCENARIO.read_text())
+    sw = tmp_path / "sw.toml"
+    sw.write_text(sweep_text().replace(str(SCENARIO), "base.toml"))
+    sweep_before = sw.read_text()
+    for out, role in ((sw, "sweep file"), (f"{tmp_path}/./base.toml", "sweep's base scenario")):
+        for extra in ([], ["--force"], ["--resume"]):
+            p = regsim("sweep", sw, "-o", out, "--quiet", *extra)
+            assert p.returncode == 2 and f"{out} is the {role}" in p.stderr, p.stderr
+    assert sw.read_text() == sweep_before and base.read_text() == SCENARIO.read_text()
+    assert not list(tmp_path.glob("*.part"))
+
+
 def test_bad_sweep_files_exit_2(tmp_path):
     sw = tmp_path / "bad.toml"
     sw.write_text(sweep_text().replace('key = "model.peer_weight"', 'key = "model.peer_wieght"'))
