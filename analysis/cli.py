@@ -9,8 +9,8 @@ import numpy as np
 from . import baserate, hindcast, sobol, summary, sweep
 # figures (matplotlib, networkx) are imported by the commands that need them,
 # so `--help` and the tables start quickly.
-from .data import (IncompleteFileError, check_complete, events, load, month_step, open_h5,
-                   read_attrs, run_info)
+from .data import (IncompleteFileError, RefusedError, check_complete, events, load,
+                   month_step, open_h5, read_attrs, run_info)
 
 
 def _size(text):
@@ -471,7 +471,7 @@ def main(argv=None):
     except BrokenPipeError:  # output piped into `head`
         sys.stdout = open(os.devnull, "w")
         return 0
-    except (IncompleteFileError, OutputExistsError) as err:
+    except (IncompleteFileError, OutputExistsError, RefusedError) as err:
         print(f"analysis: error: {err}", file=sys.stderr)
         return 2
     except (ValueError, KeyError, OSError) as err:

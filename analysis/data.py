@@ -3,6 +3,7 @@
 Only h5py / xarray / pandas; nothing here knows the simulator's code.
 """
 
+import os
 from dataclasses import dataclass
 
 import h5py
@@ -21,17 +22,83 @@ EVENT_CAUSES = (
 ).split()
 
 
+class RefusedError(Exception):
+    """Input that every command refuses before reading it (exit status 2, as an incomplete
+    file): a virtual sweep file whose shard files are missing, a figure too large to draw."""
+
+
 def open_h5(path):
     """h5py.File of a regsim file, read-only. A killed run's .part, whose superblock still
     says "open for writing", which plain opens refuse, is opened with SWMR read access
     (docs/output.md). (HDF5 refuses to open one file twice with different SWMR access, so a
-    file that opens plainly is always opened plainly.)"""
+    file that opens plainly is always opened plainly.) A virtual file (`regsim merge
+    --virtual`) whose shard files are missing is refused (check_virtual_sources)."""
     if not h5py.is_hdf5(path):
         raise OSError(f"{path}: not an HDF5 file (regsim run and regsim sweep write HDF5)")
     try:
-        return h5py.File(path, "r")
+        f = h5py.File(path, "r")
     except OSError:
-        return h5py.File(path, "r", swmr=True)
+        f = h5py.File(path, "r", swmr=True)
+    try:
+        check_virtual_sources(f, path)
+    except BaseException:
+        f.close()
+        raise
+    return f
+
+
+def virtual_source_path(vfile, source):
+    """The file HDF5 reads for the source file name `source` of a virtual dataset in the file
+    `vfile`, or None when it finds none (it then reads fill values, silently). The search of
+    HDF5's H5F_prefix_open_file (H5Fint.c; H5Pset_virtual_prefix in the reference manual):
+    "." is `vfile` itself; an absolute name as it is, else only its last component goes on;
+    then the name after each folder of the environment variable HDF5_VDS_PREFIX (separated by
+    ":"; a leading "${ORIGIN}" is the virtual file's folder); the virtual file's folder; the
+    current folder; the virtual file's folder with symbolic links resolved."""
+    if source == ".":
+        return vfile
+    name, candidates = source, []
+    if os.path.isabs(source):
+        candidates.append(source)
+        name = os.path.basename(source)
+    origin = os.path.dirname(os.path.abspath(vfile))
+    env = os.environ.get("HDF5_VDS_PREFIX", "")
+    for prefix in [env] + env.split(":"):
+        if prefix:
+            if prefix.startswith("${ORIGIN}"):
+                prefix = origin + prefix[len("${ORIGIN}"):]
+            candidates.append(os.path.join(prefix, name))
+    candidates += [os.path.join(origin, name), name,
+                   os.path.join(os.path.dirname(os.path.realpath(vfile)), name)]
+    for c in candidates:
+        if os.path.isfile(c) and h5py.is_hdf5(c):
+            return c
+    return None
+
+
+def check_virtual_sources(f, path):
+    """Refuse a file whose virtual datasets (`regsim merge --virtual`) map source files that
+    cannot be found: HDF5 reads their blocks as fill values (-2147483648 for a step or a
+    cascade size), which every table and figure would take as data."""
+    missing, resolved = [], {}
+    for name, obj in f.items():
+        if not isinstance(obj, h5py.Dataset) or not obj.is_virtual:
+            continue
+        for src in obj.virtual_sources():
+            if src.file_name not in resolved:
+                resolved[src.file_name] = virtual_source_path(path, src.file_name)
+                if resolved[src.file_name] is None:
+                    missing.append(src.file_name)
+    if missing:
+        origin = os.path.dirname(os.path.abspath(path))
+        where = ", ".join(m if os.path.isabs(m) else
+                          f"{m} ({os.path.normpath(os.path.join(origin, m))})" for m in missing)
+        raise RefusedError(
+            f"{path}: a virtual merged sweep file (regsim merge --virtual) whose shard "
+            f"file{'s' if len(missing) > 1 else ''} {'are' if len(missing) > 1 else 'is'} "
+            f"missing: {where}; its data would read as fill values. Keep the shards where "
+            "it expects them (paths relative to its folder; HDF5_VDS_PREFIX names other "
+            "folders), or merge without --virtual for a self-contained file")
 
 
 class IncompleteFileError(Exception):

@@ -283,3 +283,49 @@ def test_real_latin_hypercube_sweep(tmp_path):
     assert main(["sweep", str(out), "--x", KEYS[0], "--y", KEYS[1], "--z", "cascade:ECOWAS",
                  "-o", str(png), "--size", "6,4", "--dpi", str(DPI)]) == 0
     assert _png_shape(png) == (200, 300)
+
+
+@pytest.mark.skipif(not (BINARY and os.path.isfile(BINARY)), reason="REGSIM_BINARY not set")
+def test_virtual_merge_with_a_missing_shard_is_refused(tmp_path, monkeypatch, capsys):
+    """A virtual merged file whose shards are not where it expects them reads fill values
+    (P = 0, cascade sizes of -2.1e9): refused, naming the missing shard, exit 2, no figure."""
+    import shutil
+
+    source = Path(os.environ.get("REGSIM_SOURCE_DIR", Path(__file__).resolve().parents[2]))
+    sw = tmp_path / "grid.toml"
+    sw.write_text(f'[sweep]\nscenario = "{source / "scenarios" / "west_africa.toml"}"\n'
+                  "replicates = 2\nseed = 3\nsteps = 6\n\n[[parameter]]\n"
+                  'key = "model.peer_weight"\nlow = 0.0\nhigh = 1.0\nsteps = 4\n')
+    shards = [tmp_path / f"s{k}.h5" for k in range(2)]
+    for k, out in enumerate(shards):
+        subprocess.run([BINARY, "sweep", str(sw), "-o", str(out), "--shard", f"{k}/2",
+                        "--threads", "1", "--quiet"], check=True, timeout=300)
+    (tmp_path / "merged").mkdir()
+    virtual = tmp_path / "merged" / "v.h5"
+    subprocess.run([BINARY, "merge", *map(str, shards), "-o", str(virtual), "--virtual",
+                    "--quiet"], check=True, timeout=300)
+    args = ["sweep", "--x", "model.peer_weight", "--z", "cascade:ECOWAS", "--size", "6,4",
+            "--dpi", str(DPI)]
+    png = tmp_path / "ok.png"
+    assert main([args[0], str(virtual), *args[1:], "-o", str(png)]) == 0  # shards in place
+
+    # The merged file and one shard copied elsewhere: the other shard is missing.
+    away = tmp_path / "away"
+    (away / "sub").mkdir(parents=True)
+    shutil.copy(virtual, away / "sub" / "v.h5")
+    shutil.copy(shards[0], away / "s0.h5")
+    monkeypatch.chdir(away / "sub")  # HDF5 also looks relative to the working folder
+    capsys.readouterr()
+    png = tmp_path / "bad.png"
+    assert main([args[0], str(away / "sub" / "v.h5"), *args[1:], "-o", str(png)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert "sub/v.h5" in err and "../s1.h5" in err and "s0.h5" not in err
+    assert "without --virtual" in err
+    assert not png.exists()
+    for cmd in (["sobol", str(away / "sub" / "v.h5"), "--z", "cascade:ECOWAS"],
+                ["summary", str(away / "sub" / "v.h5")]):
+        assert main(cmd) == 2 and "../s1.h5" in capsys.readouterr().err
+    # HDF5_VDS_PREFIX names another folder to look in, as HDF5 itself does.
+    monkeypatch.setenv("HDF5_VDS_PREFIX", str(tmp_path / "merged"))
+    assert main([args[0], str(away / "sub" / "v.h5"), *args[1:], "-o", str(png)]) == 0
