@@ -4,6 +4,7 @@
 // nothing leaves unless a scenario says why.
 
 #include <limits>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -44,5 +45,26 @@ struct ModelParams {
     // Returns "" or the first violated constraint as "key: message".
     std::string validate(std::size_t axis_count) const;
 };
+
+// The valid values of a [model] number: from lo to hi, both included unless lo_open; never NaN.
+struct ParamRange {
+    double lo, hi;
+    bool lo_open = false;
+
+    bool holds(double v) const;
+    std::string str() const;  // as the messages print it: "[0, 1]", "(0, inf]"
+};
+
+// A float key of [model] with its field and range: the one table the scenario loader reads and
+// checks by and validate() checks, so that every message names the range that holds.
+struct ModelFloatKey {
+    const char* key;
+    double ModelParams::*field;
+    ParamRange range;
+};
+std::span<const ModelFloatKey> modelFloatKeys();
+
+// Each value of military_alignment_shift.
+inline constexpr ParamRange kMilitaryAlignmentShiftRange{-2, 2};
 
 }  // namespace regsim

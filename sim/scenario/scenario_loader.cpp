@@ -67,36 +67,9 @@ const Keys kPatronKeys = {"id", "name", "orientation", "engagement"};
 const Keys kNetworkKeys = {"kind",         "states", "mean_degree", "rewiring", "blocks",
                            "within_share", "weight", "path",        "seed"};
 
-struct ModelFloat {
-    const char* key;
-    double ModelParams::*field;
-};
-const ModelFloat kModelFloats[] = {
-    {"peer_alignment_rate", &ModelParams::peer_alignment_rate},
-    {"confidence_bound", &ModelParams::confidence_bound},
-    {"patron_pull", &ModelParams::patron_pull},
-    {"institution_pull", &ModelParams::institution_pull},
-    {"alignment_reversion", &ModelParams::alignment_reversion},
-    {"alignment_noise", &ModelParams::alignment_noise},
-    {"sovereignty_reversion", &ModelParams::sovereignty_reversion},
-    {"rally", &ModelParams::rally},
-    {"military_sovereignty_shift", &ModelParams::military_sovereignty_shift},
-    {"club_exponent", &ModelParams::club_exponent},
-    {"sanction_benefit_cut", &ModelParams::sanction_benefit_cut},
-    {"alignment_cost", &ModelParams::alignment_cost},
-    {"peer_weight", &ModelParams::peer_weight},
-    {"linkage_weight", &ModelParams::linkage_weight},
-    {"patron_opposition_weight", &ModelParams::patron_opposition_weight},
-    {"substitution_weight", &ModelParams::substitution_weight},
-    {"status_quo_bias", &ModelParams::status_quo_bias},
-    {"decision_sharpness", &ModelParams::decision_sharpness},
-    {"hazard_cap", &ModelParams::hazard_cap},
-    {"rescind_margin", &ModelParams::rescind_margin},
-};
-
 Keys modelKeys() {
     Keys keys;
-    for (const auto& f : kModelFloats) keys.emplace_back(f.key);
+    for (const auto& f : modelFloatKeys()) keys.emplace_back(f.key);
     keys.emplace_back("military_alignment_shift");
     keys.emplace_back("linkage_counts_announcements");
     return keys;
@@ -173,7 +146,7 @@ struct Range {  // closed unless marked open; str() prints what holds() accepts
                (hi_open ? ")" : "]");
     }
 };
-constexpr Range kAny{-kInfinity, kInfinity};  // [model] keys: params.cpp checks their ranges
+constexpr Range rangeOf(const ParamRange& r) { return Range{r.lo, r.hi, r.lo_open, false}; }
 constexpr Range kFinite{-kInfinity, kInfinity, true, true};
 constexpr Range kUnit{0, 1};
 constexpr Range kSigned{-1, 1};
@@ -609,11 +582,13 @@ class Loader {
         if (!tbl) return;
         const TableView t(ctx_, *tbl, "model");
         t.checkKeys(modelKeys(), "[model]");
-        for (const auto& f : kModelFloats) {
-            if (auto v = t.optFloat(f.key, kAny)) sc_.model.*f.field = *v;
+        // Ranges from params.cpp's table, checked here to point at the value itself.
+        for (const auto& f : modelFloatKeys()) {
+            if (auto v = t.optFloat(f.key, rangeOf(f.range))) sc_.model.*f.field = *v;
         }
         sc_.model.linkage_counts_announcements = t.getBool("linkage_counts_announcements", false);
-        if (auto v = t.optVector("military_alignment_shift", axisCount(), sc_.axes, kAny)) {
+        if (auto v = t.optVector("military_alignment_shift", axisCount(), sc_.axes,
+                                 rangeOf(kMilitaryAlignmentShiftRange))) {
             sc_.model.military_alignment_shift = *v;
         }
         const std::string msg = sc_.model.validate(axisCount());

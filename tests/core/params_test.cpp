@@ -16,6 +16,15 @@ TEST(ParamsTest, OutOfRangeNamesTheKey) {
     EXPECT_NE(p.validate(1).find("peer_alignment_rate"), std::string::npos);
 }
 
+TEST(ParamsTest, NanNamesTheRange) {
+    ModelParams p;
+    p.rally = kNaN;
+    EXPECT_EQ(p.validate(1), "rally: nan is outside [0, 1]");
+    p = ModelParams{};
+    p.decision_sharpness = 0;
+    EXPECT_EQ(p.validate(1), "decision_sharpness: 0 is outside (0, inf]");
+}
+
 TEST(ParamsTest, AxisCountOfMilitaryShiftIsChecked) {
     ModelParams p;
     p.military_alignment_shift = {0.1, 0.2};

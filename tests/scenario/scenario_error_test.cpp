@@ -1,6 +1,10 @@
 // Every kind of bad input gives a ScenarioError with the exact file, line, column and key.
 #include <gtest/gtest.h>
 
+#include <map>
+#include <string>
+
+#include "core/params.hpp"
 #include "scenario/scenario_loader.hpp"
 #include "scenario_test_util.hpp"
 
@@ -114,7 +118,52 @@ TEST(ScenarioErrorTest, InfinityIsOutsideRangesOpenAtInfinity) {
     EXPECT_SCENARIO_ERROR(cap, "w.toml", 6, 14, "model.hazard_cap", "1.5 is outside [0, 1]");
     const auto sharp = loadError(kHeader + "[model]\ndecision_sharpness = -inf\n");
     EXPECT_SCENARIO_ERROR(sharp, "w.toml", 6, 22, "model.decision_sharpness",
-                          "-inf is outside [0, inf]");
+                          "-inf is outside (0, inf]");
+}
+
+// nan is outside every range; the message names the range that holds (docs/scenarios.md),
+// whether nan is written in the file or given with --set.
+TEST(ScenarioErrorTest, NanInModelNamesTheRealRange) {
+    const std::map<std::string, std::string> ranges = {
+        {"peer_alignment_rate", "[0, 1]"},
+        {"confidence_bound", "(0, inf]"},
+        {"patron_pull", "[0, 1]"},
+        {"institution_pull", "[0, 1]"},
+        {"alignment_reversion", "[0, 1]"},
+        {"alignment_noise", "[0, 10]"},
+        {"sovereignty_reversion", "[0, 1]"},
+        {"rally", "[0, 1]"},
+        {"military_sovereignty_shift", "[-1, 1]"},
+        {"club_exponent", "[0, 100]"},
+        {"sanction_benefit_cut", "[0, 1]"},
+        {"alignment_cost", "[0, 1e+06]"},
+        {"peer_weight", "[0, 1e+06]"},
+        {"linkage_weight", "[0, 1e+06]"},
+        {"patron_opposition_weight", "[0, 1e+06]"},
+        {"substitution_weight", "[0, 1e+06]"},
+        {"status_quo_bias", "[-1e+06, 1e+06]"},
+        {"decision_sharpness", "(0, inf]"},
+        {"hazard_cap", "[0, 1]"},
+        {"rescind_margin", "[0, 1e+06]"},
+    };
+    ASSERT_EQ(ranges.size(), modelFloatKeys().size());
+    for (const auto& f : modelFloatKeys()) {
+        const std::string key = f.key;
+        ASSERT_EQ(ranges.count(key), 1u) << key;
+        const std::string message = "nan is outside " + ranges.at(key);
+        const auto in_file = loadError(kHeader + "[model]\n" + key + " = nan\n");
+        EXPECT_SCENARIO_ERROR(in_file, "w.toml", 6, int(key.size()) + 4, "model." + key, message);
+        EXPECT_EQ(in_file->message, message);
+        const auto in_set = loadError(kHeader, {"model." + key + "=nan"});
+        EXPECT_SCENARIO_ERROR(in_set, "--set", 1, int(key.size()) + 8, "model." + key, message);
+        EXPECT_EQ(in_set->message, message);
+    }
+    const auto shift = loadError(kHeader + "[model]\nmilitary_alignment_shift = [nan]\n");
+    EXPECT_SCENARIO_ERROR(shift, "w.toml", 6, 29, "model.military_alignment_shift[0]",
+                          "nan is outside [-2, 2]");
+    const auto big = loadError(kHeader + "[model]\nmilitary_alignment_shift = [3]\n");
+    EXPECT_SCENARIO_ERROR(big, "w.toml", 6, 29, "model.military_alignment_shift[0]",
+                          "3 is outside [-2, 2]");
 }
 
 TEST(ScenarioErrorTest, AtMostSixteenAxes) {
@@ -139,7 +188,8 @@ TEST(ScenarioErrorTest, ModelValidateIsMappedToTheKey) {
     const auto shift = loadError(kHeader + "[model]\nmilitary_alignment_shift = [0.1, 0.2]\n");
     EXPECT_SCENARIO_ERROR(shift, "w.toml", 6, 28, "model.military_alignment_shift", "one per axis");
     const auto sharp = loadError(kHeader + "[model]\ndecision_sharpness = 0\n");
-    EXPECT_SCENARIO_ERROR(sharp, "w.toml", 6, 22, "model.decision_sharpness", "must be > 0");
+    EXPECT_SCENARIO_ERROR(sharp, "w.toml", 6, 22, "model.decision_sharpness",
+                          "0 is outside (0, inf]");
 }
 
 TEST(ScenarioErrorTest, UnknownMemberId) {
