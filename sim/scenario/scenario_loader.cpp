@@ -1154,6 +1154,20 @@ toml::table& childTable(Context& ctx, toml::table& parent, const std::string& na
     return *it->second.as_table();
 }
 
+// "; strings need quotes: --set 'KEY="WORD"'" when an unparsable value is a bare word: the
+// shell ate the quotes, or they were never typed (regime=military).
+std::string quotingHint(const std::string& key, const std::string& value) {
+    std::size_t b = 0, e = value.size();
+    while (b < e && std::isspace(static_cast<unsigned char>(value[b]))) ++b;
+    while (e > b && std::isspace(static_cast<unsigned char>(value[e - 1]))) --e;
+    const std::string word = value.substr(b, e - b);
+    const bool bare = !word.empty() && std::all_of(word.begin(), word.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
+    });
+    if (!bare) return "";
+    return "; strings need quotes: --set '" + key + "=\"" + word + "\"'";
+}
+
 void applyOverride(Context& ctx, toml::table& root, const std::string& text) {
     const std::string file = "--set";
     const auto eq = text.find('=');
@@ -1187,7 +1201,9 @@ void applyOverride(Context& ctx, toml::table& root, const std::string& text) {
             std::string_view("v" + std::string(eq - 1, ' ') + "=" + text.substr(eq + 1)),
             std::string_view(file));
     } catch (const toml::parse_error& e) {
-        ctx.fail(ctx.locOf(e.source()), path, "invalid value: " + std::string(e.description()));
+        ctx.fail(ctx.locOf(e.source()), path,
+                 "invalid value: " + std::string(e.description()) +
+                     quotingHint(path, text.substr(eq + 1)));
     }
     toml::node& value = *parsed.get("v");
     auto assign = [&](toml::table& target, const std::string& key) {

@@ -133,6 +133,26 @@ TEST(ScenarioOverrideTest, MalformedOverrides) {
     EXPECT_SCENARIO_ERROR(short_path, "--set", 1, 1, "state.MLI", "expected state.<ID>.<key>");
 }
 
+// A bare word that is no TOML value is most likely a string whose quotes were not typed (or
+// were eaten by the shell): the message shows the override quoted.
+TEST(ScenarioOverrideTest, BareWordValueSaysStringsNeedQuotes) {
+    const auto regime = loadError(kBase, {"state.MLI.regime=military"});
+    EXPECT_SCENARIO_ERROR(regime, "--set", 1, 18, "state.MLI.regime",
+                          "; strings need quotes: --set 'state.MLI.regime=\"military\"'");
+    const auto month = loadError(kBase, {"scenario.start = 2024-03 "});
+    EXPECT_SCENARIO_ERROR(month, "--set", 1, 25, "scenario.start",
+                          "; strings need quotes: --set 'scenario.start=\"2024-03\"'");
+    const auto word = loadError(kBase, {"institution.ECOWAS.kind=trade_bloc"});
+    EXPECT_SCENARIO_ERROR(word, "--set", 1, 27, "institution.ECOWAS.kind",
+                          "--set 'institution.ECOWAS.kind=\"trade_bloc\"'");
+    // Not a bare word: no guess.
+    for (const char* o : {"model.peer_weight=[1,", "scenario.name=a b", "state.MLI.regime="}) {
+        const auto err = loadError(kBase, {o});
+        ASSERT_TRUE(err.has_value()) << o;
+        EXPECT_EQ(err->message.find("need quotes"), std::string::npos) << err->what();
+    }
+}
+
 TEST(ScenarioOverrideTest, OverridesApplyBeforeValidation) {
     // A file that is invalid alone is made valid by an override.
     const std::string bad = kHeader + "[model]\nhazard_cap = 3\n";
