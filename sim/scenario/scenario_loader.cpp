@@ -10,11 +10,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <limits>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <unordered_map>
@@ -132,6 +134,27 @@ const char* typeName(toml::node_type t) {
     }
 }
 
+// How to write a month: an unquoted 2024-03-01 is a TOML date, not the string "YYYY-MM" that
+// every month key holds. `key` names the example's key; `month` its value.
+std::string monthHint(std::string_view key, const std::string& month = "2024-03") {
+    return "; months are written as strings \"YYYY-MM\" (e.g. " + std::string(key) + " = \"" +
+           month + "\")";
+}
+
+// monthHint() when a month key (scenario.start, event[i].date) holds a TOML date, time or
+// date-time, else "": the example uses the key's name and, when the value has one, its month.
+std::string monthHintFor(const toml::node& n, const std::string& key_path) {
+    const std::string leaf = key_path.substr(key_path.rfind('.') + 1);
+    if (leaf != "start" && leaf != "date") return "";
+    std::optional<toml::date> date;
+    if (const auto* d = n.as_date()) date = d->get();
+    if (const auto* dt = n.as_date_time()) date = dt->get().date;
+    if (!date && !n.is_time()) return "";
+    char month[16] = "2024-03";
+    if (date) std::snprintf(month, sizeof month, "%04d-%02d", int(date->year), int(date->month));
+    return monthHint(leaf, month);
+}
+
 struct Range {  // closed unless marked open; str() prints what holds() accepts
     double lo, hi;
     bool lo_open = false;
@@ -246,7 +269,11 @@ bool asBool(const Context& ctx, const toml::node& n, const std::string& key) {
 
 std::string asString(const Context& ctx, const toml::node& n, const std::string& key) {
     const auto* s = n.as_string();
-    if (!s) ctx.fail(n, key, std::string("expected a string, got ") + typeName(n.type()));
+    if (!s) {
+        ctx.fail(
+            n, key,
+            std::string("expected a string, got ") + typeName(n.type()) + monthHintFor(n, key));
+    }
     return s->get();
 }
 
@@ -1285,8 +1312,12 @@ toml::table parseScenario(const Context& ctx, const std::string& text, const std
         return toml::parse(std::string_view(text), std::string_view(path));
     } catch (const toml::parse_error& e) {
         const Loc loc = ctx.locOf(e.source());
+        // toml++ reads an unquoted 2024-03 as a date that ends too soon.
+        const std::string what(e.description());
+        const bool date_like = what.starts_with("Error while parsing date") ||
+                               what.starts_with("Error while parsing time");
         throw ScenarioError(loc.file, loc.line, loc.column, "",
-                            "TOML syntax error: " + std::string(e.description()));
+                            "TOML syntax error: " + what + (date_like ? monthHint("start") : ""));
     }
 }
 

@@ -166,6 +166,47 @@ TEST(ScenarioErrorTest, NanInModelNamesTheRealRange) {
                           "3 is outside [-2, 2]");
 }
 
+// A month is the string "YYYY-MM"; unquoted, TOML reads 2024-03-01 as a date (and 2024-03 as
+// a broken one): the message says how to write it.
+TEST(ScenarioErrorTest, UnquotedMonthSaysMonthsAreStrings) {
+    const std::string events = R"([[state]]
+id = "MLI"
+[[institution]]
+id = "E"
+members = ["MLI"]
+[[event]]
+kind = "coup"
+state = "MLI"
+)";  // lines 5..12; the event's date on line 13
+    const auto start =
+        loadError("[scenario]\nname = \"t\"\nstart = 2022-01-01\nsteps = 24\n" + events);
+    EXPECT_SCENARIO_ERROR(start, "w.toml", 3, 9, "scenario.start",
+                          "expected a string, got a date; months are written as strings "
+                          "\"YYYY-MM\" (e.g. start = \"2022-01\")");
+    const auto date = loadError(kHeader + events + "date = 2024-03-01\n");
+    EXPECT_SCENARIO_ERROR(date, "w.toml", 13, 8, "event[0].date",
+                          "got a date; months are written as strings \"YYYY-MM\" (e.g. date = "
+                          "\"2024-03\")");
+    const auto date_time = loadError(kHeader + events + "date = 2024-05-01T10:00:00\n");
+    EXPECT_SCENARIO_ERROR(date_time, "w.toml", 13, 8, "event[0].date",
+                          "got a date-time; months are written as strings \"YYYY-MM\" (e.g. "
+                          "date = \"2024-05\")");
+    const auto time = loadError(kHeader + events + "date = 10:00:00\n");
+    EXPECT_SCENARIO_ERROR(time, "w.toml", 13, 8, "event[0].date",
+                          "got a time; months are written as strings \"YYYY-MM\"");
+    const auto broken = loadError(kHeader + events + "date = 2024-03\n");
+    EXPECT_SCENARIO_ERROR(broken, "w.toml", 13, 15, "", "TOML syntax error");
+    EXPECT_SCENARIO_ERROR(broken, "w.toml", 13, 15, "",
+                          "; months are written as strings \"YYYY-MM\" (e.g. start = \"2024-03\")");
+    // Only where a month belongs, and only for a date-like value.
+    const auto name = loadError(kHeader + "[[state]]\nid = \"MLI\"\nname = 2024-03-01\n");
+    EXPECT_SCENARIO_ERROR(name, "w.toml", 7, 8, "state.MLI.name", "expected a string, got a date");
+    EXPECT_EQ(name->message.find("months"), std::string::npos) << name->what();
+    const auto number = loadError(kHeader + events + "date = 202403\n");
+    EXPECT_SCENARIO_ERROR(number, "w.toml", 13, 8, "event[0].date", "got an integer");
+    EXPECT_EQ(number->message.find("months"), std::string::npos) << number->what();
+}
+
 TEST(ScenarioErrorTest, AtMostSixteenAxes) {
     std::string axes = "axes = [";
     for (int k = 0; k < 17; ++k) axes += (k ? ", \"a" : "\"a") + std::to_string(k) + "\"";
