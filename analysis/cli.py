@@ -166,7 +166,8 @@ def cmd_network(args):
     text = str(read_attrs(args.file).get("scenario_text", ""))
     _figure_done(figures.network(ds, run_info(args.file), args.output or _default_out(args),
                                  scenario_text=text, size=args.size, dpi=args.dpi,
-                                 labels=args.labels))
+                                 labels=args.labels, states=args.states,
+                                 institutions=args.institutions))
 
 
 def cmd_sweep(args):
@@ -361,6 +362,11 @@ def build_parser():
                        description="States and institutions with membership edges, states "
                        "coloured by P(exit from at least one institution); influence ties "
                        "are drawn when the stored scenario text lists them.")
+    n.add_argument("--states", type=_ids, metavar="A,B",
+                   help="only these states and the institutions they belong to")
+    n.add_argument("--institutions", type=_ids, metavar="X,Y",
+                   help="only these institutions and their members (with --states: exactly "
+                   "those states and institutions)")
     n.set_defaults(func=cmd_network)
 
     w = sub.add_parser("sweep", parents=[common, fig], help="sweep heatmap or line",

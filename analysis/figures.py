@@ -16,7 +16,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import networkx as nx  # noqa: E402
 import numpy as np  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
-from .data import exit_steps, names, select_ids  # noqa: E402
+from .data import RefusedError, exit_steps, names, select_ids  # noqa: E402
 
 STYLE = {
     "font.size": 10,
@@ -76,6 +76,39 @@ TIMELINE_ROW_IN = 0.26   # inches per membership band: a 9 pt label and a gap
 TIMELINE_FIXED_IN = 1.55  # title (2 lines), legend, date axis and its label
 
 
+# Bands drawn without an explicit --states / --institutions. 200 bands are, at the default
+# 0.26 in each, a 1500 x 8000 px image at 150 dpi (some ten screen heights) that takes a few
+# seconds; past that the figure is no longer one anybody reads, and its cost grows with the
+# bands: 1,000 bands (1,000 states) took 16 s and 700 MB on a 4-replicate, 24-month run and a
+# 10,000-state run more than 11 minutes and 850 MB; Agg cannot draw more than 2^16 px either
+# way (about 1,670 bands at 150 dpi). A chosen selection of any size is drawn.
+TIMELINE_MAX_ROWS = 200
+
+
+def _count(n, what):
+    return f"{n} {what}{'' if n == 1 else 's'}"
+
+
+def check_timeline_size(ds, states=None, institutions=None):
+    """Refuse (RefusedError) a timeline of more than TIMELINE_MAX_ROWS bands unless the
+    states or institutions were chosen, before the whole `status` array is read: the
+    memberships that exist at the end of some replicate (from the small `final_status`) are
+    a quick lower bound of the bands."""
+    if states or institutions or "final_status" not in ds:
+        return
+    n = int((ds["final_status"] > 0).any("replicate").sum())
+    if n > TIMELINE_MAX_ROWS:
+        _refuse_timeline(f"{n} or more bands ({_count(ds.sizes['state'], 'state')} x "
+                         f"{_count(ds.sizes['institution'], 'institution')})")
+
+
+def _refuse_timeline(what):
+    raise RefusedError(
+        f"the timeline would have {what}, more than {TIMELINE_MAX_ROWS}: choose the "
+        "memberships to draw with --states A,B,... and/or --institutions X,Y,... (a chosen "
+        "selection of any size is drawn)")
+
+
 def timeline_rows(ds, states=None, institutions=None):
     """(state, institution) memberships that ever exist (status != none somewhere)."""
     sts = select_ids(ds, "state", states)
@@ -94,9 +127,12 @@ def timeline(ds, info, out, replicate=None, states=None, institutions=None, size
              dpi=150, labels="names"):
     if "status" not in ds:
         raise ValueError("the file has no status trajectories (run without --no-trajectories)")
+    check_timeline_size(ds, states, institutions)
     rows = timeline_rows(ds, states, institutions)
     if not rows:
         raise ValueError("no membership matches the filters")
+    if len(rows) > TIMELINE_MAX_ROWS and not (states or institutions):
+        _refuse_timeline(f"{len(rows)} bands")
     size = size or timeline_size(len(rows))
     fig, axs = _figure(size)
     ax = axs[0, 0]
@@ -236,34 +272,68 @@ def scenario_ties(text):
     return ties
 
 
-def network_graph(ds, scenario_text=""):
+# Nodes (states and institutions) drawn without an explicit --states / --institutions. At the
+# default 9 x 7.5 in, 500 nodes already fill the drawing with overlapping circles (the layout
+# cannot separate them), and the cost grows as the square of the nodes (Kamada-Kawai and
+# spread_layout compare every pair): 500 states took 11 s, 1,000 took 30 s, 2,000 took 105 s
+# and 660 MB, 10,000 would take most of an hour. A chosen selection of any size is drawn.
+NETWORK_MAX_NODES = 500
+
+
+def check_network_size(ds, states=None, institutions=None):
+    """Refuse (RefusedError) a network of more than NETWORK_MAX_NODES nodes unless the states
+    or institutions were chosen, before anything large is read."""
+    if states or institutions:
+        return
+    n_s, n_i = ds.sizes.get("state", 0), ds.sizes.get("institution", 0)
+    if n_s + n_i <= NETWORK_MAX_NODES:
+        return
+    raise RefusedError(
+        f"the network would have {n_s + n_i} nodes ({_count(n_s, 'state')}, "
+        f"{_count(n_i, 'institution')}), more "
+        f"than {NETWORK_MAX_NODES}: choose what to draw with --states A,B,... (and the "
+        "institutions they belong to) and/or --institutions X,Y,... (and their members); a "
+        "chosen selection of any size is drawn")
+
+
+def network_graph(ds, scenario_text="", states=None, institutions=None):
     """networkx graph: state and institution nodes, membership edges (status != none at
     some time), influence ties between states when the scenario text has them. State nodes
     carry `p_exit`: share of replicates where the state exited at least one institution by
     decision or force; membership edges the share where that membership ended, dissolution
-    included. Nodes also carry `name` (the file's state / institution name)."""
+    included. Nodes also carry `name` (the file's state / institution name).
+    `states` (ids) keeps those states and the institutions they belong to; `institutions`
+    those institutions and their members; both, exactly those."""
     g = nx.Graph()
     sts = [str(s) for s in ds["state"].values]
     ins = [str(i) for i in ds["institution"].values]
+    keep_s, keep_i = select_ids(ds, "state", states), select_ids(ds, "institution",
+                                                                  institutions)
     p_state = (exit_steps(ds, with_dissolution=False) >= 0).any(axis=2).mean(axis=0)
     p_edge = (exit_steps(ds) >= 0).mean(axis=0)
     snames, inames = names(ds, "state"), names(ds, "institution")
-    for k, s in enumerate(sts):
-        g.add_node(s, kind="state", p_exit=float(p_state[k]), name=snames[s])
-    for i in ins:
-        g.add_node(i, kind="institution", name=inames[i])
     if "status" in ds:
         member = (ds["status"] > 0).any(("replicate", "time")).transpose("state",
                                                                          "institution").values
     else:
         member = ((ds["final_status"] > 0) | (ds["announce_step"] >= 0)).any(
             "replicate").transpose("state", "institution").values
-    for a, s in enumerate(sts):
-        for b, i in enumerate(ins):
-            if member[a, b]:
-                g.add_edge(s, i, kind="membership", p_exit=float(p_edge[a, b]))
+    s_idx, i_idx = {s: k for k, s in enumerate(sts)}, {i: k for k, i in enumerate(ins)}
+    if states and not institutions:
+        keep_i = [i for i in keep_i if member[[s_idx[s] for s in keep_s], i_idx[i]].any()]
+    elif institutions and not states:
+        keep_s = [s for s in keep_s if member[s_idx[s], [i_idx[i] for i in keep_i]].any()]
+    for s in keep_s:
+        g.add_node(s, kind="state", p_exit=float(p_state[s_idx[s]]), name=snames[s])
+    for i in keep_i:
+        g.add_node(i, kind="institution", name=inames[i])
+    for s in keep_s:
+        for i in keep_i:
+            if member[s_idx[s], i_idx[i]]:
+                g.add_edge(s, i, kind="membership", p_exit=float(p_edge[s_idx[s], i_idx[i]]))
+    kept = set(keep_s)
     for a, b, w in scenario_ties(scenario_text):
-        if a in sts and b in sts:
+        if a in kept and b in kept:
             g.add_edge(a, b, kind="tie", weight=w)
     return g
 
@@ -302,8 +372,10 @@ def spread_layout(pos, radius, box, iterations=300):
     return {n: tuple(p) for n, p in zip(nodes, xy)}
 
 
-def network(ds, info, out, scenario_text="", size=None, dpi=150, labels="names"):
-    g = network_graph(ds, scenario_text)
+def network(ds, info, out, scenario_text="", size=None, dpi=150, labels="names", states=None,
+            institutions=None):
+    check_network_size(ds, states, institutions)
+    g = network_graph(ds, scenario_text, states, institutions)
     size = size or (9.0, 7.5)
     fig, axs = _figure(size)
     ax = axs[0, 0]

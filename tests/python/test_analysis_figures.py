@@ -1,5 +1,7 @@
 """Every figure command writes a non-empty image of the requested pixel size."""
 
+import os
+
 import matplotlib.image as mpimg
 import numpy as np
 import pytest
@@ -178,3 +180,72 @@ def test_sweep_points_group_layout(tmp_path):
 def test_sweep_refuses_plain_run(run_file, capsys):
     assert main(["sweep", str(run_file), "--z", "cascade:X", "-o", "/dev/null"]) == 1
     assert "not a sweep file" in capsys.readouterr().err
+
+
+def test_large_timeline_and_network_are_refused_unless_chosen(run_file, tmp_path, capsys,
+                                                              monkeypatch):
+    """Past TIMELINE_MAX_ROWS bands / NETWORK_MAX_NODES nodes the figures are refused (exit 2,
+    no file) unless states or institutions are chosen; a choice of any size is drawn. The
+    limits are lowered here to fit the small test file."""
+    from analysis import figures
+
+    ds = analysis.load(run_file)
+    rows = len(timeline_rows(ds))
+    nodes = ds.sizes["state"] + ds.sizes["institution"]
+    assert (figures.TIMELINE_MAX_ROWS, figures.NETWORK_MAX_NODES) == (200, 500)
+    monkeypatch.setattr(figures, "TIMELINE_MAX_ROWS", 1)
+    monkeypatch.setattr(figures, "NETWORK_MAX_NODES", 2)
+    s, i = str(ds.state.values[0]), str(ds.institution.values[0])
+    fig = ["--size", "6,4", "--dpi", str(DPI)]
+    for command, chosen in (("timeline", ["--states", ",".join(map(str, ds.state.values))]),
+                            ("network", ["--institutions", i])):
+        out = tmp_path / f"{command}.png"
+        capsys.readouterr()
+        assert main([command, str(run_file), "-o", str(out)] + fig) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "--states" in err and "--institutions" in err
+        assert (f"{rows}" if command == "timeline" else f"{nodes} nodes") in err
+        assert not out.exists()
+        assert main([command, str(run_file), "-o", str(out)] + fig + chosen) == 0
+        _check_png(out)
+
+
+def test_network_selection(run_file):
+    ds = analysis.load(run_file)
+    member = (ds["status"] > 0).any(("replicate", "time")).transpose("state",
+                                                                     "institution").values
+    sts, ins = [str(x) for x in ds.state.values], [str(x) for x in ds.institution.values]
+    g = network_graph(ds, states=[sts[0]])  # the state and its institutions
+    assert {n for n, d in g.nodes(data=True) if d["kind"] == "state"} == {sts[0]}
+    assert {n for n, d in g.nodes(data=True) if d["kind"] == "institution"} == \
+        {i for k, i in enumerate(ins) if member[0, k]}
+    g = network_graph(ds, institutions=[ins[0]])  # the institution and its members
+    assert {n for n, d in g.nodes(data=True) if d["kind"] == "state"} == \
+        {s for k, s in enumerate(sts) if member[k, 0]}
+    g = network_graph(ds, states=[sts[0]], institutions=[ins[-1]])
+    assert set(g.nodes) == {sts[0], ins[-1]}
+
+
+BINARY = os.environ.get("REGSIM_BINARY", "")
+
+
+@pytest.mark.skipif(not (BINARY and os.path.isfile(BINARY)), reason="REGSIM_BINARY not set")
+def test_ten_thousand_states_are_refused_quickly(tmp_path, capsys):
+    """The QA case: a 10,000-state run (Watts's network) ran for more than 11 minutes."""
+    import subprocess
+    import time
+    from pathlib import Path
+
+    source = Path(os.environ.get("REGSIM_SOURCE_DIR", Path(__file__).resolve().parents[2]))
+    run = tmp_path / "w.h5"
+    subprocess.run([BINARY, "run", str(source / "scenarios" / "validation" / "watts.toml"),
+                    "-o", str(run), "--replicates", "3", "--steps", "12", "--quiet"],
+                   check=True, timeout=300)
+    for command in ("timeline", "network"):
+        t0 = time.monotonic()
+        assert main([command, str(run), "-o", str(tmp_path / f"{command}.png")]) == 2
+        assert time.monotonic() - t0 < 20
+        assert "10000" in capsys.readouterr().err
+    out = tmp_path / "some.png"
+    assert main(["network", str(run), "-o", str(out), "--states", "S1,S2,S3"]) == 0
+    assert main(["timeline", str(run), "-o", str(out), "--states", "S1,S2,S3", "--force"]) == 0
