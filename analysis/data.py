@@ -338,8 +338,17 @@ def select_ids(ds, dim, wanted):
     unknown = [w for w in wanted if w not in values]
     if unknown:
         raise ValueError(f"unknown id(s) {', '.join(unknown)} ({dim}s); the file has "
-                         f"{', '.join(values)}")
+                         f"{list_ids(values)}")
     return [v for v in values if v in wanted]
+
+
+def list_ids(ids, most=30):
+    """'A, B, C' or, past `most` ids, the first ones and how many there are in all: the error
+    of a typo in a 10,000-state run must stay one readable line."""
+    ids = list(ids)
+    if len(ids) <= most:
+        return ", ".join(ids)
+    return f"{', '.join(ids[:most])}, ... ({len(ids)} in all)"
 
 
 def names(ds, dim):

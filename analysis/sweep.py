@@ -9,7 +9,7 @@ import re
 import h5py
 import numpy as np
 
-from .data import _plain
+from .data import _plain, list_ids
 
 
 def read_points(f):
@@ -53,7 +53,7 @@ METRIC_HELP = ('"P(INST loses >= K members)" or loses:INST:K; "P(STATE exits INS
 def _index(f, dim, name):
     ids = [_plain(x) for x in f[dim][()]]
     if name not in ids:
-        raise ValueError(f"unknown {dim} {name!r}; the file has {', '.join(ids)}")
+        raise ValueError(f"unknown {dim} {name!r}; the file has {list_ids(ids)}")
     return ids.index(name)
 
 

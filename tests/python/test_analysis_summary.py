@@ -3,6 +3,7 @@
 import h5py
 import numpy as np
 import pandas as pd
+import pytest
 
 import analysis
 from analysis import summary
@@ -213,3 +214,18 @@ def test_rare_probabilities_do_not_print_as_never_or_always():
     text = summary._fmt(table)
     assert "<0.01" in text and ">0.99" in text
     assert "0.00" in text  # not a probability: plain rounding
+
+
+def test_unknown_id_message_stays_short():
+    """A typo in a 10,000-state run named every one of the 10,000 ids on one line."""
+    import xarray as xr
+
+    from analysis.data import select_ids
+
+    ds = xr.Dataset(coords={"state": [f"S{k}" for k in range(10000)]})
+    with pytest.raises(ValueError) as err:
+        select_ids(ds, "state", ["S1", "NOPE"])
+    text = str(err.value)
+    assert text.startswith("unknown id(s) NOPE (states); the file has S0, S1, ")
+    assert text.endswith(", ... (10000 in all)") and len(text) < 400
+    assert select_ids(ds, "state", ["S9", "S1"]) == ["S1", "S9"]
