@@ -340,6 +340,27 @@ def design_points(params, samples, design_seed):
 
 # ------------------------------------------------------------------ main
 
+def parse_point(text):
+    """--evaluate's KEY=VALUE,... as {key: float}; ValueError naming the bad item, before any
+    run starts (a value that is not a number used to stop the script with a traceback after
+    the shipped point's runs)."""
+    point = {}
+    for item in text.split(","):
+        key, eq, value = (part.strip() for part in item.partition("="))
+        if not eq or not key:
+            raise ValueError(f"{item.strip()!r} is not KEY=VALUE (e.g. model.hazard_cap=0.29)")
+        try:
+            number = float(value)
+        except ValueError:
+            raise ValueError(f"{key}={value}: the value is not a number") from None
+        if not math.isfinite(number):
+            raise ValueError(f"{key}={value}: the value is not a finite number")
+        if key in point:
+            raise ValueError(f"{key} is given twice")
+        point[key] = number
+    return point
+
+
 def main(argv=None):
     global FIT_END, OOS_END, TOL
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
@@ -381,6 +402,10 @@ def main(argv=None):
     if args.tolerance < 0:
         ap.error(f"--tolerance {args.tolerance}: expected 0 or more months")
     try:
+        evaluate = parse_point(args.evaluate) if args.evaluate else None
+    except ValueError as e:
+        ap.error(f"--evaluate: {e}")
+    try:
         with open(args.scenario, "rb") as f:
             head = tomllib.load(f).get("scenario", {})
     except (OSError, tomllib.TOMLDecodeError) as e:
@@ -409,11 +434,8 @@ def main(argv=None):
         result = {"args": vars(args), "fit_end": FIT_END, "oos_end": OOS_END, "tol": TOL}
 
         print("\n## Shipped point")
-        if args.evaluate:
-            point = {}
-            for item in args.evaluate.split(","):
-                k, _, v = item.partition("=")
-                point[k.strip()] = float(v)
+        if evaluate is not None:
+            point = evaluate
             print(f"\n## Evaluate a given point against the shipped one, "
                   f"{args.confirm_replicates} replicates, seed {args.confirm_seed}")
             base_c, best_ind = runner.run([{}, point], args.confirm_replicates,

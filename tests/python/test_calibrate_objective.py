@@ -136,3 +136,22 @@ def test_main_does_not_carry_its_windows_into_the_next_call(monkeypatch):
         with pytest.raises(Stop):
             cal.main(argv)
     assert seen == [("2023-06", "2024-06", 1), ("2024-12", "2025-12", 2)]
+
+
+@pytest.mark.parametrize("value, message", [
+    ("model.hazard_cap=abc", "--evaluate: model.hazard_cap=abc: the value is not a number"),
+    ("model.hazard_cap", "'model.hazard_cap' is not KEY=VALUE"),
+    ("=0.3", "'=0.3' is not KEY=VALUE"),
+    ("model.hazard_cap=nan", "not a finite number"),
+    ("model.rally=0.1,model.rally=0.2", "model.rally is given twice"),
+])
+def test_bad_evaluate_points_are_usage_errors(value, message, capsys, monkeypatch):
+    """Refused before any run: the value used to raise a ValueError traceback after the
+    shipped point's runs."""
+    monkeypatch.setattr(cal, "read_observed", lambda *a: pytest.fail("got past the checks"))
+    with pytest.raises(SystemExit) as e:
+        cal.main(["--evaluate", value])
+    assert e.value.code == 2
+    assert message in capsys.readouterr().err
+    assert cal.parse_point(" model.hazard_cap = 0.29,model.rally=3e-2") == {
+        "model.hazard_cap": 0.29, "model.rally": 0.03}
