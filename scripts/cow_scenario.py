@@ -29,11 +29,41 @@ from pathlib import Path
 import pandas as pd
 
 
+COW_FILES = {  # file: the columns this script reads
+    "memberships.csv.gz": ("stateabb", "year", "ioname", "status"),
+    "igos.csv": ("ioname", "orgname", "last_year"),
+    "states.csv": ("ccode", "stateabb", "statenme"),
+}
+
+
 def load_cow(folder):
+    """(memberships, igos, states) DataFrames. ValueError naming the file when the folder or a
+    file is missing, unreadable or lacks a column used here."""
     folder = Path(folder)
-    with gzip.open(folder / "memberships.csv.gz", "rt") as fh:
-        members = pd.read_csv(fh)
-    return members, pd.read_csv(folder / "igos.csv"), pd.read_csv(folder / "states.csv")
+    if not folder.is_dir():
+        raise ValueError(f"{folder}: no such folder (expected the COW IGO v3 files "
+                         f"{', '.join(COW_FILES)})")
+    missing = [name for name in COW_FILES if not (folder / name).is_file()]
+    if missing:
+        raise ValueError(f"{folder}: missing {', '.join(missing)} (the long-form COW IGO v3 "
+                         "files)")
+    tables = []
+    for name, columns in COW_FILES.items():
+        path = folder / name
+        try:
+            if name.endswith(".gz"):
+                with gzip.open(path, "rt") as fh:
+                    table = pd.read_csv(fh)
+            else:
+                table = pd.read_csv(path)
+        except (OSError, UnicodeDecodeError, pd.errors.ParserError,
+                pd.errors.EmptyDataError) as e:
+            raise ValueError(f"{path}: cannot read it as CSV: {e}") from None
+        lacking = [c for c in columns if c not in table.columns]
+        if lacking:
+            raise ValueError(f"{path}: missing column(s) {', '.join(lacking)}")
+        tables.append(table)
+    return tuple(tables)
 
 
 def select(members, states, year, min_members):
@@ -158,8 +188,22 @@ def main(argv=None):
     args = p.parse_args(argv)
     if Path(args.output).exists() and not args.force:
         p.error(f"{args.output} exists (--force overwrites it)")
+    if not Path(args.output).resolve().parent.is_dir():
+        p.error(f"{args.output}: its folder does not exist")
 
-    members, igos, state_table = load_cow(args.cow)
+    model = {}
+    if args.model_from:
+        try:
+            with open(args.model_from, "rb") as fh:
+                model = tomllib.load(fh).get("model", {})
+        except OSError as e:
+            p.error(f"--model-from {args.model_from}: {e.strerror or e}")
+        except tomllib.TOMLDecodeError as e:
+            p.error(f"--model-from {args.model_from}: not valid TOML: {e}")
+    try:
+        members, igos, state_table = load_cow(args.cow)
+    except ValueError as e:
+        p.error(f"--cow {e}")
     states = [s.strip() for s in args.states.split(",") if s.strip()]
     by_code = dict(zip(state_table.ccode.astype(str), state_table.stateabb))
     states = [by_code.get(s, s) if s.isdigit() else s for s in states]  # 432 -> MLI
@@ -171,13 +215,13 @@ def main(argv=None):
     if not chosen:
         p.error(f"no IGO has {args.min_members} or more of these states as full members in "
                 f"{args.year}")
-    model = {}
-    if args.model_from:
-        with open(args.model_from, "rb") as fh:
-            model = tomllib.load(fh).get("model", {})
     names = dict(zip(state_table.stateabb, state_table.statenme))
     igo_names = dict(zip(igos.ioname, igos.orgname))
-    Path(args.output).write_text(scenario_text(args, states, names, igo_names, chosen, model))
+    try:
+        text = scenario_text(args, states, names, igo_names, chosen, model)
+    except ValueError as e:
+        p.error(f"--model-from {args.model_from}: {e}")
+    Path(args.output).write_text(text)
 
     last = args.year + args.years - 1
     withdrawals, years, used = observed_rate(members, igos, states, set(chosen), args.year, last)

@@ -137,3 +137,37 @@ def test_regsim_accepts_the_scenario(cow, tmp_path):
     check = subprocess.run([binary, "check", str(out)], capture_output=True, text=True)
     assert check.returncode == 0, check.stderr
     assert "Institutions: 3" in check.stdout
+
+
+def test_missing_or_bad_files_are_usage_errors(cow, tmp_path, capsys):
+    """A clear message and exit 2, never a traceback, and no output written."""
+    out = tmp_path / "x.toml"
+    base = ["--states", "AAA,BBB", "--year", "2000", "--min-members", "2", "-o", str(out)]
+    (tmp_path / "partial").mkdir()
+    (tmp_path / "partial" / "igos.csv").write_text(IGOS)
+    (tmp_path / "nocol").mkdir()
+    for name in ("memberships.csv.gz", "states.csv"):
+        (tmp_path / "nocol" / name).write_bytes((cow / name).read_bytes())
+    (tmp_path / "nocol" / "igos.csv").write_text("ioname,first_year\nalpha,1990\n")
+    bad_toml = tmp_path / "bad.toml"
+    bad_toml.write_text("[model\n")
+    odd_model = tmp_path / "odd.toml"
+    odd_model.write_text("[model]\nx = { a = 1 }\n")
+    cases = [
+        (["--cow", str(tmp_path / "nonexistent")], "nonexistent: no such folder"),
+        (["--cow", str(tmp_path / "partial")], "missing memberships.csv.gz, states.csv"),
+        (["--cow", str(tmp_path / "nocol")], "igos.csv: missing column(s) orgname, last_year"),
+        (["--cow", str(cow), "--model-from", str(tmp_path / "none.toml")],
+         "none.toml: No such file or directory"),
+        (["--cow", str(cow), "--model-from", str(bad_toml)], "bad.toml: not valid TOML"),
+        (["--cow", str(cow), "--model-from", str(odd_model)], "cannot write {'a': 1}"),
+        (["--cow", str(cow), "-o", str(tmp_path / "no" / "x.toml")],
+         "its folder does not exist"),
+    ]
+    for extra, message in cases:
+        with pytest.raises(SystemExit) as e:
+            cow_scenario.main(base + extra)
+        assert e.value.code == 2
+        err = capsys.readouterr().err
+        assert message in err and "Traceback" not in err
+        assert not out.exists()
