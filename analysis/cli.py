@@ -9,8 +9,8 @@ import numpy as np
 from . import baserate, hindcast, sobol, summary, sweep
 # figures (matplotlib, networkx) are imported by the commands that need them,
 # so `--help` and the tables start quickly.
-from .data import (IncompleteFileError, RefusedError, check_complete, events, load,
-                   month_step, open_h5, read_attrs, run_info)
+from .data import (IncompleteFileError, RefusedError, check_complete, events,
+                   is_sweep_file, load, month_step, open_h5, read_attrs, run_info)
 
 
 def _size(text):
@@ -462,6 +462,24 @@ def check_outputs(args):
             raise OutputExistsError(f"{out} exists; use --force to overwrite it")
 
 
+SWEEP_COMMANDS = ("sweep", "sobol")
+
+
+def check_run_file(args):
+    """The commands other than sweep and sobol read the file of one `regsim run`: a sweep
+    file's leading `point` axis would otherwise fail deep in xarray with a message about
+    dimension order."""
+    if args.command in SWEEP_COMMANDS:
+        return
+    with open_h5(args.file) as f:
+        sweep_file = is_sweep_file(f)
+    if sweep_file:
+        raise ValueError(f"{args.file}: a sweep file (of `regsim sweep` or `regsim merge`), "
+                         f"not the file of one `regsim run`, which `{args.command}` reads; "
+                         "read it with `analysis sweep` (heatmap or line over the swept "
+                         "parameters) or `analysis sobol` (docs/analysis.md)")
+
+
 def main(argv=None):
     args = build_parser().parse_args(argv)
     try:
@@ -473,6 +491,7 @@ def main(argv=None):
                 raise ValueError("FILE.h5 is required (or --ishigami)")
         else:
             check_complete(args.file, args.allow_incomplete)
+            check_run_file(args)
         args.func(args)
     except BrokenPipeError:  # output piped into `head`
         sys.stdout = open(os.devnull, "w")

@@ -137,6 +137,15 @@ def read_attrs(path):
         return {k: _plain(v) for k, v in f.attrs.items()}
 
 
+def is_sweep_file(f):
+    """Whether an open file is a sweep's (`regsim sweep`, `regsim merge`; docs/sweeps.md,
+    "Output"): a design (`point_values`, or the older `param_<name>` datasets) over a
+    `point` axis, which leads every summary."""
+    if "point_values" in f:
+        return True
+    return "point" in f and ("points" in f or any(k.startswith("param_") for k in f))
+
+
 def _complete(attrs):
     try:
         return int(attrs.get("complete", 0)) == 1

@@ -98,8 +98,8 @@ def design_of(f):
     """(parameter keys, N, k) of a sweep file written with the saltelli design."""
     design = _plain(f.attrs.get("design", ""))
     if design != "saltelli":
-        raise ValueError(f"Sobol' indices need a sweep on the saltelli design; this file's "
-                         f"design is {design or 'unknown'!r} (docs/sweeps.md)")
+        raise ValueError(f"{f.filename}: Sobol' indices need a sweep on the saltelli design; "
+                         f"this file's design is {design or 'unknown'!r} (docs/sweeps.md)")
     keys = [_plain(x) for x in f["parameter"][()]]
     k = len(keys)
     total = int(f.attrs["points_total"])

@@ -27,9 +27,11 @@ def read_points(f):
         if name.startswith("param_") and isinstance(d, h5py.Dataset) and d.ndim == 1:
             params[name[len("param_"):].replace("__", ".")] = d[()]
     if not params:
-        raise ValueError("not a sweep file (no point_values, no param_<name>(point) datasets): "
-                         "`sweep` and `sobol` read files of `regsim sweep` or `regsim merge`, "
-                         "not of `regsim run` (docs/analysis.md, 'sweep')")
+        raise ValueError(f"{f.filename}: not a sweep file (no point_values, no "
+                         "param_<name>(point) datasets): `sweep` and `sobol` read files of "
+                         "`regsim sweep` or `regsim merge`; a file of `regsim run` is read by "
+                         "summary, events, baserate, timeline, trajectories, cascades, network "
+                         "and hindcast (docs/analysis.md)")
     return params
 
 

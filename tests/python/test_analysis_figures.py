@@ -2,6 +2,7 @@
 
 import os
 
+import h5py
 import matplotlib.image as mpimg
 import numpy as np
 import pytest
@@ -179,7 +180,40 @@ def test_sweep_points_group_layout(tmp_path):
 
 def test_sweep_refuses_plain_run(run_file, capsys):
     assert main(["sweep", str(run_file), "--z", "cascade:X", "-o", "/dev/null"]) == 1
-    assert "not a sweep file" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "not a sweep file" in err and str(run_file) in err
+    assert main(["sobol", str(run_file), "--z", "cascade:X", "-o", "/dev/null"]) == 1
+    assert str(run_file) in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("layout", ["point_values", "group", "param"])
+def test_run_commands_refuse_a_sweep_file(tmp_path, capsys, layout):
+    """The reverse of the above: summary on a sweep file failed with xarray's "('replicate',
+    'state', 'institution') must be a permuted list of ..."; now it says what the file is and
+    which commands read it, and writes nothing."""
+    import make_sample_file
+
+    path, *_ = make_sample_file.make_sample_sweep(
+        tmp_path / "s.h5", layout="param" if layout == "point_values" else layout)
+    if layout == "point_values":  # as regsim sweep writes it
+        with h5py.File(path, "r+") as f:
+            keys = [k for k in f if k.startswith("param_")]
+            f["point_values"] = np.stack([f[k][()] for k in keys], axis=1)
+            for k in keys:
+                del f[k]
+    out = tmp_path / "out"
+    for command, extra in (("summary", ["-o", str(out)]), ("events", ["-o", str(out)]),
+                           ("baserate", ["-o", str(out)]), ("timeline", ["-o", str(out)]),
+                           ("trajectories", ["-o", str(out)]), ("cascades", ["-o", str(out)]),
+                           ("network", ["-o", str(out)]),
+                           ("hindcast", [str(tmp_path / "obs.csv"), "-o", str(out)])):
+        (tmp_path / "obs.csv").write_text("date,kind,state,institution,source\n")
+        assert main([command, str(path)] + extra) == 1, command
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "Traceback" not in err
+        assert f"{path}: a sweep file" in err and f"`{command}` reads" in err
+        assert "`analysis sweep`" in err and "`analysis sobol`" in err
+        assert not out.exists()
 
 
 def test_large_timeline_and_network_are_refused_unless_chosen(run_file, tmp_path, capsys,
