@@ -10,7 +10,8 @@ from . import baserate, hindcast, sobol, summary, sweep
 # figures (matplotlib, networkx) are imported by the commands that need them,
 # so `--help` and the tables start quickly.
 from .data import (IncompleteFileError, RefusedError, check_complete, events,
-                   is_sweep_file, load, month_step, open_h5, read_attrs, run_info)
+                   is_sweep_file, load, month_step, open_h5, parse_month, read_attrs,
+                   run_info)
 
 
 def _size(text):
@@ -103,7 +104,7 @@ def cmd_hindcast(args):
         insts = {_str(x) for x in f["institution"][()]} if "institution" in f else None
     replicates, given = info.replicates, None
     if args.given_until:
-        until = month_step(info.start_month, args.given_until)
+        until = month_step(info.start_month, parse_month(args.given_until, "--given-until"))
         if not 0 <= until < info.steps:
             raise ValueError(f"--given-until {args.given_until} is outside the run "
                              f"({info.start_month} + {info.steps} months)")

@@ -220,6 +220,35 @@ def month_label(start_month, step):
     return str(np.datetime64(str(start_month)[:7], "M") + np.timedelta64(int(step), "M"))
 
 
+def month_problem(text, day=True):
+    """Why `text` is not a month 'YYYY-MM' (or, with `day`, a date 'YYYY-MM-DD'), or None.
+    numpy's own message ("Month out of range in datetime string") names neither the file
+    nor the option the value came from; callers add that."""
+    import datetime
+    import re
+
+    m = re.fullmatch(r"(\d{4})-(\d{2})(?:-(\d{2}))?", str(text).strip())
+    expected = "expected YYYY-MM" + (" or YYYY-MM-DD" if day else "")
+    if not m or (m.group(3) and not day):
+        return expected
+    if not 1 <= int(m.group(2)) <= 12:
+        return f"month {m.group(2)} is not 01..12"
+    if m.group(3):
+        try:
+            datetime.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        except ValueError:
+            return f"day {m.group(3)} is not a day of {m.group(1)}-{m.group(2)}"
+    return None
+
+
+def parse_month(text, what):
+    """'YYYY-MM' of an option's value; ValueError naming the option (`what`) otherwise."""
+    problem = month_problem(text, day=False)
+    if problem:
+        raise ValueError(f"{what} {text!r}: {problem}")
+    return str(text).strip()
+
+
 def month_step(start_month, date):
     """Step index of a calendar date 'YYYY-MM' or 'YYYY-MM-DD' (its month)."""
     d = np.datetime64(str(date).strip()[:7], "M")

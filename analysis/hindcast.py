@@ -7,26 +7,51 @@ found), state (id, empty for institution events or "any state"), institution (id
 import numpy as np
 import pandas as pd
 
-from .data import month_label, month_step, quantile_steps
+from .data import month_label, month_problem, month_step, quantile_steps
 
 KINDS = ("announce", "exit", "rescind", "dissolve", "found")
 
 
+COLUMNS = ("date", "kind", "state", "institution", "source")
+
+
 def read_observed(path):
-    obs = pd.read_csv(path, dtype=str, keep_default_na=False)
-    missing = {"date", "kind", "institution"} - set(obs.columns)
+    """The observed events as a DataFrame of strings (columns COLUMNS). Every error names the
+    file, and for a bad row its line and column: `date` must be a real month (YYYY-MM or
+    YYYY-MM-DD), `kind` one of KINDS, `institution` not empty."""
+    import csv
+
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as fh:
+            reader = csv.reader(fh)
+            header = [h.strip() for h in next(reader, [])]
+            rows = [(reader.line_num, row) for row in reader if any(c.strip() for c in row)]
+    except UnicodeDecodeError as e:
+        raise ValueError(f"{path}: not UTF-8 text ({e.reason} at byte {e.start})") from None
+    except csv.Error as e:
+        raise ValueError(f"{path}: not a readable CSV file: {e}") from None
+    missing = {"date", "kind", "institution"} - set(header)
     if missing:
         raise ValueError(f"{path}: missing column(s) {', '.join(sorted(missing))}; expected "
                          "date,kind,state,institution,source")
-    for c in ("state", "source"):
-        if c not in obs.columns:
-            obs[c] = ""
-    obs = obs.apply(lambda s: s.str.strip())
-    bad = sorted(set(obs["kind"]) - set(KINDS))
-    if bad:
-        raise ValueError(f"{path}: unknown kind(s) {', '.join(bad)}; expected one of "
-                         f"{'|'.join(KINDS)}")
-    return obs
+    records = []
+    for line, row in rows:
+        if len(row) > len(header):
+            raise ValueError(f"{path}:{line}: {len(row)} fields, the header has "
+                             f"{len(header)} ({','.join(header)}); quote a field that "
+                             "holds a comma")
+        rec = {c: "" for c in COLUMNS}
+        rec.update({h: v.strip() for h, v in zip(header, row) if h in COLUMNS})
+        problem = month_problem(rec["date"])
+        if problem:
+            raise ValueError(f"{path}:{line}: column date: {rec['date']!r}: {problem}")
+        if rec["kind"] not in KINDS:
+            raise ValueError(f"{path}:{line}: column kind: unknown kind {rec['kind']!r}; "
+                             f"expected one of {'|'.join(KINDS)}")
+        if not rec["institution"]:
+            raise ValueError(f"{path}:{line}: column institution is empty")
+        records.append(rec)
+    return pd.DataFrame(records, columns=list(COLUMNS), dtype=object)
 
 
 def _first_steps(ev, replicates, kind, state, institution):

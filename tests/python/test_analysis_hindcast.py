@@ -175,3 +175,33 @@ def test_given_until_ignores_rows_the_run_cannot_have(tmp_path, capsys):
     assert main(["hindcast", str(path), str(obs), "--given-until", "2020-05", "--window",
                  "-1"]) == 1
     assert "--window must be >= 0" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("row, message", [
+    ("2024-13,exit,AAA,X,x", "line 3: column date: '2024-13': month 13 is not 01..12"),
+    ("2024-02-30,exit,AAA,X,x", "line 3: column date: '2024-02-30': day 30 is not a day of"),
+    ("March 2024,exit,AAA,X,x", "line 3: column date: 'March 2024': expected YYYY-MM"),
+    (",exit,AAA,X,x", "line 3: column date: '': expected YYYY-MM or YYYY-MM-DD"),
+    ("2024-01,leave,AAA,X,x", "line 3: column kind: unknown kind 'leave'"),
+    ("2024-01,exit,AAA,,x", "line 3: column institution is empty"),
+    ("2024-01,exit,AAA,X,a,b", "line 3: 6 fields, the header has 5"),
+])
+def test_bad_observed_rows_name_file_line_and_column(hand_case, tmp_path, capsys, row,
+                                                     message):
+    """A month like 2024-13 used to give numpy's 'Month out of range in datetime string' with
+    no file or line. (A blank line is skipped but still counted.)"""
+    path, _ = hand_case
+    bad = tmp_path / "bad.csv"
+    bad.write_text(f"date,kind,state,institution,source\n\n{row}\n2024-01,exit,AAA,X,x\n")
+    out = tmp_path / "h.txt"
+    assert main(["hindcast", str(path), str(bad), "-o", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert f"{bad}:{message.replace('line ', '')}" in err
+    assert not out.exists()
+
+
+def test_bad_given_until_names_the_option(hand_case, capsys):
+    path, obs = hand_case
+    assert main(["hindcast", str(path), str(obs), "--given-until", "2020-13"]) == 1
+    assert "--given-until '2020-13': month 13 is not 01..12" in capsys.readouterr().err
