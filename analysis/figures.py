@@ -5,6 +5,8 @@ Each function draws one matplotlib figure of a fixed size in inches and saves it
 pixel size is exactly size x dpi, which the tests check.
 """
 
+import re
+import textwrap
 import tomllib
 
 import matplotlib
@@ -446,11 +448,58 @@ def network(ds, info, out, scenario_text="", size=None, dpi=150, labels="names",
 
 # --- sweep ------------------------------------------------------------------------------------
 
-def _title(fig, lines, width=100):
-    """Suptitle of several lines, each wrapped: sweep notes are long."""
-    import textwrap
+def _title(fig, lines):
+    """Suptitle of several lines; fit_texts() wraps each to the figure's width (sweep notes
+    are long)."""
+    fig.suptitle("\n".join(t for t in lines if t), fontsize=10)
 
-    fig.suptitle("\n".join(textwrap.fill(t, width) for t in lines if t), fontsize=10)
+
+class _KeyPathWrapper(textwrap.TextWrapper):
+    """Wraps at spaces and also after a "." or "_" followed by a letter, so that a key path
+    (institution.ECOWAS.sovereignty_cost) breaks between its parts rather than inside a
+    word."""
+
+    def _split(self, text):
+        return [part for chunk in super()._split(text)
+                for part in re.split(r"(?<=[._])(?=[A-Za-z])", chunk) if part]
+
+
+def _wrap_to(text, room, renderer, vertical=False):
+    """Wrap each line of a Text at fewer characters until it is no longer than `room` pixels
+    (its height when `vertical`, as a y label): long metric labels ran off the figure
+    ("onths until MLI exits ECOWAS (run's end if never) (exit_month:MLI:EC..."). Words are
+    cut only when no wrapping at spaces and key path dots fits."""
+    def length():
+        ext = text.get_window_extent(renderer)
+        return ext.height if vertical else ext.width
+
+    if not text.get_text() or length() <= room:
+        return
+    lines = text.get_text().split("\n")
+    longest = max(len(line) for line in lines)
+    for cut_words in (False, True):
+        for width in range(longest - 1, 9, -1):
+            wrap = _KeyPathWrapper(width, break_long_words=cut_words, break_on_hyphens=False)
+            text.set_text("\n".join(wrap.fill(line) for line in lines))
+            if length() <= room:
+                return
+
+
+def fit_texts(fig, ax, colorbar=None):
+    """Wrap each line of the suptitle to the figure's width, the x label to the axes' width,
+    the y label (and the colour bar's) to their heights, once the constrained layout has sized
+    the axes. The texts stay whole and inside the figure whatever the --size."""
+    renderer = fig.canvas.get_renderer()
+    if fig._suptitle is not None:
+        _wrap_to(fig._suptitle, 0.98 * fig.bbox.width, renderer)
+    fig.canvas.draw()  # the constrained layout with the title's final height
+    _wrap_to(ax.xaxis.label, ax.get_window_extent(renderer).width, renderer)
+    fig.canvas.draw()
+    _wrap_to(ax.yaxis.label, 0.97 * ax.get_window_extent(renderer).height, renderer,
+             vertical=True)
+    if colorbar is not None:
+        _wrap_to(colorbar.ax.yaxis.label, 0.97 * colorbar.ax.get_window_extent(renderer).height,
+                 renderer, vertical=True)
 
 
 def _cell_edges(axis):
@@ -511,6 +560,7 @@ def sweep_heatmap(z, xa, ya, info_label, out, zcode, is_p, note, size=None, dpi=
     if np.isnan(z).any():
         note += "; grey: no run"
     _title(fig, [f"Sweep: {sw.describe_metric(zcode)}", info_label, note])
+    fit_texts(fig, ax, cb)
     return save(fig, out, dpi)
 
 
@@ -546,6 +596,7 @@ def sweep_line(xa, center, bands, info_label, out, zcode, is_p, note, point_mean
     band = ("bands: Jeffreys intervals of the pooled runs" if is_p else
             "bands: 25\u201375% and 5\u201395% of the pooled runs")
     _title(fig, [f"Sweep: {sw.describe_metric(zcode)}", info_label, f"{note}; {band}"])
+    fit_texts(fig, ax)
     return save(fig, out, dpi)
 
 

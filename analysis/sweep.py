@@ -349,29 +349,46 @@ def pooling_note(runs, points, replicates, axes, other_keys, what="point"):
     return note
 
 
+def _parse_metric(z):
+    """(kind, groups, typed as words) of a metric, or None when it is not one."""
+    for rx, kind in _METRICS:
+        m = rx.match(z)
+        if m:
+            return kind, m.groups(), z.strip().upper().startswith("P(")
+    return None
+
+
 def describe_metric(z):
     """A metric code in words for axis and colour bar labels, e.g. cascade:ECOWAS -> 'mean
     final cascade size of ECOWAS'."""
-    for rx, kind in _METRICS:
-        m = rx.match(z)
-        if not m:
-            continue
-        a, b = m.group(1), m.group(2) if m.lastindex and m.lastindex > 1 else None
-        return {
-            "loses": f"P({a} loses \u2265 {b} members)",
-            "exit": f"P({a} exits {b})",
-            "announce": f"P({a} announces withdrawal from {b})",
-            "cascade": f"mean final cascade size of {a}",
-            "exit_month": f"mean months until {a} exits {b} (run's end if never)",
-        }[kind]
-    return z
+    parsed = _parse_metric(z)
+    if parsed is None:
+        return z
+    kind, groups, _ = parsed
+    a, b = groups[0], groups[1] if len(groups) > 1 else None
+    return {
+        "loses": f"P({a} loses \u2265 {b} member{'' if b == '1' else 's'})",
+        "exit": f"P({a} exits {b})",
+        "announce": f"P({a} announces withdrawal from {b})",
+        "cascade": f"mean final cascade size of {a}",
+        "exit_month": f"mean months until {a} exits {b} (run's end if never)",
+    }[kind]
 
 
 def metric_label(z):
-    """Words, and the code as given in parentheses so that it can be typed again."""
+    """Words, and a code in parentheses so that it can be typed again: the code as given, or
+    for a metric given in words that differ from ours (announces withdrawal from) its code.
+    Words as given ("P(ECOWAS loses >= 3 member)", any case or spacing) are not repeated."""
+    parsed = _parse_metric(z)
     words = describe_metric(z)
-    plain = words.replace("\u2265", ">=").replace(" ", "").lower()
-    return words if plain == z.replace(" ", "").lower() else f"{words} ({z.strip()})"
+    if parsed is None:
+        return words
+    kind, groups, as_words = parsed
+    if not as_words:
+        return f"{words} ({z.strip()})"
+    if kind == "announce":
+        return f"{words} (announce:{groups[0]}:{groups[1]})"
+    return words
 
 
 def describe_param(key):

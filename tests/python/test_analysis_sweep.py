@@ -230,7 +230,8 @@ def test_sampled_figures(sampled, tmp_path):
         plt.close("all")
     assert seen["scale"] == "log"
     assert "latin_hypercube design, 120 points x 6 replicates" in seen["title"]
-    assert seen["ylabel"] == "mean final cascade size of ECOWAS (cascade:ECOWAS)"
+    assert seen["ylabel"].replace("\n", " ") == \
+        "mean final cascade size of ECOWAS (cascade:ECOWAS)"  # wrapped to the axis height
 
 
 def test_unfinished_sweep_says_so(tmp_path):
@@ -329,3 +330,58 @@ def test_virtual_merge_with_a_missing_shard_is_refused(tmp_path, monkeypatch, ca
     # HDF5_VDS_PREFIX names another folder to look in, as HDF5 itself does.
     monkeypatch.setenv("HDF5_VDS_PREFIX", str(tmp_path / "merged"))
     assert main([args[0], str(away / "sub" / "v.h5"), *args[1:], "-o", str(png)]) == 0
+
+
+@pytest.mark.parametrize("z", ["exit_month:MLI:ECOWAS", "P(ECOWAS loses >= 3 member)",
+                               "P(MLI announces ECOWAS)"])
+@pytest.mark.parametrize("size", [None, (5.0, 3.5)])
+def test_long_labels_stay_inside_the_figure(sampled, tmp_path, z, size):
+    """A line of exit_month:MLI:ECOWAS cut its y label on the left and top ("onths until MLI
+    exits ECOWAS (run's end if never) (exit_month:MLI:EC..."): every label is wrapped to its
+    axis, the title to the figure, at the default size and at a small one."""
+    import matplotlib.pyplot as plt
+
+    from analysis import figures
+
+    path, *_ = sampled
+    seen = []
+    real_save = figures.save
+
+    def grab(fig, out, dpi):
+        fig.canvas.draw()
+        r = fig.canvas.get_renderer()
+        ax = fig.axes[0]
+        texts = [fig._suptitle, ax.xaxis.label, ax.yaxis.label] + \
+            [a.yaxis.label for a in fig.axes[1:]]  # the colour bar's
+        boxes = [t.get_window_extent(r) for t in texts if t.get_text()]
+        seen.append((fig.bbox, ax.get_window_extent(r), boxes, ax.yaxis.label.get_text(),
+                     [a.yaxis.label.get_text() for a in fig.axes[1:]]))
+        return real_save(fig, out, dpi)
+
+    figures.save = grab
+    try:
+        extra = ["--size", f"{size[0]},{size[1]}"] if size else []
+        for y in ([], ["--y", KEYS[1]]):
+            assert main(["sweep", str(path), "--x", KEYS[0], *y, "--z", z, "-o",
+                         str(tmp_path / "f.png"), "--dpi", "60", "--force"] + extra) == 0
+    finally:
+        figures.save = real_save
+        plt.close("all")
+    for fig_box, ax_box, boxes, ylabel, cblabels in seen:
+        for b in boxes:
+            assert b.x0 >= fig_box.x0 - 1 and b.x1 <= fig_box.x1 + 1, b
+            assert b.y0 >= fig_box.y0 - 1 and b.y1 <= fig_box.y1 + 1, b
+        assert boxes[2].height <= ax_box.height + 2  # the y label: no taller than its axis
+        for label in [ylabel] + cblabels:  # said once, as ours: no doubled "(P(...))"
+            assert label.count("P(") <= 1 and "member)" not in label
+
+
+def test_metric_words_are_not_repeated():
+    assert sweep.metric_label("P(ECOWAS loses >= 3 member)") == "P(ECOWAS loses \u2265 3 members)"
+    assert sweep.metric_label("P(ECOWAS loses >= 1 member)") == "P(ECOWAS loses \u2265 1 member)"
+    assert sweep.metric_label("P(MLI exits ECOWAS)") == "P(MLI exits ECOWAS)"
+    assert sweep.metric_label("P(MLI announces ECOWAS)") == \
+        "P(MLI announces withdrawal from ECOWAS) (announce:MLI:ECOWAS)"  # typeable again
+    assert sweep.metric_label("exit:MLI:ECOWAS") == "P(MLI exits ECOWAS) (exit:MLI:ECOWAS)"
+    with pytest.raises(ValueError, match="unknown metric .*loses:INST:K"):
+        sweep._values(None, "P(ECOWAS loses 3 members)")
