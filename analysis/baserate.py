@@ -10,7 +10,7 @@ Announcements are counted over the months a membership is active (member, suspen
 import numpy as np
 import pandas as pd
 
-from .data import month_label, month_step
+from .data import month_label, month_step, parse_month
 
 # Correlates of War IGO v3 (Pevehouse et al. 2020), membership-years 1965-2013 with a next
 # year: 901 withdrawals in 422,055 (../shared/data/cow-igo-v3/README.md; docs/data-sources.md).
@@ -34,12 +34,18 @@ def poisson_interval(events, exposure, level=0.9):
 
 def window(ds, start=None, end=None):
     """Steps [t0, t1) from 'YYYY-MM' months (inclusive start, exclusive end); the whole run by
-    default. Raises ValueError outside the run."""
+    default. Raises ValueError for a month that is not one, --from not before --to, or a window
+    outside the run."""
     times = ds["time"].values
     first, last = int(times[0]), int(times[-1])
     origin = ds.attrs.get("start_month", "2000-01")
-    t0 = first if start is None else month_step(origin, start)
-    t1 = last if end is None else month_step(origin, end)
+    t0 = first if start is None else month_step(origin, parse_month(start, "--from"))
+    t1 = last if end is None else month_step(origin, parse_month(end, "--to"))
+    if start is not None and end is not None and t0 >= t1:
+        raise ValueError(
+            f"--from {start} is after --to {end}" if t0 > t1 else
+            f"--from {start} and --to {end} leave no month (--to is the first month not "
+            "counted)")
     if not first <= t0 < t1 <= last:
         raise ValueError(f"window {start or month_label(origin, t0)}.."
                          f"{end or month_label(origin, t1)} is not inside the run's months "
@@ -93,7 +99,13 @@ def rates(ds, t0, t1, level=0.9):
     return pd.DataFrame(rows)
 
 
-def render(info, table, t0, t1, reference, level=0.9):
+def render(info, table, t0, t1, reference, level=0.9, source=None):
+    """The table as text, with the reference rate compared; `source` says where the reference
+    comes from (default: the Correlates of War base rate when it is COW_HAZARD, else "given
+    with --reference")."""
+    if source is None:
+        source = ("Correlates of War IGO v3, 1965-2013" if reference == COW_HAZARD else
+                  "given with --reference")
     start = info.start_month
     pct = f"{round(100 * level)}%"
     total = table.iloc[-1]
@@ -118,7 +130,7 @@ def render(info, table, t0, t1, reference, level=0.9):
         verdict = ("inside" if lo <= reference <= hi else
                    "above" if reference > hi else "below")
         lines.append(
-            f"reference: {reference:.5f} exits per membership-year (Correlates of War IGO v3, "
-            f"1965-2013, unless --reference); simulated / reference = {rate / reference:.3g}; "
+            f"reference: {reference:.5f} exits per membership-year ({source}); "
+            f"simulated / reference = {rate / reference:.3g}; "
             f"the reference is {verdict} the simulated {pct} interval")
     return "\n".join(lines) + "\n"

@@ -32,6 +32,17 @@ def _positive_int(text):
     return value
 
 
+def _positive_rate(text):
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a rate > 0, got {text!r}") from None
+    if not (np.isfinite(value) and value > 0):
+        raise argparse.ArgumentTypeError(
+            f"expected a rate > 0 (exits per membership-year), got {text}")
+    return value
+
+
 def _ids(text):
     return [t.strip() for t in text.split(",") if t.strip()]
 
@@ -72,7 +83,10 @@ def cmd_baserate(args):
     info = run_info(args.file)
     t0, t1 = baserate.window(ds, args.start, args.end)
     table = baserate.rates(ds, t0, t1)
-    _emit(baserate.render(info, table, t0, t1, args.reference), args.output)
+    given = args.reference is not None
+    reference = args.reference if given else baserate.COW_HAZARD
+    _emit(baserate.render(info, table, t0, t1, reference,
+                          source="given with --reference" if given else None), args.output)
     if args.csv:
         table.to_csv(args.csv, index=False)
         print(f"wrote {args.csv}")
@@ -321,8 +335,8 @@ def build_parser():
                    help="first month counted (default: the run's first)")
     b.add_argument("--to", dest="end", metavar="YYYY-MM",
                    help="month after the last counted (default: the run's end)")
-    b.add_argument("--reference", type=float, default=baserate.COW_HAZARD,
-                   help="exits per membership-year to compare with (default "
+    b.add_argument("--reference", type=_positive_rate, metavar="RATE",
+                   help="exits per membership-year to compare with, > 0 (default "
                    f"{baserate.COW_HAZARD}, COW IGO v3 1965-2013)")
     b.add_argument("-o", "--output", metavar="OUT", help="write the table text here")
     b.add_argument("--csv", metavar="OUT.csv", help="also write the table as CSV")

@@ -107,3 +107,33 @@ def test_cli_prints_the_reference(run_file, capsys, tmp_path):
     text = capsys.readouterr().out
     assert "exits per membership-year" in text.lower() and "reference: 0.01000" in text
     assert out.exists() and "exit rate" in out.read_text().splitlines()[0]
+
+
+@pytest.mark.parametrize("value", ["-1", "0", "nan", "inf", "abc"])
+def test_reference_must_be_a_positive_rate(run_file, capsys, value):
+    """--reference -1 or 0 silently dropped the reference line (exit 0)."""
+    with pytest.raises(SystemExit) as e:
+        main(["baserate", str(run_file), f"--reference={value}"])
+    assert e.value.code == 2
+    assert "--reference: expected a rate > 0" in capsys.readouterr().err
+
+
+def test_a_given_reference_is_labelled_as_such(run_file, capsys):
+    assert main(["baserate", str(run_file), "--reference", "0.0016"]) == 0
+    line = [x for x in capsys.readouterr().out.splitlines() if x.startswith("reference:")][0]
+    assert "(given with --reference)" in line and "Correlates of War" not in line
+    assert main(["baserate", str(run_file)]) == 0
+    line = [x for x in capsys.readouterr().out.splitlines() if x.startswith("reference:")][0]
+    assert line.startswith("reference: 0.00213 exits per membership-year (Correlates of War "
+                           "IGO v3, 1965-2013);") and "unless" not in line
+
+
+def test_from_after_to_says_so():
+    ds = one_membership([1] * 15, exit_step=-1, announce_step=-1)
+    with pytest.raises(ValueError, match=r"^--from 2000-09 is after --to 2000-03$"):
+        baserate.window(ds, "2000-09", "2000-03")
+    with pytest.raises(ValueError, match="leave no month"):
+        baserate.window(ds, "2000-03", "2000-03")
+    with pytest.raises(ValueError, match=r"^--to '2000-13': month 13 is not 01..12$"):
+        baserate.window(ds, "2000-01", "2000-13")
+    assert baserate.window(ds, "2000-02", "2000-03") == (1, 2)
