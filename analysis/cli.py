@@ -116,7 +116,7 @@ def cmd_hindcast(args):
     with open_h5(args.file) as f:
         states = {_str(x) for x in f["state"][()]} if "state" in f else None
         insts = {_str(x) for x in f["institution"][()]} if "institution" in f else None
-    replicates, given = info.replicates, None
+    replicates, given, warning = info.replicates, None, None
     if args.given_until:
         until = month_step(info.start_month, parse_month(args.given_until, "--given-until"))
         if not 0 <= until < info.steps:
@@ -130,13 +130,17 @@ def cmd_hindcast(args):
             raise ValueError(f"no replicate agrees with history to {args.given_until} (within "
                              f"{args.window} months): run more replicates or widen --window")
         ev, replicates = hindcast.condition(ev, keep), int(keep.sum())
+        warning = hindcast.few_replicates_warning(replicates, info.replicates,
+                                                  args.given_until, args.window)
+        if warning:
+            print(f"analysis: warning: {warning}", file=sys.stderr)
         given = (f"given history to {args.given_until}: {replicates} of {info.replicates} "
                  f"replicates agree (each observed event by then within {args.window} months "
                  "of its month, none of the later ones yet, no announce, rescind, dissolve or "
                  "found that history lacks); every share below is of those")
     a, b = hindcast.hindcast(ev, obs, info.start_month, replicates, info.steps - 1,
                              args.min_share, states=states, institutions=insts)
-    _emit(hindcast.render(info, a, b, args.min_share, given), args.output)
+    _emit(hindcast.render(info, a, b, args.min_share, given, warning), args.output)
     if args.csv:
         hindcast.tidy(a, b).to_csv(args.csv, index=False)
         print(f"wrote {args.csv}")

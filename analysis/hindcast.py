@@ -105,6 +105,24 @@ def consistent_replicates(ev, observed, start_month, replicates, until_step, win
     return keep
 
 
+# Below this many replicates kept by --given-until, hindcast warns (stderr and the table's
+# header). With n replicates a share moves in steps of 1/n and its binomial standard error is
+# up to 0.5 / sqrt(n): under 30 the steps exceed 3 percentage points and a 95% interval is
+# wider than +-0.18, too coarse to tell 0.3 from 0.5; the usual rule of thumb for a normal
+# approximation to hold is also about 30.
+FEW_REPLICATES = 30
+
+
+def few_replicates_warning(kept, total, until, window):
+    """The warning for a conditioning that keeps fewer than FEW_REPLICATES replicates, or
+    None."""
+    if kept >= FEW_REPLICATES:
+        return None
+    return (f"only {kept} of {total} replicates agree with history to {until} (fewer than "
+            f"{FEW_REPLICATES}): every share below is a count out of {kept} (steps of "
+            f"{1 / kept:.2f}); run more replicates or widen --window (now {window})")
+
+
 def condition(ev, keep):
     """The event log of the kept replicates, renumbered 0..n-1 in their order."""
     new_index = np.cumsum(keep) - 1
@@ -176,7 +194,7 @@ def hindcast(ev, observed, start_month, replicates, last_step, min_share=0.10, s
     return obs_table, extra_table
 
 
-def render(info, obs_table, extra_table, min_share, given=None):
+def render(info, obs_table, extra_table, min_share, given=None, warning=None):
     def fmt(df):
         if not len(df):
             return "(none)"
@@ -189,6 +207,8 @@ def render(info, obs_table, extra_table, min_share, given=None):
     lines = [f"# Hindcast: {info.label}; start {info.start_month}, {info.steps} steps"]
     if given:
         lines.append(f"# {given}")
+    if warning:
+        lines.append(f"# WARNING: {warning}")
     return "\n".join(lines + [
         "## Observed events: P(by date) = share of replicates where it happened by the observed "
         "month; median / 90% over replicates where it happened",

@@ -205,3 +205,37 @@ def test_bad_given_until_names_the_option(hand_case, capsys):
     path, obs = hand_case
     assert main(["hindcast", str(path), str(obs), "--given-until", "2020-13"]) == 1
     assert "--given-until '2020-13': month 13 is not 01..12" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("agree, warned", [(2, True), (29, True), (30, False)])
+def test_few_agreeing_replicates_are_flagged(tmp_path, capsys, agree, warned):
+    """--given-until keeping 2 of 200 replicates reported shares over 2 with no warning: under
+    FEW_REPLICATES (30) a warning with the count goes to stderr and into the table's header."""
+    from analysis.hindcast import FEW_REPLICATES
+
+    assert FEW_REPLICATES == 30
+    reps = 40
+    steps = [2 if r < agree else 8 for r in range(reps)]  # history: announced in 2020-03
+    ev = [dict(replicate=r, step=a, kind="announce", cause="utility", state=0, institution=0)
+          for r, a in enumerate(steps)]
+    ann = np.array(steps).reshape(reps, 1, 1)
+    path = tmp_path / "f.h5"
+    write_run(path, states=[("AAA", "A")], institutions=[("X", "X")], steps=10,
+              start_month="2020-01", replicates=reps, announce_step=ann,
+              exit_step=np.full((reps, 1, 1), -1), final_status=np.ones((reps, 1, 1)),
+              dissolve_step=np.full((reps, 1), -1), found_step=np.zeros((reps, 1), int),
+              cascade_size=np.zeros((reps, 1), int), events=ev, attrs=dict(scenario_name="f"))
+    obs = tmp_path / "o.csv"
+    obs.write_text("date,kind,state,institution,source\n2020-03,announce,AAA,X,t\n")
+    out = tmp_path / "h.txt"
+    assert main(["hindcast", str(path), str(obs), "--given-until", "2020-05", "--window", "0",
+                 "-o", str(out)]) == 0
+    err, text = capsys.readouterr().err, out.read_text()
+    assert f"given history to 2020-05: {agree} of {reps} replicates agree" in text
+    if warned:
+        assert err.startswith(f"analysis: warning: only {agree} of {reps} replicates agree "
+                              "with history to 2020-05 (fewer than 30)")
+        assert f"a count out of {agree}" in err and err.count("\n") == 1
+        assert f"# WARNING: only {agree} of {reps} replicates agree" in text
+    else:
+        assert err == "" and "WARNING" not in text
