@@ -515,10 +515,11 @@ def main(argv=None):
     except BrokenPipeError:  # output piped into `head`
         sys.stdout = open(os.devnull, "w")
         return 0
-    except (IncompleteFileError, OutputExistsError, RefusedError) as err:
+    except (IncompleteFileError, OutputExistsError, RefusedError, ValueError, KeyError,
+            OSError) as err:
+        # Bad input, as regsim's exit status 2: an unfinished, missing, unreadable or wrong kind
+        # of file, an unknown id, a bad CSV or option value. A failure of the code itself is not
+        # caught: its traceback (exit status 1) is what a bug report needs.
         print(f"analysis: error: {err}", file=sys.stderr)
         return 2
-    except (ValueError, KeyError, OSError) as err:
-        print(f"analysis: error: {err}", file=sys.stderr)
-        return 1
     return 0

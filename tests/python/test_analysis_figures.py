@@ -108,7 +108,7 @@ def test_timeline_filters(run_file, tmp_path, capsys):
     inst = str(analysis.load(run_file).institution.values[0])
     out = tmp_path / "t.png"
     assert main(["timeline", str(run_file), "-o", str(out), "--institutions", inst]) == 0
-    assert main(["timeline", str(run_file), "-o", str(out), "--states", "NOPE", "--force"]) == 1
+    assert main(["timeline", str(run_file), "-o", str(out), "--states", "NOPE", "--force"]) == 2
     assert "unknown id" in capsys.readouterr().err
 
 
@@ -179,10 +179,10 @@ def test_sweep_points_group_layout(tmp_path):
 
 
 def test_sweep_refuses_plain_run(run_file, capsys):
-    assert main(["sweep", str(run_file), "--z", "cascade:X", "-o", "/dev/null"]) == 1
+    assert main(["sweep", str(run_file), "--z", "cascade:X", "-o", "/dev/null"]) == 2
     err = capsys.readouterr().err
     assert "not a sweep file" in err and str(run_file) in err
-    assert main(["sobol", str(run_file), "--z", "cascade:X", "-o", "/dev/null"]) == 1
+    assert main(["sobol", str(run_file), "--z", "cascade:X", "-o", "/dev/null"]) == 2
     assert str(run_file) in capsys.readouterr().err
 
 
@@ -208,7 +208,7 @@ def test_run_commands_refuse_a_sweep_file(tmp_path, capsys, layout):
                            ("network", ["-o", str(out)]),
                            ("hindcast", [str(tmp_path / "obs.csv"), "-o", str(out)])):
         (tmp_path / "obs.csv").write_text("date,kind,state,institution,source\n")
-        assert main([command, str(path)] + extra) == 1, command
+        assert main([command, str(path)] + extra) == 2, command
         err = capsys.readouterr().err
         assert err.count("\n") == 1 and "Traceback" not in err
         assert f"{path}: a sweep file" in err and f"`{command}` reads" in err

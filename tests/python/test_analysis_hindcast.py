@@ -96,7 +96,7 @@ def test_hindcast_rejects_bad_csv(hand_case, tmp_path, capsys):
     path, _ = hand_case
     bad = tmp_path / "bad.csv"
     bad.write_text("date,kind,state,institution,source\n2020-01,leave,AAA,X,x\n")
-    assert main(["hindcast", str(path), str(bad)]) == 1
+    assert main(["hindcast", str(path), str(bad)]) == 2
     assert "unknown kind" in capsys.readouterr().err
 
 
@@ -150,7 +150,7 @@ def test_given_until_keeps_the_replicates_that_agree_with_history(tmp_path, caps
     assert main(["hindcast", str(path), str(obs), "--given-until", "2020-04", "--window", "0"
                  ]) == 0
     assert "1 of 4 replicates agree" in capsys.readouterr().out
-    assert main(["hindcast", str(path), str(obs), "--given-until", "2021-05"]) == 1
+    assert main(["hindcast", str(path), str(obs), "--given-until", "2021-05"]) == 2
     assert "outside the run" in capsys.readouterr().err
 
 
@@ -173,7 +173,7 @@ def test_given_until_ignores_rows_the_run_cannot_have(tmp_path, capsys):
     assert main(["hindcast", str(path), str(obs), "--given-until", "2020-05"]) == 0
     assert "3 of 3 replicates agree" in capsys.readouterr().out
     assert main(["hindcast", str(path), str(obs), "--given-until", "2020-05", "--window",
-                 "-1"]) == 1
+                 "-1"]) == 2
     assert "--window must be >= 0" in capsys.readouterr().err
 
 
@@ -194,7 +194,7 @@ def test_bad_observed_rows_name_file_line_and_column(hand_case, tmp_path, capsys
     bad = tmp_path / "bad.csv"
     bad.write_text(f"date,kind,state,institution,source\n\n{row}\n2024-01,exit,AAA,X,x\n")
     out = tmp_path / "h.txt"
-    assert main(["hindcast", str(path), str(bad), "-o", str(out)]) == 1
+    assert main(["hindcast", str(path), str(bad), "-o", str(out)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "Traceback" not in err
     assert f"{bad}:{message.replace('line ', '')}" in err
@@ -203,7 +203,7 @@ def test_bad_observed_rows_name_file_line_and_column(hand_case, tmp_path, capsys
 
 def test_bad_given_until_names_the_option(hand_case, capsys):
     path, obs = hand_case
-    assert main(["hindcast", str(path), str(obs), "--given-until", "2020-13"]) == 1
+    assert main(["hindcast", str(path), str(obs), "--given-until", "2020-13"]) == 2
     assert "--given-until '2020-13': month 13 is not 01..12" in capsys.readouterr().err
 
 

@@ -107,7 +107,7 @@ def test_cli_help_for_every_command(capsys):
 def test_cli_missing_file_is_an_error(tmp_path, capsys):
     from analysis.cli import main
 
-    assert main(["summary", str(tmp_path / "nope.h5")]) == 1
+    assert main(["summary", str(tmp_path / "nope.h5")]) == 2
     assert "no such file" in capsys.readouterr().err
 
 
@@ -158,7 +158,7 @@ def test_cli_names_a_file_that_is_not_hdf5(tmp_path, capsys):
 
     text = tmp_path / "scenario.toml"
     text.write_text("[scenario]\n")
-    assert main(["summary", str(text)]) == 1
+    assert main(["summary", str(text)]) == 2
     assert f"{text}: not an HDF5 file" in capsys.readouterr().err
 
 

@@ -148,5 +148,5 @@ def test_a_design_other_than_saltelli_is_refused(tmp_path, capsys):
                   '[[parameter]]\nkey = "model.peer_weight"\nvalues = [0.1, 0.2]\n')
     out = tmp_path / "g.h5"
     subprocess.run([str(BINARY), "sweep", str(sw), "-o", str(out), "--quiet"], check=True)
-    assert main(["sobol", str(out), "--z", "cascade:ECOWAS"]) == 1
+    assert main(["sobol", str(out), "--z", "cascade:ECOWAS"]) == 2
     assert "saltelli design" in capsys.readouterr().err

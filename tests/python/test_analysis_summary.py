@@ -201,10 +201,10 @@ def test_cli_summary_filters(run_file, tmp_path, capsys):
     df = pd.read_csv(out_csv, keep_default_na=False)
     assert set(df[df.table == "membership"]["state"]) <= {s}
     assert set(df["institution"]) == {i}
-    assert main(["summary", str(run_file), "--states", f"{s},NOPE"]) == 1
+    assert main(["summary", str(run_file), "--states", f"{s},NOPE"]) == 2
     err = capsys.readouterr().err
     assert "unknown id(s) NOPE" in err and s in err  # names the valid ids
-    assert main(["summary", str(run_file), "--institutions", "NOPE"]) == 1
+    assert main(["summary", str(run_file), "--institutions", "NOPE"]) == 2
     assert "unknown id(s) NOPE (institutions)" in capsys.readouterr().err
 
 
