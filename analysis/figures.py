@@ -184,9 +184,20 @@ def timeline(ds, info, out, replicate=None, states=None, institutions=None, size
 
 # --- trajectories ------------------------------------------------------------------------------
 
+# States drawn without an explicit --states: one row of panels each, 1.6 in high, so 50
+# states are an 81 in (12,000 px at 150 dpi) column already; a 10,000-state world would pass
+# Agg's 2^16 px limit long before it finished reading every state's quantiles.
+TRAJECTORIES_MAX_STATES = 50
+
+
 def trajectories(ds, info, out, states=None, size=None, dpi=150, labels="names"):
     if "sovereignty" not in ds:
         raise ValueError("the file has no trajectories (run without --no-trajectories)")
+    if not states and ds.sizes["state"] > TRAJECTORIES_MAX_STATES:
+        raise RefusedError(
+            f"the figure would have {_count(ds.sizes['state'], 'state')}, more than "
+            f"{TRAJECTORIES_MAX_STATES}: choose the states to draw with --states A,B,... (a "
+            "chosen selection of any size is drawn)")
     sts = select_ids(ds, "state", states)
     axes = [str(a) for a in ds["axis"].values] if "alignment" in ds else []
     panels = [("sovereignty", None)] + [("alignment", a) for a in axes]

@@ -244,6 +244,27 @@ def test_large_timeline_and_network_are_refused_unless_chosen(run_file, tmp_path
         _check_png(out)
 
 
+def test_trajectories_of_many_states_are_refused_unless_chosen(run_file, tmp_path, capsys,
+                                                               monkeypatch):
+    """One row of panels per state: past TRAJECTORIES_MAX_STATES the figure is refused (exit 2,
+    no file) unless --states chose them (the limit lowered to fit the small test file)."""
+    from analysis import figures
+
+    ds = analysis.load(run_file)
+    assert figures.TRAJECTORIES_MAX_STATES == 50
+    monkeypatch.setattr(figures, "TRAJECTORIES_MAX_STATES", 1)
+    out = tmp_path / "t.png"
+    fig = ["--size", "6,4", "--dpi", str(DPI)]
+    capsys.readouterr()
+    assert main(["trajectories", str(run_file), "-o", str(out)] + fig) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"{ds.sizes['state']} states" in err and "--states" in err
+    assert not out.exists()
+    chosen = ["--states", ",".join(map(str, ds.state.values[:2]))]
+    assert main(["trajectories", str(run_file), "-o", str(out)] + fig + chosen) == 0
+    _check_png(out)
+
+
 def test_network_selection(run_file):
     ds = analysis.load(run_file)
     member = (ds["status"] > 0).any(("replicate", "time")).transpose("state",
