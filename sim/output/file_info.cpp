@@ -12,6 +12,7 @@
 
 #include "output/hdf5_handles.hpp"
 #include "output/hdf5_util.hpp"
+#include "output/virtual_sources.hpp"
 
 namespace regsim {
 namespace {
@@ -146,6 +147,36 @@ std::string writtenSoFar(hid_t f) {
     return "";
 }
 
+// The shard files a virtual merged file reads, one a line, and its completeness line when any
+// is missing: HDF5 reads a missing source as fill values, silently, so `complete = 1` alone
+// would call such a file complete.
+struct ShardReport {
+    std::string listing;
+    std::string missing_line;  // "" when every shard file is found
+};
+
+ShardReport describeVirtualSources(hid_t f, const std::string& path) {
+    const auto sources = virtualSourceFiles(f, path);
+    ShardReport report;
+    if (sources.empty()) return report;
+    std::vector<std::string> missing;
+    report.listing = "shard files (read by virtual datasets):\n";
+    for (const auto& s : sources) {
+        report.listing +=
+            "  " + s.name + ": " + (s.resolved.empty() ? "MISSING" : s.resolved) + '\n';
+        if (s.resolved.empty()) missing.push_back(s.name);
+    }
+    if (missing.empty()) return report;
+    std::string names;
+    for (const auto& m : missing) names += (names.empty() ? "" : ", ") + m;
+    const bool one = missing.size() == 1;
+    report.missing_line = "NOT complete: virtual datasets read " + std::to_string(missing.size()) +
+                          " missing shard file" + (one ? "" : "s") + ": " + names +
+                          " (their data reads as fill values; keep the shards where the file "
+                          "names them, or merge without --virtual for a self-contained file)\n";
+    return report;
+}
+
 }  // namespace
 
 std::string describeRunFile(const std::string& path) {
@@ -219,11 +250,16 @@ std::string describeRunFile(const std::string& path) {
         attrs_out << "  " << name << ": " << shorten(value) << '\n';
     }
 
+    const ShardReport shards = describeVirtualSources(f, path);
     std::ostringstream out;
-    out << path << '\n'
-        << (complete ? "complete\n"
-                     : "NOT complete (no complete = 1: an unfinished or interrupted run)\n")
-        << (complete ? "" : writtenSoFar(f)) << "dimensions:\n"
+    out << path << '\n';
+    if (!complete) {
+        out << "NOT complete (no complete = 1: an unfinished or interrupted run)\n"
+            << writtenSoFar(f);
+    } else {
+        out << (shards.missing_line.empty() ? "complete\n" : shards.missing_line);
+    }
+    out << shards.listing << "dimensions:\n"
         << dims_out.str() << "coordinates:\n"
         << coords_out.str() << "datasets:\n"
         << data_out.str() << "attributes:\n"

@@ -208,6 +208,37 @@ def test_merge_refuses_bad_shard_sets(small):
     assert not out.exists()
 
 
+def test_info_names_the_shards_of_a_virtual_file_and_the_missing_ones(tmp_path):
+    # HDF5 reads a missing source file as fill values, silently: `regsim info` must not call
+    # such a file complete, though its complete attribute is 1.
+    here, there = tmp_path / "here", tmp_path / "there"
+    here.mkdir()
+    there.mkdir()
+    sw = tmp_path / "sw.toml"
+    sw.write_text(sweep_text(replicates=2))
+    for k in range(2):
+        regsim("sweep", sw, "-o", here / f"s{k}.h5", "--shard", f"{k}/2", "--quiet", check=True)
+    virtual = here / "v.h5"
+    regsim("merge", here / "s0.h5", here / "s1.h5", "-o", virtual, "--virtual", "--quiet",
+           check=True)
+    p = regsim("info", virtual, cwd=there)
+    lines = p.stdout.splitlines()
+    assert p.returncode == 0 and lines[1] == "complete", p.stdout
+    assert lines[2:5] == ["shard files (read by virtual datasets):",
+                          f"  s0.h5: {here / 's0.h5'}", f"  s1.h5: {here / 's1.h5'}"]
+    for name in ("v.h5", "s1.h5"):
+        (here / name).rename(there / name)
+    moved = there / "v.h5"
+    with h5py.File(moved, "r") as f:
+        assert f.attrs["complete"] == 1 and (f["exit_step"][()] == -2**31).any()
+    p = regsim("info", moved, cwd=tmp_path)
+    lines = p.stdout.splitlines()
+    assert p.returncode == 0, p.stderr
+    assert lines[1].startswith("NOT complete: virtual datasets read 1 missing shard file: s0.h5 ")
+    assert "merge without --virtual" in lines[1]
+    assert lines[3:5] == ["  s0.h5: MISSING", f"  s1.h5: {there / 's1.h5'}"]
+
+
 def test_clobber_part_and_resume_mismatch(small):
     d, sw, one = small
     p = regsim("sweep", sw, "-o", one)
