@@ -215,6 +215,16 @@ def command(regsim, overrides, replicates, seed, out, threads, scenario=SCENARIO
     return cmd
 
 
+class RegsimFailed(Exception):
+    """A regsim run of the calibration failed: its command, exit status and message."""
+
+    def __init__(self, cmd, returncode, stderr):
+        self.returncode = returncode
+        detail = stderr.strip() or f"exit status {returncode}"
+        super().__init__(f"regsim failed (exit status {returncode}): {detail}\n  $ "
+                         + shlex.join(str(c) for c in cmd))
+
+
 class Runner:
     def __init__(self, regsim, jobs, workdir, observed, verbose=True, scenario=SCENARIO):
         self.regsim, self.jobs, self.workdir = regsim, jobs, Path(workdir)
@@ -229,7 +239,11 @@ class Runner:
         cmd = command(self.regsim, overrides, replicates, seed, out, 1, self.scenario)
         if self.verbose:
             print("  $ " + shlex.join(cmd).replace(str(ROOT) + "/", ""), flush=True)
-        subprocess.run(cmd, check=True)
+        # Its stderr is kept (runs are --quiet: only errors), so that a failure is reported as
+        # regsim's own message, not a traceback.
+        proc = subprocess.run(cmd, stderr=subprocess.PIPE, text=True)
+        if proc.returncode != 0:
+            raise RegsimFailed(cmd, proc.returncode, proc.stderr)
         ev = read_events(out)
         out.unlink()
         return indicators(ev, self.observed, replicates)
@@ -514,4 +528,8 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except RegsimFailed as e:  # bad overrides reach regsim as --set: its exit status 2
+        print(f"calibrate_sahel: {e}", file=sys.stderr)
+        sys.exit(e.returncode if e.returncode in (1, 2) else 1)

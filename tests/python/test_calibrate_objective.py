@@ -155,3 +155,20 @@ def test_bad_evaluate_points_are_usage_errors(value, message, capsys, monkeypatc
     assert message in capsys.readouterr().err
     assert cal.parse_point(" model.hazard_cap = 0.29,model.rally=3e-2") == {
         "model.hazard_cap": 0.29, "model.rally": 0.03}
+
+
+def test_a_failed_regsim_run_is_its_message_not_a_traceback(tmp_path):
+    """A run regsim refuses (an unknown --evaluate key reaches it as --set) used to end in a
+    CalledProcessError traceback; now regsim's message and its exit status."""
+    import subprocess
+
+    fake = tmp_path / "regsim"
+    fake.write_text("#!/bin/sh\necho \"--set:1:7: model.nope: unknown key 'nope'\" >&2\nexit 2\n")
+    fake.chmod(0o755)
+    proc = subprocess.run(["/usr/bin/python3", str(REPO / "scripts" / "calibrate_sahel.py"),
+                           "--regsim", str(fake), "--evaluate", "model.nope=0.3",
+                           "--replicates", "2", "--confirm-replicates", "2"],
+                          capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert "regsim failed (exit status 2): --set:1:7: model.nope: unknown key" in proc.stderr
+    assert "Traceback" not in proc.stderr
