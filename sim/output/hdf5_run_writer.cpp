@@ -355,6 +355,7 @@ void Hdf5RunWriter::Impl::create(const RunMetadata& m) {
     writeStringAttribute(state_name_ds.get(), "long_name", "state name");
     writeStringAttribute(inst_name_ds.get(), "long_name", "institution name");
     writeStringAttribute(time_ds.get(), "long_name", "step (months since the scenario start)");
+    hdf5::writeUnits(time_ds.get(), "time");
     writeStringAttribute(replicate_ds.get(), "long_name", "replicate index");
 
     const hid_t R = replicate_ds.get(), T = time_ds.get(), S = state_ds.get(),
@@ -380,6 +381,7 @@ void Hdf5RunWriter::Impl::create(const RunMetadata& m) {
         }
         attachScales(v.ds.get(), scales, name);
         writeStringAttribute(v.ds.get(), "long_name", long_name);
+        hdf5::writeUnits(v.ds.get(), name);
         if (coordinates[0] != '\0') writeStringAttribute(v.ds.get(), "coordinates", coordinates);
     };
     const std::string status_meanings = "none member suspended withdrawing withdrawn";
@@ -433,6 +435,7 @@ void Hdf5RunWriter::Impl::create(const RunMetadata& m) {
         v.ds = createColumn(f, v.name, columns[c].file_type, H5T_NATIVE_INT32, nullptr);
         attachScales(v.ds.get(), {event_dim.get()}, v.name);
         writeStringAttribute(v.ds.get(), "long_name", columns[c].long_name);
+        hdf5::writeUnits(v.ds.get(), v.name);
     }
     writeFlags(
         event_columns[2].ds.get(), kEventKindCount,

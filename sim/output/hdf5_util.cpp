@@ -202,4 +202,18 @@ void attachScales(hid_t dataset, const std::vector<hid_t>& scales, const std::st
 
 bool hasDataset(hid_t f, const char* name) { return H5Lexists(f, name, H5P_DEFAULT) > 0; }
 
+const char* unitsOf(std::string_view dataset) {
+    for (const char* step :
+         {"time", "announce_step", "exit_step", "dissolve_step", "found_step", "event_step"})
+        if (dataset == step) return "month";
+    for (const char* unitless : {"sovereignty", "alignment", "cascade_size"})
+        if (dataset == unitless) return "1";
+    return "";
+}
+
+void writeUnits(hid_t object, std::string_view dataset) {
+    const char* units = unitsOf(dataset);
+    if (units[0] != '\0') writeStringAttribute(object, "units", units);
+}
+
 }  // namespace regsim::hdf5

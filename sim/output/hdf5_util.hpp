@@ -9,6 +9,7 @@
 #include <functional>
 #include <limits>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "output/hdf5_handles.hpp"
@@ -75,6 +76,14 @@ hid_t reopenForWriting(const std::string& path);
 
 // Attributes, written over any attribute of the same name (a resumed sweep rewrites some).
 void writeStringAttribute(hid_t object, const char* name, const std::string& value);
+
+// The CF `units` of a dataset of run and sweep files, by name (udunits spellings): "month" for
+// steps (a step is one month from the scenario start), "1" for the dimensionless s_i, a_i and
+// counts of states; empty for flags, ids and the rest. Never "months since <date>": xarray
+// would try to decode that as a calendar time and refuse the file.
+const char* unitsOf(std::string_view dataset);
+// Writes unitsOf(dataset) as the `units` attribute of `object`, where it is not empty.
+void writeUnits(hid_t object, std::string_view dataset);
 // `count` values (a scalar when count == 1) of mem_type, stored as file_type.
 void writeNumberAttribute(hid_t object, const char* name, hid_t file_type, hid_t mem_type,
                           const void* values, hsize_t count = 1);

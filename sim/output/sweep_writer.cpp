@@ -290,8 +290,10 @@ void SweepWriter::Impl::create() {
     writeStringAttribute(coords[0].get(), "long_name", "global index of the design point");
     writeStringAttribute(coords[1].get(), "long_name", "replicate index");
     writeStringAttribute(coords[4].get(), "long_name", "swept scenario key path");
-    if (meta.trajectories)
+    if (meta.trajectories) {
         writeStringAttribute(coords[5].get(), "long_name", "step (months since the start)");
+        hdf5::writeUnits(coords[5].get(), "time");
+    }
 
     // Auxiliary coordinates, as run files have them (docs/output.md): names beside the ids and
     // the calendar month of each recorded step, so that xarray lists them with the data.
@@ -402,6 +404,7 @@ void SweepWriter::Impl::create() {
         }
         attachScales(v.ds.get(), scales, v.name);
         writeStringAttribute(v.ds.get(), "long_name", v.long_name);
+        hdf5::writeUnits(v.ds.get(), v.name);
         if (!aux.empty()) writeStringAttribute(v.ds.get(), "coordinates", aux);
         if (v.flags > 0) {
             std::vector<std::uint8_t> fv(std::size_t(v.flags));

@@ -103,6 +103,20 @@ def test_variables_types_and_flags(ds):
     ]
 
 
+def test_units_are_cf_and_leave_steps_as_integers(ds):
+    # udunits spellings; never "months since <date>", which xarray would try to decode as a
+    # calendar time: steps stay integers, months are the `month` labels.
+    units = {name: ds[name].attrs.get("units") for name in ds.variables}
+    for name in ("time", "announce_step", "exit_step", "dissolve_step", "found_step",
+                 "event_step"):
+        assert units[name] == "month", name
+    for name in ("sovereignty", "alignment", "cascade_size"):
+        assert units[name] == "1", name
+    for name in ("status", "regime", "final_status", "event_kind", "month", "state"):
+        assert units[name] is None, name
+    assert ds["time"].dtype.kind == "i" and ds["exit_step"].dtype == np.int32
+
+
 def test_provenance_attributes(ds):
     attrs = ds.attrs
     assert attrs["complete"] == 1

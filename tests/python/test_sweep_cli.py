@@ -115,6 +115,10 @@ def test_xarray_opens_with_named_dims(small):
         assert list(ds["time"].values) == [0, 6, 12, 18, 24]
         assert ds["cascade_size"].sel(institution="ECOWAS").shape == (10, 4)
         assert ds["point_values"].sel(parameter="model.peer_weight").values[2] == 0.25
+        # The same units as run files (test_output_xarray.py), time still integer steps.
+        assert ds["time"].attrs["units"] == "month" and ds["time"].dtype.kind == "i"
+        assert ds["exit_step"].attrs["units"] == "month"
+        assert ds["sovereignty"].attrs["units"] == "1" and "units" not in ds["status"].attrs
 
 
 def test_threads_shards_and_merges_are_identical(small):
