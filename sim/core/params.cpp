@@ -42,11 +42,12 @@ std::string checkRange(const char* key, double v, const ParamRange& range) {
 
 bool ParamRange::holds(double v) const {
     if (std::isnan(v)) return false;
-    return (lo_open ? v > lo : v >= lo) && v <= hi;  // hi included, inf too
+    return (lo_open ? v > lo : v >= lo) && (hi_open ? v < hi : v <= hi);
 }
 
 std::string ParamRange::str() const {
-    return std::string(lo_open ? "(" : "[") + formatDouble(lo) + ", " + formatDouble(hi) + "]";
+    return std::string(lo_open ? "(" : "[") + formatDouble(lo) + ", " + formatDouble(hi) +
+           (hi_open ? ")" : "]");
 }
 
 std::span<const ModelFloatKey> modelFloatKeys() { return kModelFloatKeys; }

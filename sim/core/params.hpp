@@ -46,13 +46,15 @@ struct ModelParams {
     std::string validate(std::size_t axis_count) const;
 };
 
-// The valid values of a [model] number: from lo to hi, both included unless lo_open; never NaN.
+// The valid values of a number (every [model] key, and the scenario loader's ranges): from lo
+// to hi, each included unless marked open; never NaN.
 struct ParamRange {
     double lo, hi;
     bool lo_open = false;
+    bool hi_open = false;
 
     bool holds(double v) const;
-    std::string str() const;  // as the messages print it: "[0, 1]", "(0, inf]"
+    std::string str() const;  // as the messages print it: "[0, 1]", "(0, inf]", "(0, inf)"
 };
 
 // A float key of [model] with its field and range: the one table the scenario loader reads and

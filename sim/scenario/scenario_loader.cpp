@@ -155,21 +155,8 @@ std::string monthHintFor(const toml::node& n, const std::string& key_path) {
     return monthHint(leaf, month);
 }
 
-struct Range {  // closed unless marked open; str() prints what holds() accepts
-    double lo, hi;
-    bool lo_open = false;
-    bool hi_open = false;
-
-    bool holds(double v) const {
-        if (std::isnan(v)) return false;
-        return (lo_open ? v > lo : v >= lo) && (hi_open ? v < hi : v <= hi);
-    }
-    std::string str() const {
-        return std::string(lo_open ? "(" : "[") + formatDouble(lo) + ", " + formatDouble(hi) +
-               (hi_open ? ")" : "]");
-    }
-};
-constexpr Range rangeOf(const ParamRange& r) { return Range{r.lo, r.hi, r.lo_open, false}; }
+// The loader's ranges are those of [model] (core/params.hpp): one type, one holds() and str().
+using Range = ParamRange;
 constexpr Range kFinite{-kInfinity, kInfinity, true, true};
 constexpr Range kUnit{0, 1};
 constexpr Range kSigned{-1, 1};
@@ -611,11 +598,11 @@ class Loader {
         t.checkKeys(modelKeys(), "[model]");
         // Ranges from params.cpp's table, checked here to point at the value itself.
         for (const auto& f : modelFloatKeys()) {
-            if (auto v = t.optFloat(f.key, rangeOf(f.range))) sc_.model.*f.field = *v;
+            if (auto v = t.optFloat(f.key, f.range)) sc_.model.*f.field = *v;
         }
         sc_.model.linkage_counts_announcements = t.getBool("linkage_counts_announcements", false);
         if (auto v = t.optVector("military_alignment_shift", axisCount(), sc_.axes,
-                                 rangeOf(kMilitaryAlignmentShiftRange))) {
+                                 kMilitaryAlignmentShiftRange)) {
             sc_.model.military_alignment_shift = *v;
         }
         const std::string msg = sc_.model.validate(axisCount());
