@@ -43,30 +43,18 @@ sanitize() {
   done
 }
 
-# Every dataset of two complete files equal (NaN equal to NaN), and the world moved.
+# Every dataset of two complete files equal (scripts/same_datasets.py), and the world moved.
 same_datasets() {
   "$python" - "$@" <<'PY'
 import sys
 import h5py
-import numpy as np
-
-def datasets(path):
-    out = {}
+for path in sys.argv[1:3]:
     with h5py.File(path, "r") as f:
         assert f.attrs["complete"] == 1, f"{path} is not complete"
-        f.visititems(lambda n, o: out.__setitem__(n, o[()]) if isinstance(o, h5py.Dataset) else None)
-    return out
-
-(pa, a), (pb, b) = ((p, datasets(p)) for p in sys.argv[1:3])
-assert a.keys() == b.keys(), f"datasets differ: {sorted(a.keys() ^ b.keys())}"
-for name in a:
-    x, y = a[name], b[name]
-    assert x.dtype == y.dtype and x.shape == y.shape, name
-    assert np.array_equal(x, y, equal_nan=(x.dtype.kind == "f")), f"{name}: {pa} != {pb}"
-announced = int((a["announce_step"] >= 0).sum())
-assert announced > 1000, "the world hardly moved: the check proves little"
-print(f"identical: {pa} and {pb} ({len(a)} datasets, {announced} announcements)")
+        announced = int((f["announce_step"][()] >= 0).sum())
+        assert announced > 1000, f"{path}: the world hardly moved: the check proves little"
 PY
+  "$python" scripts/same_datasets.py "$1" "$2"
 }
 
 scale() {

@@ -153,19 +153,15 @@ done
 for k in 0 1 2 3; do [[ -f "$work/out/small.shard$k.h5" ]] || { echo "FAIL: shard $k missing"; exit 1; }; done
 
 "$regsim" sweep "$work/small.toml" -o "$work/single.h5" --threads 2 --quiet
+"$python" "$root/scripts/same_datasets.py" "$work/single.h5" "$work/out/small.h5" \
+  || { echo "FAIL: the merged file differs from the single-process sweep"; exit 1; }
 "$python" - "$work/single.h5" "$work/out/small.h5" <<'PY'
-import sys, h5py, numpy as np
+import sys, h5py
 a, b = sys.argv[1:3]
 with h5py.File(a, "r") as fa, h5py.File(b, "r") as fb:
-    names = sorted(k for k in fa if isinstance(fa[k], h5py.Dataset))
-    assert names == sorted(k for k in fb if isinstance(fb[k], h5py.Dataset)), "dataset names differ"
-    for k in names:
-        x, y = fa[k][()], fb[k][()]
-        assert x.dtype == y.dtype and x.shape == y.shape, k
-        assert np.array_equal(x, y, equal_nan=(x.dtype.kind == "f")), k
     assert fb.attrs["complete"] == 1 and fb.attrs["points_total"] == 12
     assert fa.attrs["sweep_hash"] == fb.attrs["sweep_hash"]
-print(f"merged file equals the single-process sweep ({len(names)} datasets)")
+print("merged file equals the single-process sweep")
 PY
 # A second submission must not replace the merged file without --force.
 if REGSIM="$regsim" bash "$root/scripts/slurm/submit_sweep.sh" "$work/small.toml" --tasks 4 \
