@@ -104,11 +104,17 @@ def check_timeline_size(ds, states=None, institutions=None):
                          f"{_count(ds.sizes['institution'], 'institution')})")
 
 
+def _refuse_too_large(figure, what, limit, how):
+    """The refusal of a figure past its limit (timeline, trajectories, network): `how` says
+    which options choose what to draw."""
+    raise RefusedError(f"the {figure} would have {what}, more than {limit}: choose {how} (a "
+                       "chosen selection of any size is drawn)")
+
+
 def _refuse_timeline(what):
-    raise RefusedError(
-        f"the timeline would have {what}, more than {TIMELINE_MAX_ROWS}: choose the "
-        "memberships to draw with --states A,B,... and/or --institutions X,Y,... (a chosen "
-        "selection of any size is drawn)")
+    _refuse_too_large("timeline", what, TIMELINE_MAX_ROWS,
+                      "the memberships to draw with --states A,B,... and/or --institutions "
+                      "X,Y,...")
 
 
 def timeline_rows(ds, states=None, institutions=None):
@@ -194,10 +200,8 @@ def trajectories(ds, info, out, states=None, size=None, dpi=150, labels="names")
     if "sovereignty" not in ds:
         raise ValueError("the file has no trajectories (run without --no-trajectories)")
     if not states and ds.sizes["state"] > TRAJECTORIES_MAX_STATES:
-        raise RefusedError(
-            f"the figure would have {_count(ds.sizes['state'], 'state')}, more than "
-            f"{TRAJECTORIES_MAX_STATES}: choose the states to draw with --states A,B,... (a "
-            "chosen selection of any size is drawn)")
+        _refuse_too_large("figure", _count(ds.sizes["state"], "state"), TRAJECTORIES_MAX_STATES,
+                          "the states to draw with --states A,B,...")
     sts = select_ids(ds, "state", states)
     axes = [str(a) for a in ds["axis"].values] if "alignment" in ds else []
     panels = [("sovereignty", None)] + [("alignment", a) for a in axes]
@@ -301,12 +305,11 @@ def check_network_size(ds, states=None, institutions=None):
     n_s, n_i = ds.sizes.get("state", 0), ds.sizes.get("institution", 0)
     if n_s + n_i <= NETWORK_MAX_NODES:
         return
-    raise RefusedError(
-        f"the network would have {n_s + n_i} nodes ({_count(n_s, 'state')}, "
-        f"{_count(n_i, 'institution')}), more "
-        f"than {NETWORK_MAX_NODES}: choose what to draw with --states A,B,... (and the "
-        "institutions they belong to) and/or --institutions X,Y,... (and their members); a "
-        "chosen selection of any size is drawn")
+    _refuse_too_large("network",
+                      f"{n_s + n_i} nodes ({_count(n_s, 'state')}, {_count(n_i, 'institution')})",
+                      NETWORK_MAX_NODES,
+                      "what to draw with --states A,B,... (and the institutions they belong to) "
+                      "and/or --institutions X,Y,... (and their members)")
 
 
 def network_graph(ds, scenario_text="", states=None, institutions=None):
